@@ -1,0 +1,209 @@
+//! The `pleadesk` command line (SPEC §4): parsed with clap, each command calls into the library.
+
+use crate::config::Config;
+use crate::domain::Role;
+use crate::import::{self, rows, ImportRules};
+use crate::{app, auth, db, services, web};
+use clap::{Parser, Subcommand};
+use std::io::Read;
+use std::process::ExitCode;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "pleadesk",
+    version,
+    about = "Plea-by-mail backend for traffic courts"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Apply pending migrations and run the web server.
+    Serve {
+        /// Load the demo data set (samples/) into an empty database.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply pending migrations and exit.
+    Migrate,
+    /// Import a file.
+    Import {
+        #[command(subcommand)]
+        what: ImportWhat,
+    },
+    /// Manage staff accounts.
+    User {
+        #[command(subcommand)]
+        action: UserAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportWhat {
+    /// An e-citation CSV (`-` reads standard input). Exits 1 if any row was rejected.
+    Citations { file: String },
+    /// The offense catalog CSV. Exits 1 if any row was rejected.
+    Offenses { file: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserAction {
+    /// Create a staff user; prints its password and API token once.
+    Add {
+        name: String,
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+    },
+}
+
+fn parse_role(s: &str) -> Result<Role, String> {
+    s.parse::<Role>().map_err(|e| e.to_string())
+}
+
+pub fn run(cli: Cli) -> ExitCode {
+    web::telemetry::init();
+    let config = match Config::from_env() {
+        Ok(c) => c,
+        Err(e) => return fail(e),
+    };
+    let result = match cli.command {
+        Command::Serve { demo } => actix_web::rt::System::new().block_on(serve(config, demo)),
+        Command::Migrate => migrate(&config),
+        Command::Import { what } => import_file(&config, what),
+        Command::User {
+            action: UserAction::Add { name, role },
+        } => add_user(&config, &name, role),
+    };
+    result.unwrap_or_else(fail)
+}
+
+fn fail(e: impl std::fmt::Display) -> ExitCode {
+    eprintln!("error: {e}");
+    ExitCode::FAILURE
+}
+
+/// A pool with every migration applied, for the one-shot commands.
+fn open(config: &Config) -> anyhow::Result<db::PooledConn> {
+    let pool = db::connect(&config.database_url)?;
+    let mut conn = pool.get()?;
+    db::migrate(&mut conn)?;
+    Ok(conn)
+}
+
+fn migrate(config: &Config) -> anyhow::Result<ExitCode> {
+    let pool = db::connect(&config.database_url)?;
+    let ran = db::migrate(&mut *pool.get()?)?;
+    println!("migrations applied: {ran}");
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn serve(config: Config, demo: bool) -> anyhow::Result<ExitCode> {
+    let base_url = config.base_url.clone();
+    let rules = ImportRules {
+        court_tz: config.court_tz,
+        response_due: config.response_due,
+    };
+    let today = chrono::Utc::now()
+        .with_timezone(&config.court_tz)
+        .date_naive();
+    let application = app::Application::build(config).await?;
+    if demo {
+        let pool = application.pool().clone();
+        let loaded = actix_web::rt::task::spawn_blocking(move || -> anyhow::Result<_> {
+            let mut conn = pool.get()?;
+            Ok(services::demo::load_if_empty(&mut conn, &rules, today)?)
+        })
+        .await??;
+        match loaded {
+            Some(d) => {
+                println!("demo data loaded: {} citations", d.citations.imported);
+                if let Some(c) = d.clerk {
+                    println!(
+                        "demo clerk: user demo-clerk, password: {}, token: {}",
+                        c.password, c.token
+                    );
+                }
+            }
+            None => println!("the database already has citations; demo data not loaded"),
+        }
+    }
+    println!(
+        "PleaDesk is running at {base_url} (listening on port {})",
+        application.port()
+    );
+    application.run_until_stopped().await?;
+    println!("PleaDesk stopped");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn read_input(file: &str) -> anyhow::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    if file == "-" {
+        std::io::stdin().read_to_end(&mut bytes)?;
+    } else {
+        bytes = std::fs::read(file).map_err(|e| anyhow::anyhow!("cannot read {file}: {e}"))?;
+    }
+    Ok(bytes)
+}
+
+fn import_file(config: &Config, what: ImportWhat) -> anyhow::Result<ExitCode> {
+    match what {
+        ImportWhat::Citations { file } => {
+            let bytes = read_input(&file)?;
+            let rows = rows::from_csv(&bytes, import::citations::COLUMNS)
+                .map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
+            let rules = ImportRules {
+                court_tz: config.court_tz,
+                response_due: config.response_due,
+            };
+            let summary = import::citations::import(&mut *open(config)?, rows, &rules)?;
+            println!(
+                "citations: {} imported, {} updated, {} unchanged; {} rows rejected",
+                summary.imported,
+                summary.updated,
+                summary.unchanged,
+                summary.rejected.len()
+            );
+            for r in &summary.rejected {
+                println!("line {} ({}): {}", r.line, r.citation_number, r.error);
+            }
+            Ok(exit_for(summary.rejected.is_empty()))
+        }
+        ImportWhat::Offenses { file } => {
+            let bytes = read_input(&file)?;
+            let rows = rows::from_csv(&bytes, import::offenses::COLUMNS)
+                .map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
+            let summary = import::offenses::import(&mut *open(config)?, rows)?;
+            println!(
+                "offenses: {} imported, {} updated, {} unchanged; {} rows rejected",
+                summary.imported,
+                summary.updated,
+                summary.unchanged,
+                summary.rejected.len()
+            );
+            for r in &summary.rejected {
+                println!("line {} ({}): {}", r.line, r.code, r.error);
+            }
+            Ok(exit_for(summary.rejected.is_empty()))
+        }
+    }
+}
+
+fn exit_for(clean: bool) -> ExitCode {
+    if clean {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+fn add_user(config: &Config, name: &str, role: Role) -> anyhow::Result<ExitCode> {
+    let creds = auth::add_user(&mut *open(config)?, name, role)?;
+    println!("user: {name} ({role})");
+    println!("password: {}", creds.password);
+    println!("token: {}", creds.token);
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,261 @@
+//! One typed configuration, built from defaults, then an optional TOML file named by
+//! `PLEADESK_CONFIG`, then the environment. A bad value stops start-up with a message that names
+//! the variable. Every variable is listed with its default in `.env.example`.
+
+use crate::domain::deadline::ResponseDueRule;
+use chrono_tz::Tz;
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub database_url: String,
+    pub bind: SocketAddr,
+    pub data_dir: PathBuf,
+    pub smtp_url: Option<String>,
+    pub court_tz: Tz,
+    pub base_url: String,
+    pub lookup_per_minute: u32,
+    /// How the response deadline is counted (`court_date-10` or `issued+20`).
+    pub response_due: ResponseDueRule,
+    /// The largest import body the API accepts, in bytes.
+    pub max_import_bytes: usize,
+}
+
+/// (variable, TOML key, default). The TOML key is the variable without `PLEADESK_`, lower-cased.
+const VARS: &[(&str, &str, &str)] = &[
+    (
+        "DATABASE_URL",
+        "database_url",
+        "sqlite://pleadesk-data/pleadesk.db",
+    ),
+    ("PLEADESK_BIND", "bind", "127.0.0.1:8080"),
+    ("PLEADESK_DATA_DIR", "data_dir", "pleadesk-data"),
+    ("PLEADESK_SMTP_URL", "smtp_url", ""),
+    ("PLEADESK_COURT_TZ", "court_tz", "America/Denver"),
+    ("PLEADESK_BASE_URL", "base_url", "http://127.0.0.1:8080"),
+    ("PLEADESK_LOOKUP_PER_MINUTE", "lookup_per_minute", "10"),
+    ("PLEADESK_RESPONSE_DUE", "response_due", "court_date-10"),
+    ("PLEADESK_MAX_IMPORT_BYTES", "max_import_bytes", "20971520"),
+];
+
+#[derive(Debug, thiserror::Error)]
+#[error("configuration: {var}: {message}")]
+pub struct ConfigError {
+    pub var: String,
+    pub message: String,
+}
+
+fn err(var: &str, message: impl Into<String>) -> ConfigError {
+    ConfigError {
+        var: var.to_string(),
+        message: message.into(),
+    }
+}
+
+impl Config {
+    /// Reads the real process environment (and the TOML file it may name).
+    pub fn from_env() -> Result<Config, ConfigError> {
+        Config::load(|k| std::env::var(k).ok())
+    }
+
+    /// Builds the configuration from a lookup of environment variables, so tests need not touch
+    /// the process environment.
+    pub fn load(env: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+        let file = match env("PLEADESK_CONFIG").filter(|p| !p.is_empty()) {
+            Some(path) => read_toml(&path)?,
+            None => HashMap::new(),
+        };
+        let value = |var: &str| -> String {
+            let (_, key, default) = VARS
+                .iter()
+                .find(|(v, _, _)| *v == var)
+                .copied()
+                .unwrap_or((var, "", ""));
+            env(var)
+                .or_else(|| file.get(key).cloned())
+                .unwrap_or_else(|| default.to_string())
+        };
+
+        let database_url = value("DATABASE_URL");
+        crate::db::Backend::from_url(&database_url).map_err(|m| err("DATABASE_URL", m))?;
+
+        let bind = value("PLEADESK_BIND");
+        let bind: SocketAddr = bind.parse().map_err(|_| {
+            err(
+                "PLEADESK_BIND",
+                format!("'{bind}' is not an address like 127.0.0.1:8080"),
+            )
+        })?;
+
+        let data_dir = PathBuf::from(value("PLEADESK_DATA_DIR"));
+        if data_dir.as_os_str().is_empty() {
+            return Err(err("PLEADESK_DATA_DIR", "must name a folder"));
+        }
+
+        let smtp_url = Some(value("PLEADESK_SMTP_URL")).filter(|s| !s.trim().is_empty());
+        if let Some(url) = &smtp_url {
+            if !(url.starts_with("smtp://") || url.starts_with("smtps://")) {
+                return Err(err(
+                    "PLEADESK_SMTP_URL",
+                    "must start with smtp:// or smtps://",
+                ));
+            }
+        }
+
+        let tz = value("PLEADESK_COURT_TZ");
+        let court_tz: Tz = tz.parse().map_err(|_| {
+            err(
+                "PLEADESK_COURT_TZ",
+                format!("'{tz}' is not an IANA time zone like America/Denver"),
+            )
+        })?;
+
+        let base_url = value("PLEADESK_BASE_URL").trim_end_matches('/').to_string();
+        if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
+            return Err(err(
+                "PLEADESK_BASE_URL",
+                "must start with http:// or https://",
+            ));
+        }
+
+        let lpm = value("PLEADESK_LOOKUP_PER_MINUTE");
+        let lookup_per_minute = match lpm.trim().parse::<u32>() {
+            Ok(n) if n >= 1 => n,
+            _ => {
+                return Err(err(
+                    "PLEADESK_LOOKUP_PER_MINUTE",
+                    format!("'{lpm}' must be a whole number of at least 1"),
+                ))
+            }
+        };
+
+        let response_due = ResponseDueRule::parse(&value("PLEADESK_RESPONSE_DUE"))
+            .map_err(|e| err("PLEADESK_RESPONSE_DUE", e.to_string()))?;
+
+        let mib = value("PLEADESK_MAX_IMPORT_BYTES");
+        let max_import_bytes = match mib.trim().parse::<usize>() {
+            Ok(n) if n >= 1024 => n,
+            _ => {
+                return Err(err(
+                    "PLEADESK_MAX_IMPORT_BYTES",
+                    format!("'{mib}' must be a number of bytes, at least 1024"),
+                ))
+            }
+        };
+
+        Ok(Config {
+            database_url,
+            bind,
+            data_dir,
+            smtp_url,
+            court_tz,
+            base_url,
+            lookup_per_minute,
+            response_due,
+            max_import_bytes,
+        })
+    }
+}
+
+/// Reads the TOML file into key → string value (numbers are accepted and turned into text).
+fn read_toml(path: &str) -> Result<HashMap<String, String>, ConfigError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| err("PLEADESK_CONFIG", format!("cannot read {path}: {e}")))?;
+    let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
+        err("PLEADESK_CONFIG", format!("{path} is not valid TOML: {e}"))
+    })?;
+    let mut out = HashMap::new();
+    for (key, v) in table {
+        let known = VARS.iter().any(|(_, k, _)| *k == key);
+        if !known {
+            let keys: Vec<&str> = VARS.iter().map(|(_, k, _)| *k).collect();
+            return Err(err(
+                "PLEADESK_CONFIG",
+                format!(
+                    "{path}: unknown key '{key}'; known keys: {}",
+                    keys.join(", ")
+                ),
+            ));
+        }
+        let s = match v {
+            toml::Value::String(s) => s,
+            toml::Value::Integer(i) => i.to_string(),
+            other => {
+                return Err(err(
+                    "PLEADESK_CONFIG",
+                    format!(
+                        "{path}: '{key}' must be a string or a number, not a {}",
+                        other.type_str()
+                    ),
+                ))
+            }
+        };
+        out.insert(key, s);
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env_of(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        move |k| map.get(k).cloned()
+    }
+
+    #[test]
+    fn defaults_match_the_spec() {
+        let c = Config::load(env_of(&[])).unwrap();
+        assert_eq!(c.database_url, "sqlite://pleadesk-data/pleadesk.db");
+        assert_eq!(c.bind.to_string(), "127.0.0.1:8080");
+        assert_eq!(c.data_dir, PathBuf::from("pleadesk-data"));
+        assert_eq!(c.smtp_url, None);
+        assert_eq!(c.court_tz, chrono_tz::America::Denver);
+        assert_eq!(c.base_url, "http://127.0.0.1:8080");
+        assert_eq!(c.lookup_per_minute, 10);
+    }
+
+    #[test]
+    fn bad_values_name_the_variable() {
+        for (var, val) in [
+            ("PLEADESK_BIND", "nowhere"),
+            ("PLEADESK_COURT_TZ", "Mars/Olympus"),
+            ("PLEADESK_LOOKUP_PER_MINUTE", "lots"),
+            ("DATABASE_URL", "mysql://x"),
+            ("PLEADESK_SMTP_URL", "http://x"),
+            ("PLEADESK_BASE_URL", "example.org"),
+        ] {
+            let e = Config::load(env_of(&[(var, val)])).unwrap_err().to_string();
+            assert!(e.contains(var), "{e}");
+        }
+    }
+
+    #[test]
+    fn toml_file_then_environment() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("pleadesk.toml");
+        std::fs::write(&path, "bind = \"0.0.0.0:9000\"\nlookup_per_minute = 3\n").unwrap();
+        let p = path.to_str().unwrap();
+        let c = Config::load(env_of(&[("PLEADESK_CONFIG", p)])).unwrap();
+        assert_eq!(c.bind.to_string(), "0.0.0.0:9000");
+        assert_eq!(c.lookup_per_minute, 3);
+        let c = Config::load(env_of(&[
+            ("PLEADESK_CONFIG", p),
+            ("PLEADESK_LOOKUP_PER_MINUTE", "7"),
+        ]))
+        .unwrap();
+        assert_eq!(c.lookup_per_minute, 7);
+
+        std::fs::write(&path, "bnd = 1\n").unwrap();
+        let e = Config::load(env_of(&[("PLEADESK_CONFIG", p)]))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("unknown key 'bnd'"), "{e}");
+    }
+}

@@ -1,0 +1,310 @@
+//! Queries on citations and their charges.
+
+use super::schema::{charges, citations, offenses, submissions};
+use super::DbConn;
+use crate::import::citations::ValidCitation;
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use std::collections::HashMap;
+
+/// The columns an import writes. `created_at` is set on insert only; `status` starts at the
+/// column default (`open`) and is never touched by an import.
+#[derive(Insertable, AsChangeset)]
+#[diesel(table_name = citations, treat_none_as_default_value = false, treat_none_as_null = true)]
+struct CitationFields<'a> {
+    citation_number: &'a str,
+    agency: &'a str,
+    issued_at: NaiveDateTime,
+    location: &'a str,
+    officer_badge: Option<&'a str>,
+    court_date: NaiveDate,
+    first_name: &'a str,
+    middle_name: Option<&'a str>,
+    last_name: &'a str,
+    date_of_birth: NaiveDate,
+    address_line1: &'a str,
+    address_line2: Option<&'a str>,
+    city: &'a str,
+    state: &'a str,
+    postal_code: &'a str,
+    license_number: Option<&'a str>,
+    license_state: Option<&'a str>,
+    plate: Option<&'a str>,
+    plate_state: Option<&'a str>,
+    email: Option<&'a str>,
+    phone: Option<&'a str>,
+    language: &'a str,
+    response_due: NaiveDate,
+    import_hash: &'a str,
+    #[diesel(skip_update)]
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+}
+
+impl<'a> CitationFields<'a> {
+    fn from(c: &'a ValidCitation, now: NaiveDateTime) -> Self {
+        let d = &c.draft;
+        let p = &d.defendant;
+        CitationFields {
+            citation_number: d.number.as_str(),
+            agency: &d.agency,
+            issued_at: d.issued_at.naive_utc(),
+            location: &d.location,
+            officer_badge: d.officer_badge.as_deref(),
+            court_date: d.court_date,
+            first_name: &p.first_name,
+            middle_name: p.middle_name.as_deref(),
+            last_name: &p.last_name,
+            date_of_birth: p.date_of_birth.date(),
+            address_line1: &p.address_line1,
+            address_line2: p.address_line2.as_deref(),
+            city: &p.city,
+            state: &p.state,
+            postal_code: &p.postal_code,
+            license_number: p.license_number.as_deref(),
+            license_state: p.license_state.as_deref(),
+            plate: d.plate.as_deref(),
+            plate_state: d.plate_state.as_deref(),
+            email: p.email.as_deref(),
+            phone: p.phone.as_deref(),
+            language: p.language.as_str(),
+            response_due: c.response_due,
+            import_hash: &c.hash,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = charges)]
+struct NewCharge<'a> {
+    citation_id: i64,
+    seq: i32,
+    offense_code: &'a str,
+    fine_cents: i64,
+    points: i32,
+}
+
+/// What an import did with one citation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Imported,
+    Updated,
+    Unchanged,
+    /// The citation differs but already has a plea: refused, never overwritten.
+    HasPlea,
+}
+
+struct Existing {
+    id: i64,
+    hash: String,
+    has_plea: bool,
+}
+
+/// Writes a batch of checked citations (the caller holds the transaction) and says what happened
+/// to each, in order.
+pub fn apply_import(conn: &mut DbConn, batch: &[ValidCitation]) -> QueryResult<Vec<Outcome>> {
+    let now = super::now();
+    let numbers: Vec<&str> = batch.iter().map(|c| c.draft.number.as_str()).collect();
+    let existing = find_existing(conn, &numbers)?;
+
+    let mut outcomes = Vec::with_capacity(batch.len());
+    let mut fresh: Vec<&ValidCitation> = Vec::new();
+    let mut replaced: Vec<(i64, &ValidCitation)> = Vec::new();
+    for c in batch {
+        outcomes.push(match existing.get(c.draft.number.as_str()) {
+            None => {
+                fresh.push(c);
+                Outcome::Imported
+            }
+            Some(e) if e.hash == c.hash => Outcome::Unchanged,
+            Some(e) if e.has_plea => Outcome::HasPlea,
+            Some(e) => {
+                replaced.push((e.id, c));
+                Outcome::Updated
+            }
+        });
+    }
+
+    if !fresh.is_empty() {
+        let rows: Vec<CitationFields> =
+            fresh.iter().map(|c| CitationFields::from(c, now)).collect();
+        insert_citations(conn, &rows)?;
+        let fresh_numbers: Vec<&str> = fresh.iter().map(|c| c.draft.number.as_str()).collect();
+        let ids: HashMap<String, i64> = citations::table
+            .filter(citations::citation_number.eq_any(&fresh_numbers))
+            .select((citations::citation_number, citations::id))
+            .load::<(String, i64)>(conn)?
+            .into_iter()
+            .collect();
+        let with_ids: Vec<(i64, &ValidCitation)> = fresh
+            .iter()
+            .filter_map(|c| ids.get(c.draft.number.as_str()).map(|id| (*id, *c)))
+            .collect();
+        insert_charges(conn, &with_ids)?;
+    }
+    for (id, c) in &replaced {
+        diesel::update(citations::table.find(*id))
+            .set(CitationFields::from(c, now))
+            .execute(conn)?;
+        diesel::delete(charges::table.filter(charges::citation_id.eq(*id))).execute(conn)?;
+    }
+    insert_charges(conn, &replaced)?;
+    Ok(outcomes)
+}
+
+fn find_existing(conn: &mut DbConn, numbers: &[&str]) -> QueryResult<HashMap<String, Existing>> {
+    let pleaded = diesel::dsl::exists(
+        submissions::table.filter(submissions::citation_id.eq(citations::id.nullable())),
+    );
+    let rows = citations::table
+        .filter(citations::citation_number.eq_any(numbers))
+        .select((
+            citations::citation_number,
+            citations::id,
+            citations::import_hash,
+            pleaded,
+        ))
+        .load::<(String, i64, String, bool)>(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(n, id, hash, has_plea)| (n, Existing { id, hash, has_plea }))
+        .collect())
+}
+
+// Multi-row inserts do not compile on the multi-backend connection, so the one place that needs
+// them matches on the backend (NOTES-stack.md).
+fn insert_citations(conn: &mut DbConn, rows: &[CitationFields]) -> QueryResult<()> {
+    // 26 columns: 500 rows stay far below both backends' limit on bound parameters.
+    for chunk in rows.chunks(500) {
+        match conn {
+            DbConn::Sqlite(c) => diesel::insert_into(citations::table)
+                .values(chunk)
+                .execute(c)?,
+            DbConn::Pg(c) => diesel::insert_into(citations::table)
+                .values(chunk)
+                .execute(c)?,
+        };
+    }
+    Ok(())
+}
+
+fn insert_charges(conn: &mut DbConn, citations: &[(i64, &ValidCitation)]) -> QueryResult<()> {
+    let rows: Vec<NewCharge> = citations
+        .iter()
+        .flat_map(|(id, c)| {
+            c.draft.charges.iter().map(move |ch| NewCharge {
+                citation_id: *id,
+                seq: ch.seq,
+                offense_code: &ch.offense_code,
+                fine_cents: ch.fine.get(),
+                points: ch.points,
+            })
+        })
+        .collect();
+    for chunk in rows.chunks(2000) {
+        match conn {
+            DbConn::Sqlite(c) => diesel::insert_into(charges::table)
+                .values(chunk)
+                .execute(c)?,
+            DbConn::Pg(c) => diesel::insert_into(charges::table)
+                .values(chunk)
+                .execute(c)?,
+        };
+    }
+    Ok(())
+}
+
+/// A citation as stored.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = citations)]
+pub struct CitationRecord {
+    pub id: i64,
+    pub citation_number: String,
+    pub agency: String,
+    pub issued_at: NaiveDateTime,
+    pub location: String,
+    pub officer_badge: Option<String>,
+    pub court_date: NaiveDate,
+    pub first_name: String,
+    pub middle_name: Option<String>,
+    pub last_name: String,
+    pub date_of_birth: NaiveDate,
+    pub address_line1: String,
+    pub address_line2: Option<String>,
+    pub city: String,
+    pub state: String,
+    pub postal_code: String,
+    pub license_number: Option<String>,
+    pub license_state: Option<String>,
+    pub plate: Option<String>,
+    pub plate_state: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub language: String,
+    pub status: String,
+    pub response_due: NaiveDate,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// A charge with the catalog version of its offense in force when the ticket was issued.
+#[derive(Debug, Clone)]
+pub struct ChargeRecord {
+    pub seq: i32,
+    pub offense_code: String,
+    pub fine_cents: i64,
+    pub points: i32,
+    pub offense: Option<super::offenses::OffenseRecord>,
+}
+
+pub fn find_by_number(conn: &mut DbConn, number: &str) -> QueryResult<Option<CitationRecord>> {
+    citations::table
+        .filter(citations::citation_number.eq(number))
+        .select(CitationRecord::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn charges_of(conn: &mut DbConn, citation: &CitationRecord) -> QueryResult<Vec<ChargeRecord>> {
+    let rows: Vec<(i32, String, i64, i32)> = charges::table
+        .filter(charges::citation_id.eq(citation.id))
+        .order(charges::seq)
+        .select((
+            charges::seq,
+            charges::offense_code,
+            charges::fine_cents,
+            charges::points,
+        ))
+        .load(conn)?;
+    let codes: Vec<&str> = rows.iter().map(|r| r.1.as_str()).collect();
+    let versions: Vec<super::offenses::OffenseRecord> = offenses::table
+        .filter(offenses::code.eq_any(&codes))
+        .select(super::offenses::OffenseRecord::as_select())
+        .load(conn)?;
+    let issued_on = citation.issued_at.date();
+    Ok(rows
+        .into_iter()
+        .map(|(seq, offense_code, fine_cents, points)| {
+            let candidates = versions.iter().filter(|v| v.code == offense_code);
+            let offense = crate::domain::offense::version_in_force(
+                candidates,
+                |v| v.effective_from,
+                issued_on,
+            )
+            .cloned();
+            ChargeRecord {
+                seq,
+                offense_code,
+                fine_cents,
+                points,
+                offense,
+            }
+        })
+        .collect())
+}
+
+pub fn count(conn: &mut DbConn) -> QueryResult<i64> {
+    citations::table.count().get_result(conn)
+}

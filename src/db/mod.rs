@@ -1,0 +1,204 @@
+//! The data layer: one connection type over SQLite and PostgreSQL, the pool, migrations, and one
+//! file of queries per area. Query functions are synchronous; the web layer calls them through
+//! [`run`], which moves them off the async threads.
+
+pub mod citations;
+pub mod offenses;
+pub mod schema;
+pub mod users;
+
+use diesel::connection::SimpleConnection;
+use diesel::pg::PgConnection;
+use diesel::r2d2::{self, ManageConnection, Pool, PooledConnection};
+use diesel::sqlite::SqliteConnection;
+use diesel::Connection;
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+use std::time::Duration;
+
+pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// A connection to whichever database `DATABASE_URL` names.
+#[derive(diesel::MultiConnection)]
+pub enum DbConn {
+    Sqlite(SqliteConnection),
+    Pg(PgConnection),
+}
+
+pub type DbPool = Pool<Manager>;
+pub type PooledConn = PooledConnection<Manager>;
+
+/// Which backend a `DATABASE_URL` names, with what the driver needs to open it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Backend {
+    /// A file path (`sqlite://pleadesk-data/pleadesk.db` → `pleadesk-data/pleadesk.db`).
+    Sqlite(String),
+    Postgres(String),
+}
+
+impl Backend {
+    /// Chooses the backend from the URL scheme. Diesel's own `establish` would try each backend in
+    /// turn and SQLite accepts any string as a file name, so the scheme decides here.
+    pub fn from_url(url: &str) -> Result<Backend, String> {
+        if let Some(path) = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+        {
+            if path.is_empty() {
+                return Err(
+                    "a sqlite:// URL needs a file path, like sqlite://pleadesk-data/pleadesk.db"
+                        .into(),
+                );
+            }
+            return Ok(Backend::Sqlite(path.to_string()));
+        }
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Ok(Backend::Postgres(url.to_string()));
+        }
+        Err("must start with sqlite:// or postgres://".into())
+    }
+
+    pub fn name(&self) -> &'static str {
+        match self {
+            Backend::Sqlite(_) => "sqlite",
+            Backend::Postgres(_) => "postgres",
+        }
+    }
+}
+
+/// Opens connections for the r2d2 pool, choosing the variant from the URL scheme and setting the
+/// SQLite pragmas on every new connection.
+#[derive(Debug, Clone)]
+pub struct Manager {
+    backend: Backend,
+}
+
+impl Manager {
+    pub fn new(backend: Backend) -> Self {
+        Manager { backend }
+    }
+}
+
+const SQLITE_PRAGMAS: &str = "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; \
+     PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;";
+
+impl ManageConnection for Manager {
+    type Connection = DbConn;
+    type Error = r2d2::Error;
+
+    fn connect(&self) -> Result<DbConn, r2d2::Error> {
+        match &self.backend {
+            Backend::Sqlite(path) => {
+                let mut c =
+                    SqliteConnection::establish(path).map_err(r2d2::Error::ConnectionError)?;
+                c.batch_execute(SQLITE_PRAGMAS)
+                    .map_err(r2d2::Error::QueryError)?;
+                Ok(DbConn::Sqlite(c))
+            }
+            Backend::Postgres(url) => {
+                let mut c = PgConnection::establish(url).map_err(r2d2::Error::ConnectionError)?;
+                c.batch_execute("SET TIME ZONE 'UTC'")
+                    .map_err(r2d2::Error::QueryError)?;
+                Ok(DbConn::Pg(c))
+            }
+        }
+    }
+
+    fn is_valid(&self, conn: &mut DbConn) -> Result<(), r2d2::Error> {
+        conn.batch_execute("SELECT 1")
+            .map_err(r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, _conn: &mut DbConn) -> bool {
+        false
+    }
+}
+
+/// Builds the pool. For SQLite the file's folder is created first.
+pub fn connect(database_url: &str) -> anyhow::Result<DbPool> {
+    let backend =
+        Backend::from_url(database_url).map_err(|e| anyhow::anyhow!("DATABASE_URL {e}"))?;
+    if let Backend::Sqlite(path) = &backend {
+        if let Some(dir) = std::path::Path::new(path).parent() {
+            if !dir.as_os_str().is_empty() {
+                std::fs::create_dir_all(dir).map_err(|e| {
+                    anyhow::anyhow!("cannot create the database folder {}: {e}", dir.display())
+                })?;
+            }
+        }
+    }
+    let size = match backend {
+        Backend::Sqlite(_) => 8,
+        Backend::Postgres(_) => 16,
+    };
+    let pool = Pool::builder()
+        .max_size(size)
+        .connection_timeout(Duration::from_secs(10))
+        .build(Manager::new(backend.clone()))
+        .map_err(|e| anyhow::anyhow!("cannot open the {} database: {e}", backend.name()))?;
+    Ok(pool)
+}
+
+/// Applies every pending migration of the connection's backend; returns how many ran.
+pub fn migrate(conn: &mut DbConn) -> anyhow::Result<usize> {
+    let ran = match conn {
+        DbConn::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
+        DbConn::Pg(c) => c
+            .run_pending_migrations(POSTGRES_MIGRATIONS)
+            .map(|v| v.len()),
+    };
+    ran.map_err(|e| anyhow::anyhow!("migration failed: {e}"))
+}
+
+/// Reverts every migration (used by the migration round-trip test and by operators).
+pub fn revert_all(conn: &mut DbConn) -> anyhow::Result<usize> {
+    let reverted = match conn {
+        DbConn::Sqlite(c) => c.revert_all_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
+        DbConn::Pg(c) => c
+            .revert_all_migrations(POSTGRES_MIGRATIONS)
+            .map(|v| v.len()),
+    };
+    reverted.map_err(|e| anyhow::anyhow!("reverting migrations failed: {e}"))
+}
+
+/// Runs blocking database work on actix's thread pool, with a connection from the pool.
+pub async fn run<T, F>(pool: &DbPool, f: F) -> Result<T, crate::error::AppError>
+where
+    F: FnOnce(&mut DbConn) -> Result<T, crate::error::AppError> + Send + 'static,
+    T: Send + 'static,
+{
+    let pool = pool.clone();
+    actix_web::web::block(move || {
+        let mut conn = pool.get().map_err(crate::error::AppError::from)?;
+        f(&mut conn)
+    })
+    .await?
+}
+
+/// The current time in UTC without a zone, as every TIMESTAMP column stores it.
+pub fn now() -> chrono::NaiveDateTime {
+    chrono::Utc::now().naive_utc()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backend_from_scheme() {
+        assert_eq!(
+            Backend::from_url("sqlite://a/b.db").unwrap(),
+            Backend::Sqlite("a/b.db".into())
+        );
+        assert_eq!(
+            Backend::from_url("sqlite:///tmp/x.db").unwrap(),
+            Backend::Sqlite("/tmp/x.db".into())
+        );
+        assert!(matches!(
+            Backend::from_url("postgres://u@h/db").unwrap(),
+            Backend::Postgres(_)
+        ));
+        assert!(Backend::from_url("mysql://h/db").is_err());
+        assert!(Backend::from_url("sqlite://").is_err());
+    }
+}

@@ -1,0 +1,110 @@
+//! Queries on the offense catalog and the court calendar.
+
+use super::schema::{court_holidays, offenses};
+use super::DbConn;
+use crate::domain::OffenseDraft;
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = offenses)]
+pub struct OffenseRecord {
+    pub id: i64,
+    pub code: String,
+    pub description: String,
+    pub description_es: String,
+    pub penalty_class: String,
+    pub fine_cents: i64,
+    pub points: i32,
+    pub plea_by_mail: bool,
+    pub must_appear: bool,
+    pub effective_from: NaiveDate,
+}
+
+#[derive(Insertable, AsChangeset)]
+#[diesel(table_name = offenses)]
+struct OffenseFields<'a> {
+    code: &'a str,
+    description: &'a str,
+    description_es: &'a str,
+    penalty_class: &'a str,
+    fine_cents: i64,
+    points: i32,
+    plea_by_mail: bool,
+    must_appear: bool,
+    effective_from: NaiveDate,
+    #[diesel(skip_update)]
+    created_at: NaiveDateTime,
+}
+
+/// Every offense code with the dates its versions took effect.
+pub fn catalog(conn: &mut DbConn) -> QueryResult<HashMap<String, Vec<NaiveDate>>> {
+    let rows: Vec<(String, NaiveDate)> = offenses::table
+        .select((offenses::code, offenses::effective_from))
+        .load(conn)?;
+    let mut map: HashMap<String, Vec<NaiveDate>> = HashMap::new();
+    for (code, from) in rows {
+        map.entry(code).or_default().push(from);
+    }
+    Ok(map)
+}
+
+pub fn holidays(conn: &mut DbConn) -> QueryResult<Vec<NaiveDate>> {
+    court_holidays::table.select(court_holidays::day).load(conn)
+}
+
+/// What saving one catalog row did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Saved {
+    Imported,
+    Updated,
+    Unchanged,
+}
+
+/// Inserts or corrects one version of an offense (keyed by code and effective date).
+pub fn upsert(conn: &mut DbConn, o: &OffenseDraft) -> QueryResult<Saved> {
+    let existing: Option<OffenseRecord> = offenses::table
+        .filter(offenses::code.eq(&o.code))
+        .filter(offenses::effective_from.eq(o.effective_from))
+        .select(OffenseRecord::as_select())
+        .first(conn)
+        .optional()?;
+    let fields = OffenseFields {
+        code: &o.code,
+        description: &o.description,
+        description_es: &o.description_es,
+        penalty_class: o.penalty_class.as_str(),
+        fine_cents: o.fine.get(),
+        points: o.points,
+        plea_by_mail: o.plea_by_mail,
+        must_appear: o.must_appear,
+        effective_from: o.effective_from,
+        created_at: super::now(),
+    };
+    match existing {
+        None => {
+            diesel::insert_into(offenses::table)
+                .values(&fields)
+                .execute(conn)?;
+            Ok(Saved::Imported)
+        }
+        Some(e)
+            if e.description == o.description
+                && e.description_es == o.description_es
+                && e.penalty_class == o.penalty_class.as_str()
+                && e.fine_cents == o.fine.get()
+                && e.points == o.points
+                && e.plea_by_mail == o.plea_by_mail
+                && e.must_appear == o.must_appear =>
+        {
+            Ok(Saved::Unchanged)
+        }
+        Some(e) => {
+            diesel::update(offenses::table.find(e.id))
+                .set(&fields)
+                .execute(conn)?;
+            Ok(Saved::Updated)
+        }
+    }
+}

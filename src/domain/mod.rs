@@ -1,0 +1,31 @@
+//! The pure core: rules and types that validate on parse. No I/O, no database, no clock
+//! (callers pass "today" in where a rule needs it).
+
+#[macro_use]
+mod macros;
+pub mod citation;
+pub mod citation_number;
+pub mod contact;
+pub mod dates;
+pub mod deadline;
+pub mod enums;
+pub mod money;
+pub mod offense;
+
+pub use citation::{ChargeDraft, CitationDraft, Defendant};
+pub use citation_number::CitationNumber;
+pub use dates::DateOfBirth;
+pub use enums::*;
+pub use money::Cents;
+pub use offense::OffenseDraft;
+
+/// A value that failed to parse: a message a clerk or a resident can act on.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct ParseError(pub String);
+
+impl ParseError {
+    pub fn new(msg: impl Into<String>) -> Self {
+        ParseError(msg.into())
+    }
+}

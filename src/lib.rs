@@ -1,0 +1,12 @@
+//! PleaDesk: the plea-by-mail backend. See ARCHITECTURE.md for how the modules fit together.
+
+pub mod app;
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod import;
+pub mod services;
+pub mod web;

@@ -1,0 +1,100 @@
+//! `serve --demo`: loads the demo data set shipped in `samples/` into an empty database, with its
+//! dates moved so that the cases are current whatever the day.
+
+use crate::auth;
+use crate::db::{self, DbConn};
+use crate::domain::Role;
+use crate::error::AppError;
+use crate::import::{self, rows, ImportRules, ImportSummary};
+use chrono::{DateTime, Days, NaiveDate};
+
+const OFFENSES: &[u8] = include_bytes!("../../samples/offenses.csv");
+const CITATIONS: &[u8] = include_bytes!("../../samples/citations.csv");
+
+/// What loading the demo did.
+#[derive(Debug)]
+pub struct DemoLoaded {
+    pub citations: ImportSummary,
+    pub clerk: Option<auth::NewCredentials>,
+}
+
+/// Loads the demo set if the database has no citations yet; `None` if it already has data.
+pub fn load_if_empty(
+    conn: &mut DbConn,
+    rules: &ImportRules,
+    today: NaiveDate,
+) -> Result<Option<DemoLoaded>, AppError> {
+    if db::citations::count(conn)? > 0 {
+        return Ok(None);
+    }
+    let offense_rows =
+        rows::from_csv(OFFENSES, import::offenses::COLUMNS).map_err(|e| AppError::invalid(e.0))?;
+    import::offenses::import(conn, offense_rows)?;
+    let mut citation_rows = rows::from_csv(CITATIONS, import::citations::COLUMNS)
+        .map_err(|e| AppError::invalid(e.0))?;
+    shift_dates(&mut citation_rows, today)?;
+    let citations = import::citations::import(conn, citation_rows, rules)?;
+    let clerk = match auth::add_user(conn, "demo-clerk", Role::Clerk) {
+        Ok(creds) => Some(creds),
+        Err(AppError::Conflict(_)) => None,
+        Err(e) => return Err(e),
+    };
+    Ok(Some(DemoLoaded { citations, clerk }))
+}
+
+/// Moves every ticket's issue time and court date by the same number of days, so that the newest
+/// ticket was issued a week before `today`.
+fn shift_dates(rows: &mut [rows::RawRow], today: NaiveDate) -> Result<(), AppError> {
+    const ISSUED_AT: usize = 2;
+    const COURT_DATE: usize = 5;
+    let bad =
+        |what: &str| AppError::Internal(anyhow::anyhow!("the shipped demo data has a bad {what}"));
+    let issued: Vec<DateTime<chrono::FixedOffset>> = rows
+        .iter()
+        .map(|r| DateTime::parse_from_rfc3339(r.get(ISSUED_AT)).map_err(|_| bad("issued_at")))
+        .collect::<Result<_, _>>()?;
+    let newest = issued
+        .iter()
+        .map(|d| d.date_naive())
+        .max()
+        .ok_or_else(|| bad("file"))?;
+    let target = today.checked_sub_days(Days::new(7)).unwrap_or(today);
+    let offset = (target - newest).num_days();
+    let shift = |d: NaiveDate| {
+        if offset >= 0 {
+            d.checked_add_days(Days::new(offset as u64))
+        } else {
+            d.checked_sub_days(Days::new(offset.unsigned_abs()))
+        }
+    };
+    for (row, at) in rows.iter_mut().zip(issued) {
+        let moved = at + chrono::Duration::days(offset);
+        row.fields[ISSUED_AT] = moved.to_rfc3339();
+        let court = NaiveDate::parse_from_str(row.get(COURT_DATE), "%Y-%m-%d")
+            .map_err(|_| bad("court_date"))?;
+        row.fields[COURT_DATE] = shift(court).ok_or_else(|| bad("court_date"))?.to_string();
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn newest_ticket_is_a_week_old() {
+        let mut rows = rows::from_csv(CITATIONS, import::citations::COLUMNS).unwrap();
+        let today = NaiveDate::from_ymd_opt(2031, 3, 9).unwrap();
+        shift_dates(&mut rows, today).unwrap();
+        let newest = rows
+            .iter()
+            .map(|r| DateTime::parse_from_rfc3339(r.get(2)).unwrap().date_naive())
+            .max()
+            .unwrap();
+        assert_eq!(newest, NaiveDate::from_ymd_opt(2031, 3, 2).unwrap());
+        for r in &rows {
+            let court = NaiveDate::parse_from_str(r.get(5), "%Y-%m-%d").unwrap();
+            assert!(court > today, "court dates stay in the future: {court}");
+        }
+    }
+}

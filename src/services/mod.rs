@@ -1,0 +1,5 @@
+//! Application services: the steps between a request (or a CLI command) and the database, built
+//! from `domain` rules and `db` queries.
+
+pub mod case;
+pub mod demo;

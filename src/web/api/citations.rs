@@ -1,0 +1,65 @@
+//! `POST /api/v1/citations/import` and `GET /api/v1/citations/{number}`.
+
+use crate::auth::StaffUser;
+use crate::domain::{CitationNumber, Role};
+use crate::error::AppError;
+use crate::import::{self, rows, ImportRules};
+use crate::web::{body, AppState};
+use crate::{db, services};
+use actix_web::{web, HttpRequest, HttpResponse};
+
+/// Imports an e-citation file sent as `text/csv`, or the same rows as a JSON array of objects.
+pub async fn import(
+    user: StaffUser,
+    req: HttpRequest,
+    payload: web::Payload,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    user.require(&[Role::Clerk, Role::Admin, Role::Integration])?;
+    let media = body::media_type(&req);
+    let is_json = match media.as_str() {
+        "text/csv" | "application/csv" | "text/plain" => false,
+        "application/json" => true,
+        _ => {
+            return Err(AppError::UnsupportedMediaType(
+                "send the citations as text/csv (the e-citation CSV) or application/json (an array of rows)".into(),
+            ))
+        }
+    };
+    let bytes = body::read_limited(&req, payload, state.config.max_import_bytes).await?;
+    let parsed = if is_json {
+        rows::from_json(&bytes, import::citations::COLUMNS)
+    } else {
+        rows::from_csv(&bytes, import::citations::COLUMNS)
+    };
+    let rows = parsed.map_err(|e| AppError::invalid(e.0))?;
+    let rules = ImportRules {
+        court_tz: state.config.court_tz,
+        response_due: state.config.response_due,
+    };
+    let summary = db::run(&state.pool, move |c| {
+        import::citations::import(c, rows, &rules)
+    })
+    .await?;
+    tracing::info!(
+        imported = summary.imported,
+        updated = summary.updated,
+        unchanged = summary.unchanged,
+        rejected = summary.rejected.len(),
+        "citations imported"
+    );
+    Ok(HttpResponse::Ok().json(summary))
+}
+
+/// The whole case, for staff.
+pub async fn get(
+    user: StaffUser,
+    number: web::Path<String>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    user.require(Role::ALL)?;
+    let number =
+        CitationNumber::parse(&number).map_err(|e| AppError::field("number", e.to_string()))?;
+    let view = db::run(&state.pool, move |c| services::case::case_view(c, &number)).await?;
+    Ok(HttpResponse::Ok().json(view))
+}

@@ -1,0 +1,4 @@
+//! JSON API handlers, one area per file.
+
+pub mod citations;
+pub mod health;

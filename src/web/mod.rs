@@ -1,0 +1,88 @@
+//! The HTTP layer (actix-web): thin handlers that parse at the edge, call the services, and map
+//! errors through [`crate::error::AppError`].
+
+pub mod api;
+mod body;
+mod staff;
+pub mod telemetry;
+
+use crate::config::Config;
+use crate::db::DbPool;
+use crate::error::AppError;
+use actix_web::dev::Server;
+use actix_web::{middleware, web, App, HttpServer};
+use std::net::TcpListener;
+use tracing_actix_web::TracingLogger;
+
+/// What every handler can reach.
+pub struct AppState {
+    pub pool: DbPool,
+    pub config: Config,
+}
+
+/// Limit on ordinary JSON request bodies.
+pub const JSON_LIMIT: usize = 64 * 1024;
+
+/// Registers every route; shared by the server and by tests.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(web::resource("/healthz").route(web::get().to(api::health::healthz)))
+        .service(
+            web::scope("/api/v1")
+                .service(
+                    web::resource("/citations/import")
+                        .route(web::post().to(api::citations::import)),
+                )
+                .service(
+                    web::resource("/citations/{number}").route(web::get().to(api::citations::get)),
+                ),
+        );
+}
+
+fn json_config() -> web::JsonConfig {
+    web::JsonConfig::default()
+        .limit(JSON_LIMIT)
+        .error_handler(|err, _req| {
+            let e = match &err {
+                actix_web::error::JsonPayloadError::OverflowKnownLength { .. }
+                | actix_web::error::JsonPayloadError::Overflow { .. } => AppError::PayloadTooLarge(
+                    format!("the body is larger than the limit of {JSON_LIMIT} bytes"),
+                ),
+                actix_web::error::JsonPayloadError::ContentType => {
+                    AppError::UnsupportedMediaType("send the body as application/json".into())
+                }
+                other => AppError::invalid(format!(
+                    "the body is not valid JSON for this request: {other}"
+                )),
+            };
+            e.into()
+        })
+}
+
+fn path_config() -> web::PathConfig {
+    web::PathConfig::default()
+        .error_handler(|err, _| AppError::invalid(format!("bad path: {err}")).into())
+}
+
+async fn not_found() -> Result<actix_web::HttpResponse, AppError> {
+    Err(AppError::NotFound(
+        "there is nothing at this address".into(),
+    ))
+}
+
+/// Binds the listener and builds the server (not yet running).
+pub fn server(listener: TcpListener, state: web::Data<AppState>) -> std::io::Result<Server> {
+    let server = HttpServer::new(move || {
+        App::new()
+            .wrap(middleware::NormalizePath::trim())
+            .wrap(TracingLogger::<telemetry::PrivateRootSpan>::new())
+            .app_data(state.clone())
+            .app_data(json_config())
+            .app_data(path_config())
+            .configure(routes)
+            .default_service(web::to(not_found))
+    })
+    .listen(listener)?
+    .shutdown_timeout(20)
+    .run();
+    Ok(server)
+}
