@@ -2,15 +2,26 @@
 
 use super::ParseError;
 
-/// Free text such as a name, a street or a location: trimmed, no control characters, at most
-/// `max` characters. Empty is allowed only where `required` is false (then `None`).
+/// Free text such as a name, a street or a location, kept on one line: trimmed, line breaks and
+/// tabs folded into single spaces, no other control characters, at most `max` characters. Empty
+/// is allowed only where `required` is false (then `None`).
 pub fn text(
     input: &str,
     what: &str,
     required: bool,
     max: usize,
 ) -> Result<Option<String>, ParseError> {
-    let s = input.trim();
+    let folded;
+    let mut s = input.trim();
+    if s.contains(['\n', '\r', '\t']) {
+        let parts: Vec<&str> = s
+            .split(['\n', '\r', '\t'])
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .collect();
+        folded = parts.join(" ");
+        s = &folded;
+    }
     if s.is_empty() {
         return if required {
             Err(ParseError::new(format!("{what} is required")))
@@ -20,7 +31,7 @@ pub fn text(
     }
     if s.chars().any(char::is_control) {
         return Err(ParseError::new(format!(
-            "{what} contains a control character (a tab or line break?)"
+            "{what} contains a control character; remove it"
         )));
     }
     if s.chars().count() > max {
@@ -132,7 +143,9 @@ mod tests {
         assert!(phone("(303) 555-0101").unwrap().is_some());
         assert!(phone("call me").is_err());
         assert!(text("Muñoz Peña", "last name", true, 80).unwrap().is_some());
-        assert!(text("a\tb", "x", true, 80).is_err());
+        let folded = text("I-25 NB,\r\n  mile 210", "x", true, 80).unwrap();
+        assert_eq!(folded.as_deref(), Some("I-25 NB, mile 210"));
+        assert!(text("a\u{7}b", "x", true, 80).is_err());
         assert!(required_text("  ", "last name", 80)
             .unwrap_err()
             .to_string()

@@ -62,12 +62,28 @@ pub fn from_csv(bytes: &[u8], columns: &[&str]) -> Result<Vec<RawRow>, FileError
 
     let mut rows = Vec::new();
     let mut record = csv::ByteRecord::new();
+    // The csv crate's own line count lags after CR LF endings, so lines are counted here from
+    // each record's byte offset.
+    let mut counted_to = 0usize;
+    let mut line = 1u64;
     loop {
-        let line = reader.position().line();
         match reader.read_byte_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {
-                let line = record.position().map(|p| p.line()).unwrap_or(line);
+                let mut start = record
+                    .position()
+                    .map(|p| p.byte() as usize)
+                    .unwrap_or(counted_to)
+                    .min(bytes.len());
+                // After a CR the record is said to start on the LF that follows it.
+                while start < bytes.len() && (bytes[start] == b'\r' || bytes[start] == b'\n') {
+                    start += 1;
+                }
+                line += bytes[counted_to..start]
+                    .iter()
+                    .filter(|b| **b == b'\n')
+                    .count() as u64;
+                counted_to = start;
                 if record.len() == 1
                     && record
                         .get(0)
@@ -184,15 +200,16 @@ mod tests {
 
     #[test]
     fn bom_crlf_quotes_and_lines() {
-        let csv = "\u{feff}a,b\r\n1,\"x, y\"\r\n2,\"multi\nline\"\r\n3,z\r\n";
+        let csv = "\u{feff}a,b\r\n1,\"x, y\"\r\n2,\"multi\nline\"\r\n\r\n3,z\r\n";
         let rows = from_csv(csv.as_bytes(), COLS).unwrap();
         assert_eq!(rows.len(), 3);
         assert_eq!(rows[0].line, 2);
         assert_eq!(rows[0].get(1), "x, y");
         assert_eq!(rows[1].get(1), "multi\nline");
+        assert_eq!(rows[1].line, 3);
         assert_eq!(
-            rows[2].line, 5,
-            "the quoted newline moves the next row down a line"
+            rows[2].line, 6,
+            "the quoted newline and the blank line move the last row down"
         );
     }
 

@@ -1,0 +1,11 @@
+//! Integration tests: the real server on port 0, a fresh database per test, spoken to over HTTP.
+//! Every test runs on SQLite; the PostgreSQL copies run when PLEADESK_TEST_PG is set.
+
+mod helpers;
+
+mod auth;
+mod citation_import;
+mod cli;
+mod health;
+mod migrations;
+mod serve;
