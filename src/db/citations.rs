@@ -77,7 +77,7 @@ impl<'a> CitationFields<'a> {
 }
 
 #[derive(Insertable)]
-#[diesel(table_name = charges)]
+#[diesel(table_name = charges, treat_none_as_default_value = false)]
 struct NewCharge<'a> {
     citation_id: i64,
     seq: i32,

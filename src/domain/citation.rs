@@ -50,10 +50,14 @@ impl CitationDraft {
     /// A stable fingerprint of the imported content: re-importing the same data gives the same
     /// hash, so the import can tell "unchanged" from "updated".
     pub fn content_hash(&self) -> String {
-        let mut sorted = self.clone();
-        sorted.charges.sort_by_key(|c| c.seq);
         // ok: serialising plain structs of strings and numbers cannot fail
-        let json = serde_json::to_vec(&sorted).expect("citation draft serialises");
+        let json = if self.charges.windows(2).all(|w| w[0].seq < w[1].seq) {
+            serde_json::to_vec(self).expect("citation draft serialises")
+        } else {
+            let mut sorted = self.clone();
+            sorted.charges.sort_by_key(|c| c.seq);
+            serde_json::to_vec(&sorted).expect("citation draft serialises")
+        };
         hex::encode(Sha256::digest(json))
     }
 

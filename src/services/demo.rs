@@ -69,10 +69,11 @@ fn shift_dates(rows: &mut [rows::RawRow], today: NaiveDate) -> Result<(), AppErr
     };
     for (row, at) in rows.iter_mut().zip(issued) {
         let moved = at + chrono::Duration::days(offset);
-        row.fields[ISSUED_AT] = moved.to_rfc3339();
+        row.set(ISSUED_AT, &moved.to_rfc3339());
         let court = NaiveDate::parse_from_str(row.get(COURT_DATE), "%Y-%m-%d")
             .map_err(|_| bad("court_date"))?;
-        row.fields[COURT_DATE] = shift(court).ok_or_else(|| bad("court_date"))?.to_string();
+        let moved_court = shift(court).ok_or_else(|| bad("court_date"))?;
+        row.set(COURT_DATE, &moved_court.to_string());
     }
     Ok(())
 }
