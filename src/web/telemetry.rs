@@ -40,8 +40,13 @@ impl RootSpanBuilder for PrivateRootSpan {
 /// Installs the log subscriber once (later calls are ignored, which tests rely on).
 /// `RUST_LOG` filters as usual; the default is `info`.
 pub fn init() {
+    init_with_default("info");
+}
+
+/// Like [`init`] with another default level (tests use `warn`).
+pub fn init_with_default(level: &str) {
     use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(level));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_target(false)

@@ -151,3 +151,17 @@ fn a_bad_setting_stops_the_command_and_names_the_variable() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("PLEADESK_COURT_TZ"), "{err}");
 }
+
+/// The binary carries its own SQLite, libpq and OpenSSL: nothing to install on a fresh machine.
+#[test]
+fn the_binary_links_no_database_or_tls_library() {
+    let out = std::process::Command::new("ldd")
+        .arg(env!("CARGO_BIN_EXE_pleadesk"))
+        .output()
+        .expect("ldd (Debian's libc-bin) runs");
+    let libs = String::from_utf8_lossy(&out.stdout);
+    assert!(libs.contains("libc.so"), "ldd listed the libraries: {libs}");
+    for lib in ["libpq", "libsqlite3", "libssl", "libcrypto"] {
+        assert!(!libs.contains(lib), "the binary links {lib}: {libs}");
+    }
+}

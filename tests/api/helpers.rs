@@ -87,7 +87,7 @@ pub fn drop_pg_database(admin: &str, name: &str) {
 
 /// Starts the application with a fresh database; `extra` overrides configuration variables.
 pub async fn spawn(backend: Backend, extra: &[(&str, &str)]) -> TestApp {
-    pleadesk::web::telemetry::init();
+    pleadesk::web::telemetry::init_with_default("warn");
     let data_dir = tempfile::tempdir().expect("temp dir");
     let (database_url, pg_cleanup) = match backend {
         Backend::Sqlite => (
