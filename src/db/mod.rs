@@ -161,6 +161,37 @@ pub fn revert_all(conn: &mut DbConn) -> anyhow::Result<usize> {
     reverted.map_err(|e| anyhow::anyhow!("reverting migrations failed: {e}"))
 }
 
+/// Runs `f` in a transaction that will write. On SQLite it begins `IMMEDIATE`, taking the write
+/// lock up front (waiting up to the busy timeout) instead of failing at its first write when
+/// another writer went first; on PostgreSQL it is an ordinary transaction. Nested
+/// `transaction` calls inside `f` become savepoints as usual.
+pub fn write_transaction<T, E, F>(conn: &mut DbConn, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConn) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    let DbConn::Sqlite(c) = conn else {
+        return conn.transaction(f);
+    };
+    AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?;
+    let result = f(conn);
+    let DbConn::Sqlite(c) = conn else {
+        unreachable!("the connection's backend does not change") // ok: matched as SQLite above
+    };
+    match result {
+        Ok(value) => {
+            AnsiTransactionManager::commit_transaction(c)?;
+            Ok(value)
+        }
+        Err(e) => {
+            // The transaction is gone either way; the caller's error is the one to report.
+            let _ = AnsiTransactionManager::rollback_transaction(c);
+            Err(e)
+        }
+    }
+}
+
 /// Runs blocking database work on actix's thread pool, with a connection from the pool.
 pub async fn run<T, F>(pool: &DbPool, f: F) -> Result<T, crate::error::AppError>
 where

@@ -23,7 +23,7 @@ pub fn create_with_token(
     token_hash: &str,
 ) -> QueryResult<i64> {
     let now = super::now();
-    conn.transaction(|c| {
+    super::write_transaction(conn, |c| {
         let id: i64 = diesel::insert_into(users::table)
             .values((
                 users::username.eq(username),

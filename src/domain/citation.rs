@@ -50,21 +50,17 @@ impl CitationDraft {
     /// A stable fingerprint of the imported content: re-importing the same data gives the same
     /// hash, so the import can tell "unchanged" from "updated".
     pub fn content_hash(&self) -> String {
-        // ok: serialising plain structs of strings and numbers cannot fail
-        let json = if self.charges.windows(2).all(|w| w[0].seq < w[1].seq) {
-            serde_json::to_vec(self).expect("citation draft serialises")
+        let sorted;
+        let draft = if self.charges.windows(2).all(|w| w[0].seq < w[1].seq) {
+            self
         } else {
-            let mut sorted = self.clone();
-            sorted.charges.sort_by_key(|c| c.seq);
-            serde_json::to_vec(&sorted).expect("citation draft serialises")
+            let mut copy = self.clone();
+            copy.charges.sort_by_key(|c| c.seq);
+            sorted = copy;
+            &sorted
         };
+        let json = serde_json::to_vec(draft).expect("serialises"); // ok: plain strings and numbers always serialise
         hex::encode(Sha256::digest(json))
-    }
-
-    pub fn total_fine(&self) -> Cents {
-        self.charges
-            .iter()
-            .fold(Cents::ZERO, |acc, c| acc.checked_add(c.fine).unwrap_or(acc))
     }
 }
 
@@ -120,6 +116,58 @@ pub fn parse_issued_at(input: &str, court_tz: Tz) -> Result<DateTime<Utc>, Parse
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn draft() -> CitationDraft {
+        let tz: Tz = "America/Denver".parse().unwrap();
+        let today = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
+        let charge = |seq, fine| ChargeDraft {
+            seq,
+            offense_code: "42-4-604".into(),
+            fine: Cents::new(fine).unwrap(),
+            points: 4,
+        };
+        CitationDraft {
+            number: CitationNumber::parse("DV-2026-1").unwrap(),
+            agency: "DPD".into(),
+            issued_at: parse_issued_at("2026-10-03T08:14:00", tz).unwrap(),
+            location: "Colfax".into(),
+            officer_badge: None,
+            court_date: today,
+            defendant: Defendant {
+                first_name: "Ana".into(),
+                middle_name: None,
+                last_name: "Pérez".into(),
+                date_of_birth: DateOfBirth::parse("1990-01-02", today).unwrap(),
+                address_line1: "1 Main St".into(),
+                address_line2: None,
+                city: "Denver".into(),
+                state: "CO".into(),
+                postal_code: "80202".into(),
+                license_number: None,
+                license_state: None,
+                email: None,
+                phone: None,
+                language: Language::Es,
+            },
+            plate: None,
+            plate_state: None,
+            charges: vec![charge(1, 100), charge(2, 200)],
+        }
+    }
+
+    #[test]
+    fn content_hash_ignores_charge_order_but_not_content() {
+        let a = draft();
+        let mut reordered = a.clone();
+        reordered.charges.reverse();
+        assert_eq!(a.content_hash(), reordered.content_hash());
+        let mut changed = a.clone();
+        changed.defendant.address_line1 = "2 Main St".into();
+        assert_ne!(a.content_hash(), changed.content_hash());
+        let mut fine = a.clone();
+        fine.charges[1].fine = Cents::new(201).unwrap();
+        assert_ne!(a.content_hash(), fine.content_hash());
+    }
 
     #[test]
     fn charge_sequences() {

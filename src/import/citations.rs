@@ -14,7 +14,6 @@ use crate::domain::{
 };
 use chrono::NaiveDate;
 use chrono_tz::Tz;
-use diesel::Connection;
 use std::collections::HashMap;
 
 /// The columns of the e-citation CSV, in SPEC order.
@@ -111,7 +110,7 @@ pub fn import(
 /// concurrent import), each citation is retried in a transaction of its own so that only the
 /// citation at fault is rejected.
 fn write_batch(conn: &mut DbConn, batch: &[ValidCitation], summary: &mut ImportSummary) {
-    match conn.transaction(|c| db::citations::apply_import(c, batch)) {
+    match db::write_transaction(conn, |c| db::citations::apply_import(c, batch)) {
         Ok(outcomes) => tally(batch, outcomes, summary),
         Err(e) if batch.len() > 1 => {
             tracing::warn!(error = %e, size = batch.len(), "import batch failed; retrying citations one by one");

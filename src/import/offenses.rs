@@ -6,7 +6,6 @@ use crate::db::{self, DbConn};
 use crate::domain::dates::parse_date;
 use crate::domain::offense::{flag, offense_code, points};
 use crate::domain::{contact::required_text, Cents, OffenseDraft, ParseError, PenaltyClass};
-use diesel::Connection;
 
 pub const COLUMNS: &[&str] = &[
     "code",
@@ -86,7 +85,7 @@ pub fn import(
             }),
         }
     }
-    let saved = conn.transaction(|c| {
+    let saved = db::write_transaction(conn, |c| {
         valid
             .iter()
             .map(|(_, o)| db::offenses::upsert(c, o))

@@ -406,7 +406,36 @@ async fn json_rows_import_like_csv(app: TestApp) {
     assert!(rows[0].2.contains("unknown offense code 'NOPE'"));
 }
 
+/// Several clerks importing the same file at once: every citation is written exactly once and
+/// nothing is rejected.
+async fn concurrent_imports_of_one_file_write_each_citation_once(app: TestApp) {
+    app.load_offenses().await;
+    let clerk = app.token(Role::Clerk).await;
+    let sends = (0..4).map(|_| app.post_import(&clerk, "text/csv", sample("citations.csv")));
+    let mut imported = 0;
+    for resp in futures_util::future::join_all(sends).await {
+        assert_eq!(resp.status(), 200);
+        let summary: Value = resp.json().await.unwrap();
+        assert_eq!(summary["rejected"], json!([]), "{summary}");
+        assert_eq!(
+            summary["imported"].as_u64().unwrap() + summary["unchanged"].as_u64().unwrap(),
+            12,
+            "{summary}"
+        );
+        imported += summary["imported"].as_u64().unwrap();
+    }
+    assert_eq!(imported, 12);
+    let case: Value = app
+        .get_citation(&clerk, "DV-2026-000112")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(case["charges"].as_array().unwrap().len(), 2);
+}
+
 on_both_backends!(
+    concurrent_imports_of_one_file_write_each_citation_once,
     samples_import_once_and_then_change_nothing,
     a_changed_row_updates_the_citation,
     every_bad_row_is_named_and_good_citations_still_import,
