@@ -1,10 +1,41 @@
-// Lets the integration tests know at compile time whether PostgreSQL was asked for, so that the
-// PostgreSQL half of the suite shows as "ignored" (with the reason) instead of silently passing.
+// Lets the integration tests know at compile time which external parts are present, so that a
+// test needing a missing one shows as "ignored" with the reason instead of silently passing:
+//   pg_tests      PLEADESK_TEST_PG names a PostgreSQL server
+//   has_poppler   pdftotext / pdftoppm / pdfinfo (Debian: poppler-utils)
+//   has_zbar      zbarimg (Debian: zbar-tools)
+//   has_smtp_sink python3 with aiosmtpd (PyPI: aiosmtpd)
+// PLEADESK_TEST_TOOLS=all (set by scripts/test) turns them all on, so a missing tool fails loudly.
+use std::process::{Command, Stdio};
+
+fn runs(cmd: &str, args: &[&str]) -> bool {
+    Command::new(cmd)
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
 fn main() {
-    println!("cargo:rustc-check-cfg=cfg(pg_tests)");
+    for cfg in ["pg_tests", "has_poppler", "has_zbar", "has_smtp_sink"] {
+        println!("cargo:rustc-check-cfg=cfg({cfg})");
+    }
     println!("cargo:rerun-if-env-changed=PLEADESK_TEST_PG");
+    println!("cargo:rerun-if-env-changed=PLEADESK_TEST_TOOLS");
+    println!("cargo:rerun-if-env-changed=PATH");
     println!("cargo:rerun-if-changed=build.rs");
     if std::env::var("PLEADESK_TEST_PG").is_ok_and(|v| !v.trim().is_empty()) {
         println!("cargo:rustc-cfg=pg_tests");
+    }
+    let all = std::env::var("PLEADESK_TEST_TOOLS").is_ok_and(|v| v == "all");
+    if all || (runs("pdftotext", &["-v"]) && runs("pdftoppm", &["-v"]) && runs("pdfinfo", &["-v"]))
+    {
+        println!("cargo:rustc-cfg=has_poppler");
+    }
+    if all || runs("zbarimg", &["--version"]) {
+        println!("cargo:rustc-cfg=has_zbar");
+    }
+    if all || runs("python3", &["-c", "import aiosmtpd"]) {
+        println!("cargo:rustc-cfg=has_smtp_sink");
     }
 }

@@ -8,5 +8,6 @@ pub mod db;
 pub mod domain;
 pub mod error;
 pub mod import;
+pub mod letters;
 pub mod services;
 pub mod web;

@@ -3,6 +3,7 @@
 
 #[macro_use]
 mod macros;
+pub mod address;
 pub mod citation;
 pub mod citation_number;
 pub mod contact;

@@ -7,5 +7,7 @@ mod auth;
 mod citation_import;
 mod cli;
 mod health;
+mod merge;
+mod merge_inputs;
 mod migrations;
 mod serve;

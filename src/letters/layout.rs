@@ -1,0 +1,529 @@
+//! The layout engine: blocks of text → positioned drawing operations on US Letter pages.
+//! Wraps with the font's real metrics, breaks pages, and leaves room on the first page for the
+//! two windows of a #10 envelope. Page furniture (page numbers, QR code) is added by `pdf.rs`.
+
+use super::fonts::{Fonts, Weight};
+use printpdf::{
+    Line, LinePoint, Op, PaintMode, PdfFontHandle, Point, Polygon, PolygonRing, Pt, TextItem,
+    WindingOrder,
+};
+
+pub const PAGE_W: f32 = 612.0;
+pub const PAGE_H: f32 = 792.0;
+pub const INCH: f32 = 72.0;
+pub const LEFT: f32 = 0.75 * INCH;
+pub const RIGHT: f32 = PAGE_W - 0.75 * INCH;
+/// Below the recipient window and the first fold of a tri-folded sheet.
+pub const FIRST_BODY_TOP: f32 = PAGE_H - 3.45 * INCH;
+pub const NEXT_BODY_TOP: f32 = PAGE_H - 1.45 * INCH;
+pub const BODY_BOTTOM: f32 = 0.95 * INCH;
+
+const BODY_SIZE: f32 = 10.0;
+const BODY_LEADING: f32 = 13.5;
+const HEADING_SIZE: f32 = 12.5;
+const SMALL_SIZE: f32 = 9.0;
+
+/// A run of text in one weight.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Span {
+    pub text: String,
+    pub weight: Weight,
+}
+
+impl Span {
+    pub fn regular(t: impl Into<String>) -> Span {
+        Span {
+            text: t.into(),
+            weight: Weight::Regular,
+        }
+    }
+    pub fn bold(t: impl Into<String>) -> Span {
+        Span {
+            text: t.into(),
+            weight: Weight::Bold,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Align {
+    Left,
+    Right,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Column {
+    pub title: String,
+    /// Share of the body width.
+    pub width: f32,
+    pub align: Align,
+}
+
+/// What a letter body is made of.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Block {
+    Heading(String),
+    Paragraph(Vec<Span>),
+    Bullets(Vec<Vec<Span>>),
+    Table {
+        columns: Vec<Column>,
+        rows: Vec<Vec<String>>,
+        footer: Option<Vec<String>>,
+    },
+    /// A label and a row of tick boxes, e.g. one charge and the four pleas.
+    Checkboxes {
+        label: Vec<Span>,
+        options: Vec<String>,
+    },
+    /// Lines to sign and date on, each with its caption underneath.
+    SignatureLines(Vec<String>),
+    Rule,
+    PageBreak,
+}
+
+/// Lays blocks out into pages of operations.
+pub struct Composer<'a> {
+    fonts: &'a Fonts,
+    pub pages: Vec<Vec<Op>>,
+    y: f32,
+}
+
+impl<'a> Composer<'a> {
+    pub fn new(fonts: &'a Fonts) -> Self {
+        Composer {
+            fonts,
+            pages: vec![Vec::new()],
+            y: FIRST_BODY_TOP,
+        }
+    }
+
+    fn ops(&mut self) -> &mut Vec<Op> {
+        // ok: `pages` starts with one page and only ever grows
+        self.pages.last_mut().expect("a page")
+    }
+
+    fn new_page(&mut self) {
+        self.pages.push(Vec::new());
+        self.y = NEXT_BODY_TOP;
+    }
+
+    /// Starts a new page unless `height` still fits above the bottom margin.
+    fn ensure(&mut self, height: f32) {
+        if self.y - height < BODY_BOTTOM {
+            self.new_page();
+        }
+    }
+
+    pub fn add(&mut self, block: &Block) {
+        match block {
+            Block::Heading(text) => {
+                self.ensure(HEADING_SIZE + 10.0 + 3.0 * BODY_LEADING);
+                self.y -= 8.0;
+                let spans = [Span::bold(text.clone())];
+                for line in wrap(self.fonts, &spans, HEADING_SIZE, RIGHT - LEFT) {
+                    self.y -= HEADING_SIZE + 3.0;
+                    let y = self.y;
+                    self.line(LEFT, y, &line, HEADING_SIZE);
+                }
+                self.y -= 4.0;
+            }
+            Block::Paragraph(spans) => {
+                self.paragraph(spans, LEFT, RIGHT - LEFT, None);
+                self.y -= 5.0;
+            }
+            Block::Bullets(items) => {
+                for item in items {
+                    self.paragraph(item, LEFT + 14.0, RIGHT - LEFT - 14.0, Some("•"));
+                    self.y -= 2.0;
+                }
+                self.y -= 4.0;
+            }
+            Block::Table {
+                columns,
+                rows,
+                footer,
+            } => self.table(columns, rows, footer.as_ref()),
+            Block::Checkboxes { label, options } => self.checkboxes(label, options),
+            Block::SignatureLines(captions) => self.signature_lines(captions),
+            Block::Rule => {
+                self.ensure(12.0);
+                self.y -= 6.0;
+                let y = self.y;
+                self.stroke_line(LEFT, y, RIGHT, y, 0.5);
+                self.y -= 6.0;
+            }
+            Block::PageBreak => self.new_page(),
+        }
+    }
+
+    fn paragraph(&mut self, spans: &[Span], x: f32, width: f32, bullet: Option<&str>) {
+        let lines = wrap(self.fonts, spans, BODY_SIZE, width);
+        for (i, line) in lines.iter().enumerate() {
+            // Keep at least two lines of a paragraph together at a page end.
+            self.ensure(if i == 0 {
+                BODY_LEADING * lines.len().min(2) as f32
+            } else {
+                BODY_LEADING
+            });
+            self.y -= BODY_LEADING;
+            let y = self.y;
+            if i == 0 {
+                if let Some(b) = bullet {
+                    self.line(x - 11.0, y, &[Span::regular(b)], BODY_SIZE);
+                }
+            }
+            self.line(x, y, line, BODY_SIZE);
+        }
+    }
+
+    fn table(&mut self, columns: &[Column], rows: &[Vec<String>], footer: Option<&Vec<String>>) {
+        let total_w = RIGHT - LEFT;
+        let widths: Vec<f32> = columns.iter().map(|c| c.width * total_w).collect();
+        let leading = SMALL_SIZE + 3.5;
+        let header = |c: &mut Self| {
+            c.ensure(leading * 3.0);
+            c.y -= leading;
+            let y = c.y;
+            let cells: Vec<String> = columns.iter().map(|col| col.title.clone()).collect();
+            c.row(columns, &widths, &[cells], y, Weight::Bold, leading);
+            c.y -= 3.5;
+            let y = c.y;
+            c.stroke_line(LEFT, y, RIGHT, y, 0.6);
+        };
+        header(self);
+        let mut all: Vec<(&Vec<String>, Weight)> =
+            rows.iter().map(|r| (r, Weight::Regular)).collect();
+        if let Some(f) = footer {
+            all.push((f, Weight::Bold));
+        }
+        for (cells, weight) in all {
+            let wrapped: Vec<Vec<String>> = cells
+                .iter()
+                .zip(&widths)
+                .map(|(text, w)| {
+                    wrap(
+                        self.fonts,
+                        &[Span {
+                            text: text.clone(),
+                            weight,
+                        }],
+                        SMALL_SIZE,
+                        w - 6.0,
+                    )
+                    .into_iter()
+                    .map(|l| l.into_iter().map(|s| s.text).collect::<String>())
+                    .collect()
+                })
+                .collect();
+            let height = wrapped.iter().map(Vec::len).max().unwrap_or(1).max(1) as f32 * leading;
+            if self.y - height - 4.0 < BODY_BOTTOM {
+                self.new_page();
+                header(self);
+            }
+            if weight == Weight::Bold {
+                self.y -= 2.0;
+                let y = self.y;
+                self.stroke_line(LEFT, y, RIGHT, y, 0.4);
+            }
+            self.y -= leading;
+            let y = self.y;
+            self.row(
+                columns,
+                &widths,
+                &wrapped_rows(&wrapped),
+                y,
+                weight,
+                leading,
+            );
+            self.y -= height - leading + 3.0;
+        }
+        self.y -= 6.0;
+    }
+
+    /// Draws one table row whose cells may have several lines (`lines[k][col]`).
+    fn row(
+        &mut self,
+        columns: &[Column],
+        widths: &[f32],
+        lines: &[Vec<String>],
+        y: f32,
+        weight: Weight,
+        leading: f32,
+    ) {
+        for (k, cells) in lines.iter().enumerate() {
+            let mut x = LEFT;
+            for ((text, col), w) in cells.iter().zip(columns).zip(widths) {
+                let tw = self.fonts.face(weight).width(text, SMALL_SIZE);
+                let tx = match col.align {
+                    Align::Left => x + 2.0,
+                    Align::Right => x + w - tw - 4.0,
+                };
+                let span = [Span {
+                    text: text.clone(),
+                    weight,
+                }];
+                self.line(tx, y - k as f32 * leading, &span, SMALL_SIZE);
+                x += w;
+            }
+        }
+    }
+
+    fn checkboxes(&mut self, label: &[Span], options: &[String]) {
+        self.ensure(BODY_LEADING * 3.0);
+        self.paragraph(label, LEFT, RIGHT - LEFT, None);
+        let box_size = 10.0;
+        let mut x = LEFT + 4.0;
+        self.y -= BODY_LEADING + 3.0;
+        for opt in options {
+            let w = box_size + 5.0 + self.fonts.regular.width(opt, BODY_SIZE) + 18.0;
+            if x + w > RIGHT {
+                x = LEFT + 4.0;
+                self.ensure(BODY_LEADING + 4.0);
+                self.y -= BODY_LEADING + 4.0;
+            }
+            let y = self.y;
+            self.rect(x, y - 1.5, box_size, box_size);
+            self.line(
+                x + box_size + 5.0,
+                y,
+                &[Span::regular(opt.clone())],
+                BODY_SIZE,
+            );
+            x += w;
+        }
+        self.y -= 9.0;
+    }
+
+    fn signature_lines(&mut self, captions: &[String]) {
+        self.ensure(48.0);
+        self.y -= 34.0;
+        let y = self.y;
+        let gap = 24.0;
+        let n = captions.len().max(1) as f32;
+        let w = (RIGHT - LEFT - gap * (n - 1.0)) / n;
+        for (i, caption) in captions.iter().enumerate() {
+            let x = LEFT + i as f32 * (w + gap);
+            self.stroke_line(x, y, x + w, y, 0.7);
+            self.line(x, y - 11.0, &[Span::regular(caption.clone())], SMALL_SIZE);
+        }
+        self.y -= 22.0;
+    }
+
+    /// One line of text at an absolute position (baseline at `y`).
+    pub fn line(&mut self, x: f32, y: f32, spans: &[Span], size: f32) {
+        let fonts = self.fonts;
+        text_ops(self.ops(), fonts, x, y, spans, size);
+    }
+
+    pub fn stroke_line(&mut self, x1: f32, y1: f32, x2: f32, y2: f32, thickness: f32) {
+        stroke_line(self.ops(), x1, y1, x2, y2, thickness);
+    }
+
+    fn rect(&mut self, x: f32, y: f32, w: f32, h: f32) {
+        let p = |x: f32, y: f32| LinePoint {
+            p: Point { x: Pt(x), y: Pt(y) },
+            bezier: false,
+        };
+        let ops = self.ops();
+        ops.push(Op::SetOutlineThickness { pt: Pt(0.8) });
+        ops.push(Op::DrawPolygon {
+            polygon: Polygon {
+                rings: vec![PolygonRing {
+                    points: vec![p(x, y), p(x + w, y), p(x + w, y + h), p(x, y + h)],
+                }],
+                mode: PaintMode::Stroke,
+                winding_order: WindingOrder::NonZero,
+            },
+        });
+    }
+}
+
+/// Turns wrapped cell lines (`wrapped[col][k]`) into rows of cells (`rows[k][col]`).
+fn wrapped_rows(wrapped: &[Vec<String>]) -> Vec<Vec<String>> {
+    let height = wrapped.iter().map(Vec::len).max().unwrap_or(0);
+    (0..height)
+        .map(|k| {
+            wrapped
+                .iter()
+                .map(|col| col.get(k).cloned().unwrap_or_default())
+                .collect()
+        })
+        .collect()
+}
+
+/// Emits text at an absolute position: one text object per span, so positions never drift.
+pub fn text_ops(ops: &mut Vec<Op>, fonts: &Fonts, x: f32, y: f32, spans: &[Span], size: f32) {
+    let mut cx = x;
+    for span in spans {
+        if span.text.is_empty() {
+            continue;
+        }
+        let face = fonts.face(span.weight);
+        ops.push(Op::StartTextSection);
+        ops.push(Op::SetFont {
+            font: PdfFontHandle::External(face.id.clone()),
+            size: Pt(size),
+        });
+        ops.push(Op::SetTextCursor {
+            pos: Point {
+                x: Pt(cx),
+                y: Pt(y),
+            },
+        });
+        ops.push(Op::ShowText {
+            items: vec![TextItem::Text(span.text.clone())],
+        });
+        ops.push(Op::EndTextSection);
+        cx += face.width(&span.text, size);
+    }
+}
+
+pub fn stroke_line(ops: &mut Vec<Op>, x1: f32, y1: f32, x2: f32, y2: f32, thickness: f32) {
+    let p = |x: f32, y: f32| LinePoint {
+        p: Point { x: Pt(x), y: Pt(y) },
+        bezier: false,
+    };
+    ops.push(Op::SetOutlineThickness { pt: Pt(thickness) });
+    ops.push(Op::DrawLine {
+        line: Line {
+            points: vec![p(x1, y1), p(x2, y2)],
+            is_closed: false,
+        },
+    });
+}
+
+/// Greedy line breaking of styled text into lines no wider than `width`. Words longer than a
+/// line are split by characters. Spaces at line ends are dropped.
+pub fn wrap(fonts: &Fonts, spans: &[Span], size: f32, width: f32) -> Vec<Vec<Span>> {
+    // Words with their weight; a word keeps the trailing space that separated it.
+    let mut words: Vec<(String, Weight, bool)> = Vec::new();
+    let mut prev_ended_with_space = true;
+    for span in spans {
+        let mut first = true;
+        for part in span.text.split(' ') {
+            let glue_to_prev = first && !prev_ended_with_space && !span.text.starts_with(' ');
+            first = false;
+            if part.is_empty() {
+                continue;
+            }
+            words.push((part.to_string(), span.weight, glue_to_prev));
+        }
+        if !span.text.is_empty() {
+            prev_ended_with_space = span.text.ends_with(' ');
+        }
+    }
+    let space = fonts.regular.width(" ", size);
+    let mut lines: Vec<Vec<Span>> = Vec::new();
+    let mut current: Vec<Span> = Vec::new();
+    let mut used = 0.0f32;
+    for (word, weight, glued) in words {
+        let face = fonts.face(weight);
+        let mut w = face.width(&word, size);
+        let sep = if current.is_empty() || glued {
+            0.0
+        } else {
+            space
+        };
+        if !current.is_empty() && used + sep + w > width {
+            lines.push(std::mem::take(&mut current));
+            used = 0.0;
+        }
+        let mut word = word;
+        // A word wider than the whole line: cut it into pieces that fit.
+        while w > width && word.chars().count() > 1 {
+            let mut cut = String::new();
+            for c in word.chars() {
+                if face.width(&format!("{cut}{c}"), size) > width && !cut.is_empty() {
+                    break;
+                }
+                cut.push(c);
+            }
+            let rest: String = word.chars().skip(cut.chars().count()).collect();
+            if !current.is_empty() {
+                lines.push(std::mem::take(&mut current));
+            }
+            lines.push(vec![Span { text: cut, weight }]);
+            used = 0.0;
+            word = rest;
+            w = face.width(&word, size);
+        }
+        let sep = if current.is_empty() || glued { "" } else { " " };
+        used += if sep.is_empty() { 0.0 } else { space } + w;
+        match current.last_mut() {
+            Some(last) if last.weight == weight => {
+                last.text.push_str(sep);
+                last.text.push_str(&word);
+            }
+            _ => current.push(Span {
+                text: format!("{sep}{word}"),
+                weight,
+            }),
+        }
+    }
+    if !current.is_empty() || lines.is_empty() {
+        lines.push(current);
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::letters::fonts::fonts;
+
+    fn text_of(line: &[Span]) -> String {
+        line.iter().map(|s| s.text.as_str()).collect()
+    }
+
+    #[test]
+    fn wraps_within_the_width_and_keeps_every_word() {
+        let f = fonts().unwrap();
+        let text = "Usted puede declararse culpable, no disputar el cargo o declararse no culpable de cada cargo.";
+        let lines = wrap(f, &[Span::regular(text)], 10.0, 150.0);
+        assert!(lines.len() > 2);
+        for l in &lines {
+            assert!(f.regular.width(&text_of(l), 10.0) <= 150.0 + 0.01, "{l:?}");
+        }
+        let joined: Vec<String> = lines.iter().map(|l| text_of(l)).collect();
+        assert_eq!(joined.join(" "), text);
+    }
+
+    #[test]
+    fn bold_spans_stay_bold_and_glue_to_punctuation() {
+        let f = fonts().unwrap();
+        let spans = [
+            Span::regular("Your code is "),
+            Span::bold("ABC-123"),
+            Span::regular("."),
+        ];
+        let lines = wrap(f, &spans, 10.0, 400.0);
+        assert_eq!(lines.len(), 1);
+        assert_eq!(text_of(&lines[0]), "Your code is ABC-123.");
+        assert!(lines[0]
+            .iter()
+            .any(|s| s.weight == Weight::Bold && s.text.contains("ABC-123")));
+    }
+
+    #[test]
+    fn a_long_word_is_cut() {
+        let f = fonts().unwrap();
+        let lines = wrap(f, &[Span::regular("x".repeat(200))], 10.0, 100.0);
+        assert!(lines.len() > 1);
+        assert_eq!(
+            lines.iter().map(|l| text_of(l)).collect::<String>(),
+            "x".repeat(200)
+        );
+    }
+
+    #[test]
+    fn long_content_breaks_pages() {
+        let f = fonts().unwrap();
+        let mut c = Composer::new(f);
+        for _ in 0..80 {
+            c.add(&Block::Paragraph(vec![Span::regular(
+                "A line of body text that is long enough to matter.",
+            )]));
+        }
+        assert!(c.pages.len() >= 2, "{}", c.pages.len());
+    }
+}

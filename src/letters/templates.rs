@@ -1,0 +1,242 @@
+//! Letter and email templates (minijinja), loaded at run time from the templates folder
+//! (`PLEADESK_TEMPLATES_DIR`) so that a court can edit them without recompiling; a template the
+//! folder lacks falls back to the one shipped inside the binary. Errors name the file and line.
+
+use crate::domain::{Cents, Language, Plea};
+use minijinja::{Environment, State, UndefinedBehavior, Value};
+use std::path::Path;
+
+/// The templates shipped with PleaDesk (also the files under `templates/` in the repository).
+const SHIPPED: &[(&str, &str)] = &[
+    (
+        "letters/en/plea_form.txt",
+        include_str!("../../templates/letters/en/plea_form.txt"),
+    ),
+    (
+        "letters/es/plea_form.txt",
+        include_str!("../../templates/letters/es/plea_form.txt"),
+    ),
+    (
+        "letters/en/acknowledgement.txt",
+        include_str!("../../templates/letters/en/acknowledgement.txt"),
+    ),
+    (
+        "letters/es/acknowledgement.txt",
+        include_str!("../../templates/letters/es/acknowledgement.txt"),
+    ),
+    (
+        "email/en/letter.subject.txt",
+        include_str!("../../templates/email/en/letter.subject.txt"),
+    ),
+    (
+        "email/es/letter.subject.txt",
+        include_str!("../../templates/email/es/letter.subject.txt"),
+    ),
+    (
+        "email/en/letter.txt",
+        include_str!("../../templates/email/en/letter.txt"),
+    ),
+    (
+        "email/es/letter.txt",
+        include_str!("../../templates/email/es/letter.txt"),
+    ),
+    (
+        "email/en/letter.html",
+        include_str!("../../templates/email/en/letter.html"),
+    ),
+    (
+        "email/es/letter.html",
+        include_str!("../../templates/email/es/letter.html"),
+    ),
+];
+
+/// A template that failed to load or render: which file, which line, what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("template {file}{}: {detail}", .line.map(|l| format!(", line {l}")).unwrap_or_default())]
+pub struct TemplateError {
+    pub file: String,
+    pub line: Option<usize>,
+    pub detail: String,
+}
+
+pub struct Templates {
+    env: Environment<'static>,
+    /// template name → where it came from (a path, or "built-in …") for error messages.
+    sources: Vec<(String, String)>,
+}
+
+impl Templates {
+    /// Loads every template: from `dir` where the file exists there, else the shipped one.
+    pub fn load(dir: &Path) -> Result<Templates, TemplateError> {
+        let mut env = Environment::new();
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        env.set_keep_trailing_newline(true);
+        env.add_filter("money", money);
+        env.add_filter("date", date);
+        env.add_filter("plea", plea);
+        let mut sources = Vec::new();
+        for (name, shipped) in SHIPPED {
+            let path = dir.join(name);
+            let (source, origin) = match std::fs::read_to_string(&path) {
+                Ok(text) => (text, path.display().to_string()),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    (shipped.to_string(), format!("(built-in) {name}"))
+                }
+                Err(e) => {
+                    return Err(TemplateError {
+                        file: path.display().to_string(),
+                        line: None,
+                        detail: format!("cannot be read: {e}"),
+                    })
+                }
+            };
+            env.add_template_owned(name.to_string(), source)
+                .map_err(|e| TemplateError {
+                    file: origin.clone(),
+                    line: e.line(),
+                    detail: e
+                        .detail()
+                        .map(str::to_string)
+                        .unwrap_or_else(|| e.kind().to_string()),
+                })?;
+            sources.push((name.to_string(), origin));
+        }
+        Ok(Templates { env, sources })
+    }
+
+    /// Where a template was loaded from.
+    pub fn origin(&self, name: &str) -> String {
+        self.sources
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, o)| o.clone())
+            .unwrap_or_else(|| name.to_string())
+    }
+
+    pub fn has(&self, name: &str) -> bool {
+        self.env.get_template(name).is_ok()
+    }
+
+    /// Renders a template with `ctx` (any serialisable value; its `language` field picks the
+    /// language of the `date` and `plea` filters).
+    pub fn render(&self, name: &str, ctx: &impl serde::Serialize) -> Result<String, TemplateError> {
+        let fail = |e: minijinja::Error| {
+            let mut detail = e
+                .detail()
+                .map(str::to_string)
+                .unwrap_or_else(|| e.kind().to_string());
+            if let Some(src) = std::error::Error::source(&e) {
+                detail = format!("{detail}: {src}");
+            }
+            TemplateError {
+                file: self.origin(name),
+                line: e.line(),
+                detail,
+            }
+        };
+        let tmpl = self.env.get_template(name).map_err(fail)?;
+        tmpl.render(Value::from_serialize(ctx)).map_err(fail)
+    }
+}
+
+fn language(state: &State) -> Language {
+    state
+        .lookup("language")
+        .and_then(|v| v.as_str().and_then(|s| s.parse().ok()))
+        .unwrap_or(Language::En)
+}
+
+/// `{{ fine_cents | money }}` → `$135.00`.
+fn money(cents: i64) -> Result<String, minijinja::Error> {
+    Cents::new(cents)
+        .map(|c| c.to_string())
+        .map_err(|e| minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, e.to_string()))
+}
+
+/// `{{ citation.court_date | date }}` → `December 15, 2026` or `15 de diciembre de 2026`.
+fn date(state: &State, value: String) -> Result<String, minijinja::Error> {
+    let d = chrono::NaiveDate::parse_from_str(&value, "%Y-%m-%d").map_err(|_| {
+        minijinja::Error::new(
+            minijinja::ErrorKind::InvalidOperation,
+            format!("'{value}' is not a date (YYYY-MM-DD)"),
+        )
+    })?;
+    Ok(super::strings::long_date(d, language(state)))
+}
+
+/// `{{ p.plea | plea }}` → `Not guilty` / `No culpable`.
+fn plea(state: &State, value: String) -> Result<String, minijinja::Error> {
+    let p: Plea = value.parse().map_err(|e: crate::domain::ParseError| {
+        minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, e.to_string())
+    })?;
+    Ok(super::strings::plea_label(p, language(state)).to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shipped_templates_load_and_a_folder_overrides_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let t = Templates::load(dir.path()).unwrap();
+        assert!(t
+            .origin("letters/en/plea_form.txt")
+            .starts_with("(built-in)"));
+        std::fs::create_dir_all(dir.path().join("email/en")).unwrap();
+        std::fs::write(
+            dir.path().join("email/en/letter.subject.txt"),
+            "Hello {{ name }}",
+        )
+        .unwrap();
+        let t = Templates::load(dir.path()).unwrap();
+        let out = t
+            .render(
+                "email/en/letter.subject.txt",
+                &serde_json::json!({"name": "Ana"}),
+            )
+            .unwrap();
+        assert_eq!(out, "Hello Ana");
+    }
+
+    #[test]
+    fn a_broken_template_names_file_and_line() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("letters/es")).unwrap();
+        let path = dir.path().join("letters/es/plea_form.txt");
+        std::fs::write(&path, "# Título\n\nLínea dos\n{% if %}\n").unwrap();
+        let e = Templates::load(dir.path()).err().unwrap();
+        assert_eq!(e.line, Some(4));
+        let msg = e.to_string();
+        assert!(
+            msg.contains("letters/es/plea_form.txt") && msg.contains("line 4"),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn filters_follow_the_language() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("email/es")).unwrap();
+        std::fs::write(
+            dir.path().join("email/es/letter.subject.txt"),
+            "{{ d | date }} {{ c | money }} {{ p | plea }} {{ missing }}",
+        )
+        .unwrap();
+        let t = Templates::load(dir.path()).unwrap();
+        let ctx =
+            serde_json::json!({"language": "es", "d": "2026-12-15", "c": 13500, "p": "not_guilty"});
+        let e = t.render("email/es/letter.subject.txt", &ctx).unwrap_err();
+        assert!(e.to_string().contains("line 1"), "{e}");
+        std::fs::write(
+            dir.path().join("email/es/letter.subject.txt"),
+            "{{ d | date }} {{ c | money }} {{ p | plea }}",
+        )
+        .unwrap();
+        let t = Templates::load(dir.path()).unwrap();
+        assert_eq!(
+            t.render("email/es/letter.subject.txt", &ctx).unwrap(),
+            "15 de diciembre de 2026 $135.00 No culpable"
+        );
+    }
+}
