@@ -8,12 +8,7 @@
 use std::process::{Command, Stdio};
 
 fn runs(cmd: &str, args: &[&str]) -> bool {
-    Command::new(cmd)
-        .args(args)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
+    Command::new(cmd).args(args).stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok_and(|s| s.success())
 }
 
 fn main() {
@@ -28,8 +23,7 @@ fn main() {
         println!("cargo:rustc-cfg=pg_tests");
     }
     let all = std::env::var("PLEADESK_TEST_TOOLS").is_ok_and(|v| v == "all");
-    if all || (runs("pdftotext", &["-v"]) && runs("pdftoppm", &["-v"]) && runs("pdfinfo", &["-v"]))
-    {
+    if all || (runs("pdftotext", &["-v"]) && runs("pdftoppm", &["-v"]) && runs("pdfinfo", &["-v"])) {
         println!("cargo:rustc-cfg=has_poppler");
     }
     if all || runs("zbarimg", &["--version"]) {

@@ -48,25 +48,18 @@ fn run(label: &str, url: &str, csv: &[u8], rows_count: usize) {
     let pool = db::connect(url).expect("database");
     let mut conn = pool.get().expect("connection");
     db::migrate(&mut conn).expect("migrate");
-    let offenses =
-        std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/samples/offenses.csv")).unwrap();
+    let offenses = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/samples/offenses.csv")).unwrap();
     let offense_rows = rows::from_csv(&offenses, import::offenses::COLUMNS).unwrap();
     import::offenses::import(&mut conn, offense_rows).unwrap();
-    let rules = ImportRules {
-        court_tz: chrono_tz::America::Denver,
-        response_due: ResponseDueRule::BeforeCourtDate(10),
-    };
+    let rules =
+        ImportRules { court_tz: chrono_tz::America::Denver, response_due: ResponseDueRule::BeforeCourtDate(10) };
     for pass in ["first import", "same file again"] {
         let start = Instant::now();
         let parsed = rows::from_csv(csv, import::citations::COLUMNS).unwrap();
         let parse_secs = start.elapsed().as_secs_f64();
         let summary = import::citations::import(&mut conn, parsed, &rules).unwrap();
         let secs = start.elapsed().as_secs_f64();
-        assert!(
-            summary.rejected.is_empty(),
-            "{:?}",
-            &summary.rejected[..3.min(summary.rejected.len())]
-        );
+        assert!(summary.rejected.is_empty(), "{:?}", &summary.rejected[..3.min(summary.rejected.len())]);
         println!(
             "{label:8} {pass:16} {rows_count} rows in {secs:6.2} s = {:>9.0} rows/s (CSV parse {parse_secs:.2} s; imported {}, unchanged {})",
             rows_count as f64 / secs,
@@ -77,37 +70,21 @@ fn run(label: &str, url: &str, csv: &[u8], rows_count: usize) {
 }
 
 fn main() {
-    let rows_count: usize = std::env::var("BENCH_ROWS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(100_000);
+    let rows_count: usize = std::env::var("BENCH_ROWS").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
     let csv = generate(rows_count);
-    println!(
-        "generated {rows_count} rows, {:.1} MB",
-        csv.len() as f64 / 1e6
-    );
+    println!("generated {rows_count} rows, {:.1} MB", csv.len() as f64 / 1e6);
 
     let dir = tempfile::tempdir().unwrap();
-    run(
-        "sqlite",
-        &format!("sqlite://{}", dir.path().join("bench.db").display()),
-        &csv,
-        rows_count,
-    );
+    run("sqlite", &format!("sqlite://{}", dir.path().join("bench.db").display()), &csv, rows_count);
 
     match std::env::var("PLEADESK_TEST_PG") {
         Ok(admin) if !admin.is_empty() => {
             let name = format!("pleadesk_bench_{}", std::process::id());
-            let mut c =
-                diesel::PgConnection::establish(&admin).expect("PostgreSQL at PLEADESK_TEST_PG");
-            diesel::sql_query(format!("CREATE DATABASE {name}"))
-                .execute(&mut c)
-                .unwrap();
+            let mut c = diesel::PgConnection::establish(&admin).expect("PostgreSQL at PLEADESK_TEST_PG");
+            diesel::sql_query(format!("CREATE DATABASE {name}")).execute(&mut c).unwrap();
             let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
             run("postgres", &format!("{base}/{name}"), &csv, rows_count);
-            diesel::sql_query(format!("DROP DATABASE {name} WITH (FORCE)"))
-                .execute(&mut c)
-                .unwrap();
+            diesel::sql_query(format!("DROP DATABASE {name} WITH (FORCE)")).execute(&mut c).unwrap();
         }
         _ => println!("postgres skipped: set PLEADESK_TEST_PG to a server URL to measure it"),
     }

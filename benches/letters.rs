@@ -10,25 +10,14 @@ use std::time::Instant;
 fn peak_rss_mb() -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .map(|l| l.to_string())
-        })
-        .and_then(|l| {
-            l.split_whitespace()
-                .nth(1)
-                .and_then(|kb| kb.parse::<f64>().ok())
-        })
+        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).map(|l| l.to_string()))
+        .and_then(|l| l.split_whitespace().nth(1).and_then(|kb| kb.parse::<f64>().ok()))
         .map(|kb| kb / 1024.0)
         .unwrap_or(0.0)
 }
 
 fn main() {
-    let n: i64 = std::env::var("BENCH_LETTERS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(10_000);
+    let n: i64 = std::env::var("BENCH_LETTERS").ok().and_then(|v| v.parse().ok()).unwrap_or(10_000);
     let templates = Templates::load(std::path::Path::new("templates")).expect("templates");
     let setup = PageSetup::default();
     let dir = tempfile::tempdir().unwrap();
@@ -40,11 +29,7 @@ fn main() {
     let mut largest = 0usize;
     let mut paths = Vec::with_capacity(n as usize);
     for id in 1..=n {
-        let lang = if id % 3 == 0 {
-            Language::Es
-        } else {
-            Language::En
-        };
+        let lang = if id % 3 == 0 { Language::Es } else { Language::En };
         let data = letters::example_data(LetterType::Acknowledgement, lang, id);
         let start = Instant::now();
         let r = letters::render(&data, &templates, &setup).expect("render");
@@ -65,17 +50,14 @@ fn main() {
 
     // The mail run: stream every stored letter into one PDF.
     let start = Instant::now();
-    let out =
-        std::io::BufWriter::new(std::fs::File::create(dir.path().join("mail-run.pdf")).unwrap());
+    let out = std::io::BufWriter::new(std::fs::File::create(dir.path().join("mail-run.pdf")).unwrap());
     let mut merger = PdfMerger::new(out, "Mail run").unwrap();
     for path in &paths {
         merger.add(&std::fs::read(path).unwrap()).unwrap();
     }
     let (summary, _) = merger.finish().unwrap();
     let secs = start.elapsed().as_secs_f64();
-    let size = std::fs::metadata(dir.path().join("mail-run.pdf"))
-        .unwrap()
-        .len();
+    let size = std::fs::metadata(dir.path().join("mail-run.pdf")).unwrap().len();
     println!(
         "mail run of {} letters ({} pages, {} blank for duplex) in {secs:.2} s, {:.0} MB; peak RSS {:.0} MB (after rendering: {:.0} MB)",
         summary.documents,

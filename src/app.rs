@@ -1,15 +1,22 @@
-//! Start-up: open the pool, apply migrations, bind the listener, build the server.
+//! Start-up: open the pool, apply migrations, bind the listener, build the server; `serve` also
+//! starts the background worker.
 
 use crate::config::Config;
 use crate::db::{self, DbPool};
+use crate::jobs::{self, Worker, WorkerHandle};
+use crate::mail::Mailer;
+use crate::services::letters::LetterContext;
 use crate::web::{self, AppState};
 use actix_web::dev::Server;
 use std::net::TcpListener;
+use std::time::Duration;
 
 pub struct Application {
     port: u16,
     server: Server,
     pool: DbPool,
+    config: Config,
+    letters: LetterContext,
 }
 
 impl Application {
@@ -26,21 +33,21 @@ impl Application {
             Ok(pool)
         })
         .await??;
-        std::fs::create_dir_all(&config.data_dir).map_err(|e| {
-            anyhow::anyhow!(
-                "PLEADESK_DATA_DIR: cannot create {}: {e}",
-                config.data_dir.display()
-            )
-        })?;
+        std::fs::create_dir_all(&config.data_dir)
+            .map_err(|e| anyhow::anyhow!("PLEADESK_DATA_DIR: cannot create {}: {e}", config.data_dir.display()))?;
+        let letters = LetterContext::from_config(&config)?;
+        // A template that does not load is a start-up error, not a surprise at the first letter.
+        letters.templates().map_err(|e| anyhow::anyhow!("PLEADESK_TEMPLATES_DIR: {e}"))?;
         let listener = TcpListener::bind(config.bind)
             .map_err(|e| anyhow::anyhow!("PLEADESK_BIND: cannot listen on {}: {e}", config.bind))?;
         let port = listener.local_addr()?.port();
         let state = actix_web::web::Data::new(AppState {
             pool: pool.clone(),
-            config,
+            config: config.clone(),
+            letters: letters.clone(),
         });
         let server = web::server(listener, state)?;
-        Ok(Application { port, server, pool })
+        Ok(Application { port, server, pool, config, letters })
     }
 
     pub fn port(&self) -> u16 {
@@ -51,8 +58,35 @@ impl Application {
         &self.pool
     }
 
-    /// Runs until SIGINT/SIGTERM (actix-web finishes in-flight requests first) or a stop.
-    pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+    /// A worker over this application's database and configuration.
+    pub fn worker(&self) -> anyhow::Result<Worker> {
+        worker(&self.pool, &self.config, self.letters.clone())
     }
+
+    /// Runs until SIGINT/SIGTERM (actix-web finishes in-flight requests first) or a stop, with
+    /// the background worker running beside it when `with_worker` is set.
+    pub async fn run_until_stopped(self, with_worker: bool) -> anyhow::Result<()> {
+        let handle: Option<WorkerHandle> = if with_worker {
+            let interval = Duration::from_secs(self.config.worker_interval_secs);
+            Some(jobs::spawn(self.worker()?, interval))
+        } else {
+            None
+        };
+        let result = self.server.await;
+        if let Some(h) = handle {
+            actix_web::rt::task::spawn_blocking(move || h.stop()).await?;
+        }
+        Ok(result?)
+    }
+}
+
+/// Builds a worker (also used by `pleadesk jobs run-once`).
+pub fn worker(pool: &DbPool, config: &Config, letters: LetterContext) -> anyhow::Result<Worker> {
+    let mailer = Mailer::from_config(config.smtp_url.as_deref(), &config.data_dir)?;
+    let name = format!("{}-{}", hostname(), std::process::id());
+    Ok(Worker { pool: pool.clone(), letters, mailer, name })
+}
+
+fn hostname() -> String {
+    std::fs::read_to_string("/etc/hostname").map(|h| h.trim().to_string()).unwrap_or_else(|_| "pleadesk".into())
 }

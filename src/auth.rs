@@ -69,9 +69,7 @@ pub fn hash_password(password: &str) -> Result<String, AppError> {
 /// Checks a user name: 3 to 40 of a-z, 0-9, `.`, `_`, `-`.
 pub fn check_username(name: &str) -> Result<(), AppError> {
     let ok = (3..=40).contains(&name.len())
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b));
+        && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b));
     if ok {
         Ok(())
     } else {
@@ -87,25 +85,13 @@ pub fn add_user(conn: &mut DbConn, username: &str, role: Role) -> Result<NewCred
     check_username(username)?;
     let password = Alphanumeric.sample_string(&mut rand::rng(), 20);
     let token = new_token();
-    let created = db::users::create_with_token(
-        conn,
-        username,
-        role.as_str(),
-        &hash_password(&password)?,
-        &hash_token(&token),
-    );
+    let created =
+        db::users::create_with_token(conn, username, role.as_str(), &hash_password(&password)?, &hash_token(&token));
     match created {
-        Ok(user_id) => Ok(NewCredentials {
-            user_id,
-            password,
-            token,
-        }),
-        Err(diesel::result::Error::DatabaseError(
-            diesel::result::DatabaseErrorKind::UniqueViolation,
-            _,
-        )) => Err(AppError::Conflict(format!(
-            "a user named '{username}' already exists"
-        ))),
+        Ok(user_id) => Ok(NewCredentials { user_id, password, token }),
+        Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => {
+            Err(AppError::Conflict(format!("a user named '{username}' already exists")))
+        }
         Err(e) => Err(e.into()),
     }
 }
@@ -118,15 +104,8 @@ pub fn user_for_token(conn: &mut DbConn, token: &str) -> Result<Option<StaffUser
     let Some(u) = db::users::by_token_hash(conn, &hash_token(token), db::now())? else {
         return Ok(None);
     };
-    let role = u
-        .role
-        .parse()
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("user {} has a bad role: {e}", u.id)))?;
-    Ok(Some(StaffUser {
-        id: u.id,
-        username: u.username,
-        role,
-    }))
+    let role = u.role.parse().map_err(|e| AppError::Internal(anyhow::anyhow!("user {} has a bad role: {e}", u.id)))?;
+    Ok(Some(StaffUser { id: u.id, username: u.username, role }))
 }
 
 #[cfg(test)]

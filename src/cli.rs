@@ -9,11 +9,7 @@ use std::io::Read;
 use std::process::ExitCode;
 
 #[derive(Debug, Parser)]
-#[command(
-    name = "pleadesk",
-    version,
-    about = "Plea-by-mail backend for traffic courts"
-)]
+#[command(name = "pleadesk", version, about = "Plea-by-mail backend for traffic courts")]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -39,6 +35,39 @@ pub enum Command {
         #[command(subcommand)]
         action: UserAction,
     },
+    /// Letters to defendants.
+    Letters {
+        #[command(subcommand)]
+        action: LettersAction,
+    },
+    /// Background jobs (letters, email).
+    Jobs {
+        #[command(subcommand)]
+        action: JobsAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LettersAction {
+    /// Write the day's mail run (every queued letter) as one PDF and mark the letters printed.
+    Print {
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum JobsAction {
+    /// Run every due job once and exit.
+    RunOnce {
+        /// Run as of the end of this court date (YYYY-MM-DD) instead of now.
+        #[arg(long, value_parser = parse_day)]
+        as_of: Option<chrono::NaiveDate>,
+    },
+}
+
+fn parse_day(s: &str) -> Result<chrono::NaiveDate, String> {
+    crate::domain::dates::parse_date(s, "--as-of").map_err(|e| e.to_string())
 }
 
 #[derive(Debug, Subcommand)]
@@ -67,21 +96,26 @@ pub fn run(cli: Cli) -> ExitCode {
     web::telemetry::init();
     let config = match Config::from_env() {
         Ok(c) => c,
-        Err(e) => return fail(e),
+        Err(e) => return fail(e.into()),
     };
     let result = match cli.command {
         Command::Serve { demo } => actix_web::rt::System::new().block_on(serve(config, demo)),
         Command::Migrate => migrate(&config),
         Command::Import { what } => import_file(&config, what),
-        Command::User {
-            action: UserAction::Add { name, role },
-        } => add_user(&config, &name, role),
+        Command::User { action: UserAction::Add { name, role } } => add_user(&config, &name, role),
+        Command::Letters { action: LettersAction::Print { out } } => print_letters(&config, &out),
+        Command::Jobs { action: JobsAction::RunOnce { as_of } } => run_jobs(&config, as_of),
     };
     result.unwrap_or_else(fail)
 }
 
-fn fail(e: impl std::fmt::Display) -> ExitCode {
-    eprintln!("error: {e}");
+fn fail(e: anyhow::Error) -> ExitCode {
+    // An operator at the command line gets the whole cause, not the message meant for the web.
+    let message = match e.downcast_ref::<crate::error::AppError>() {
+        Some(app) => app.detail(),
+        None => format!("{e:#}"),
+    };
+    eprintln!("error: {message}");
     ExitCode::FAILURE
 }
 
@@ -102,13 +136,8 @@ fn migrate(config: &Config) -> anyhow::Result<ExitCode> {
 
 async fn serve(config: Config, demo: bool) -> anyhow::Result<ExitCode> {
     let base_url = config.base_url.clone();
-    let rules = ImportRules {
-        court_tz: config.court_tz,
-        response_due: config.response_due,
-    };
-    let today = chrono::Utc::now()
-        .with_timezone(&config.court_tz)
-        .date_naive();
+    let rules = ImportRules { court_tz: config.court_tz, response_due: config.response_due };
+    let today = chrono::Utc::now().with_timezone(&config.court_tz).date_naive();
     let application = app::Application::build(config).await?;
     if demo {
         let pool = application.pool().clone();
@@ -121,20 +150,14 @@ async fn serve(config: Config, demo: bool) -> anyhow::Result<ExitCode> {
             Some(d) => {
                 println!("demo data loaded: {} citations", d.citations.imported);
                 if let Some(c) = d.clerk {
-                    println!(
-                        "demo clerk: user demo-clerk, password: {}, token: {}",
-                        c.password, c.token
-                    );
+                    println!("demo clerk: user demo-clerk, password: {}, token: {}", c.password, c.token);
                 }
             }
             None => println!("the database already has citations; demo data not loaded"),
         }
     }
-    println!(
-        "PleaDesk is running at {base_url} (listening on port {})",
-        application.port()
-    );
-    application.run_until_stopped().await?;
+    println!("PleaDesk is running at {base_url} (listening on port {})", application.port());
+    application.run_until_stopped(true).await?;
     println!("PleaDesk stopped");
     Ok(ExitCode::SUCCESS)
 }
@@ -153,12 +176,9 @@ fn import_file(config: &Config, what: ImportWhat) -> anyhow::Result<ExitCode> {
     match what {
         ImportWhat::Citations { file } => {
             let bytes = read_input(&file)?;
-            let rows = rows::from_csv(&bytes, import::citations::COLUMNS)
-                .map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
-            let rules = ImportRules {
-                court_tz: config.court_tz,
-                response_due: config.response_due,
-            };
+            let rows =
+                rows::from_csv(&bytes, import::citations::COLUMNS).map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
+            let rules = ImportRules { court_tz: config.court_tz, response_due: config.response_due };
             let summary = import::citations::import(&mut *open(config)?, rows, &rules)?;
             println!(
                 "citations: {} imported, {} updated, {} unchanged; {} rows rejected",
@@ -174,8 +194,7 @@ fn import_file(config: &Config, what: ImportWhat) -> anyhow::Result<ExitCode> {
         }
         ImportWhat::Offenses { file } => {
             let bytes = read_input(&file)?;
-            let rows = rows::from_csv(&bytes, import::offenses::COLUMNS)
-                .map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
+            let rows = rows::from_csv(&bytes, import::offenses::COLUMNS).map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
             let summary = import::offenses::import(&mut *open(config)?, rows)?;
             println!(
                 "offenses: {} imported, {} updated, {} unchanged; {} rows rejected",
@@ -205,5 +224,36 @@ fn add_user(config: &Config, name: &str, role: Role) -> anyhow::Result<ExitCode>
     println!("user: {name} ({role})");
     println!("password: {}", creds.password);
     println!("token: {}", creds.token);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_letters(config: &Config, out: &std::path::Path) -> anyhow::Result<ExitCode> {
+    let ctx = crate::services::letters::LetterContext::from_config(config)?;
+    let run = crate::services::letters::print_run(&mut *open(config)?, &ctx, out)?;
+    println!(
+        "mail run: {} letters, {} pages ({} blank for duplex) written to {}",
+        run.letters,
+        run.pages,
+        run.blank_pages,
+        out.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_jobs(config: &Config, as_of: Option<chrono::NaiveDate>) -> anyhow::Result<ExitCode> {
+    let pool = db::connect(&config.database_url)?;
+    db::migrate(&mut *pool.get()?)?;
+    let ctx = crate::services::letters::LetterContext::from_config(config)?;
+    let worker = app::worker(&pool, config, ctx)?;
+    let now = match as_of {
+        Some(day) => {
+            use chrono::TimeZone;
+            let end = day.and_hms_opt(23, 59, 59).unwrap_or_default();
+            config.court_tz.from_local_datetime(&end).earliest().map(|t| t.naive_utc()).unwrap_or(end)
+        }
+        None => db::now(),
+    };
+    let stats = worker.run_once(now)?;
+    println!("jobs: {} done, {} to retry, {} parked", stats.done, stats.retried, stats.parked);
     Ok(ExitCode::SUCCESS)
 }

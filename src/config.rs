@@ -21,15 +21,34 @@ pub struct Config {
     pub response_due: ResponseDueRule,
     /// The largest import body the API accepts, in bytes.
     pub max_import_bytes: usize,
+    /// Where letter, email and page templates are read from (shipped ones fill any gap).
+    pub templates_dir: PathBuf,
+    pub court: CourtConfig,
+    /// Printer calibration for the envelope windows, in inches (right, down).
+    pub envelope_offset: (f32, f32),
+    /// The From: of outgoing email.
+    pub mail_from: String,
+    /// How often the background worker looks for due jobs, in seconds.
+    pub worker_interval_secs: u64,
+}
+
+/// The court as letters present it.
+#[derive(Debug, Clone)]
+pub struct CourtConfig {
+    pub name: String,
+    pub address_lines: Vec<String>,
+    pub phone: String,
+    pub hours: String,
+    pub hours_es: String,
+    pub website: String,
+    pub signature: String,
+    /// A PNG logo for the letterhead.
+    pub logo: Option<PathBuf>,
 }
 
 /// (variable, TOML key, default). The TOML key is the variable without `PLEADESK_`, lower-cased.
 const VARS: &[(&str, &str, &str)] = &[
-    (
-        "DATABASE_URL",
-        "database_url",
-        "sqlite://pleadesk-data/pleadesk.db",
-    ),
+    ("DATABASE_URL", "database_url", "sqlite://pleadesk-data/pleadesk.db"),
     ("PLEADESK_BIND", "bind", "127.0.0.1:8080"),
     ("PLEADESK_DATA_DIR", "data_dir", "pleadesk-data"),
     ("PLEADESK_SMTP_URL", "smtp_url", ""),
@@ -38,6 +57,19 @@ const VARS: &[(&str, &str, &str)] = &[
     ("PLEADESK_LOOKUP_PER_MINUTE", "lookup_per_minute", "10"),
     ("PLEADESK_RESPONSE_DUE", "response_due", "court_date-10"),
     ("PLEADESK_MAX_IMPORT_BYTES", "max_import_bytes", "20971520"),
+    ("PLEADESK_TEMPLATES_DIR", "templates_dir", "templates"),
+    ("PLEADESK_COURT_NAME", "court_name", "Denver County Court"),
+    ("PLEADESK_COURT_ADDRESS", "court_address", "1437 Bannock St, Room 135|Denver, CO 80202"),
+    ("PLEADESK_COURT_PHONE", "court_phone", "(720) 555-0100"),
+    ("PLEADESK_COURT_HOURS", "court_hours", "Monday to Friday, 8 a.m. to 4:30 p.m."),
+    ("PLEADESK_COURT_HOURS_ES", "court_hours_es", "lunes a viernes, de 8 a.m. a 4:30 p.m."),
+    ("PLEADESK_COURT_WEBSITE", "court_website", ""),
+    ("PLEADESK_COURT_SIGNATURE", "court_signature", "Clerk of the Court"),
+    ("PLEADESK_COURT_LOGO", "court_logo", ""),
+    ("PLEADESK_ENVELOPE_OFFSET_X", "envelope_offset_x", "0"),
+    ("PLEADESK_ENVELOPE_OFFSET_Y", "envelope_offset_y", "0"),
+    ("PLEADESK_MAIL_FROM", "mail_from", "PleaDesk <no-reply@pleadesk.invalid>"),
+    ("PLEADESK_WORKER_INTERVAL_SECS", "worker_interval_secs", "5"),
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -48,10 +80,7 @@ pub struct ConfigError {
 }
 
 fn err(var: &str, message: impl Into<String>) -> ConfigError {
-    ConfigError {
-        var: var.to_string(),
-        message: message.into(),
-    }
+    ConfigError { var: var.to_string(), message: message.into() }
 }
 
 impl Config {
@@ -68,26 +97,17 @@ impl Config {
             None => HashMap::new(),
         };
         let value = |var: &str| -> String {
-            let (_, key, default) = VARS
-                .iter()
-                .find(|(v, _, _)| *v == var)
-                .copied()
-                .unwrap_or((var, "", ""));
-            env(var)
-                .or_else(|| file.get(key).cloned())
-                .unwrap_or_else(|| default.to_string())
+            let (_, key, default) = VARS.iter().find(|(v, _, _)| *v == var).copied().unwrap_or((var, "", ""));
+            env(var).or_else(|| file.get(key).cloned()).unwrap_or_else(|| default.to_string())
         };
 
         let database_url = value("DATABASE_URL");
         crate::db::Backend::from_url(&database_url).map_err(|m| err("DATABASE_URL", m))?;
 
         let bind = value("PLEADESK_BIND");
-        let bind: SocketAddr = bind.parse().map_err(|_| {
-            err(
-                "PLEADESK_BIND",
-                format!("'{bind}' is not an address like 127.0.0.1:8080"),
-            )
-        })?;
+        let bind: SocketAddr = bind
+            .parse()
+            .map_err(|_| err("PLEADESK_BIND", format!("'{bind}' is not an address like 127.0.0.1:8080")))?;
 
         let data_dir = PathBuf::from(value("PLEADESK_DATA_DIR"));
         if data_dir.as_os_str().is_empty() {
@@ -97,37 +117,25 @@ impl Config {
         let smtp_url = Some(value("PLEADESK_SMTP_URL")).filter(|s| !s.trim().is_empty());
         if let Some(url) = &smtp_url {
             if !(url.starts_with("smtp://") || url.starts_with("smtps://")) {
-                return Err(err(
-                    "PLEADESK_SMTP_URL",
-                    "must start with smtp:// or smtps://",
-                ));
+                return Err(err("PLEADESK_SMTP_URL", "must start with smtp:// or smtps://"));
             }
         }
 
         let tz = value("PLEADESK_COURT_TZ");
-        let court_tz: Tz = tz.parse().map_err(|_| {
-            err(
-                "PLEADESK_COURT_TZ",
-                format!("'{tz}' is not an IANA time zone like America/Denver"),
-            )
-        })?;
+        let court_tz: Tz = tz
+            .parse()
+            .map_err(|_| err("PLEADESK_COURT_TZ", format!("'{tz}' is not an IANA time zone like America/Denver")))?;
 
         let base_url = value("PLEADESK_BASE_URL").trim_end_matches('/').to_string();
         if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
-            return Err(err(
-                "PLEADESK_BASE_URL",
-                "must start with http:// or https://",
-            ));
+            return Err(err("PLEADESK_BASE_URL", "must start with http:// or https://"));
         }
 
         let lpm = value("PLEADESK_LOOKUP_PER_MINUTE");
         let lookup_per_minute = match lpm.trim().parse::<u32>() {
             Ok(n) if n >= 1 => n,
             _ => {
-                return Err(err(
-                    "PLEADESK_LOOKUP_PER_MINUTE",
-                    format!("'{lpm}' must be a whole number of at least 1"),
-                ))
+                return Err(err("PLEADESK_LOOKUP_PER_MINUTE", format!("'{lpm}' must be a whole number of at least 1")))
             }
         };
 
@@ -145,7 +153,71 @@ impl Config {
             }
         };
 
+        let required = |var: &str| -> Result<String, ConfigError> {
+            let v = value(var).trim().to_string();
+            if v.is_empty() {
+                Err(err(var, "must not be empty"))
+            } else {
+                Ok(v)
+            }
+        };
+        let inches = |var: &str| -> Result<f32, ConfigError> {
+            let v = value(var);
+            match v.trim().parse::<f32>() {
+                Ok(x) if x.abs() <= 1.0 => Ok(x),
+                _ => Err(err(var, format!("'{v}' must be a number of inches between -1 and 1, like 0.05"))),
+            }
+        };
+        let address_lines: Vec<String> = value("PLEADESK_COURT_ADDRESS")
+            .split('|')
+            .map(|l| l.trim().to_string())
+            .filter(|l| !l.is_empty())
+            .collect();
+        if address_lines.is_empty() {
+            return Err(err("PLEADESK_COURT_ADDRESS", "must hold the court's mailing address, lines separated by |"));
+        }
+        let logo = Some(value("PLEADESK_COURT_LOGO")).filter(|p| !p.trim().is_empty()).map(PathBuf::from);
+        if let Some(path) = &logo {
+            if !path.is_file() {
+                return Err(err("PLEADESK_COURT_LOGO", format!("{} is not a file", path.display())));
+            }
+        }
+        let court = CourtConfig {
+            name: required("PLEADESK_COURT_NAME")?,
+            address_lines,
+            phone: required("PLEADESK_COURT_PHONE")?,
+            hours: required("PLEADESK_COURT_HOURS")?,
+            hours_es: required("PLEADESK_COURT_HOURS_ES")?,
+            website: Some(value("PLEADESK_COURT_WEBSITE").trim().to_string())
+                .filter(|w| !w.is_empty())
+                .unwrap_or_else(|| base_url.clone()),
+            signature: required("PLEADESK_COURT_SIGNATURE")?,
+            logo,
+        };
+        let mail_from = required("PLEADESK_MAIL_FROM")?;
+        if !mail_from.contains('@') {
+            return Err(err(
+                "PLEADESK_MAIL_FROM",
+                format!("'{mail_from}' is not an address like PleaDesk <court@example.org>"),
+            ));
+        }
+        let wi = value("PLEADESK_WORKER_INTERVAL_SECS");
+        let worker_interval_secs = match wi.trim().parse::<u64>() {
+            Ok(n) if (1..=3600).contains(&n) => n,
+            _ => {
+                return Err(err(
+                    "PLEADESK_WORKER_INTERVAL_SECS",
+                    format!("'{wi}' must be a number of seconds from 1 to 3600"),
+                ))
+            }
+        };
+
         Ok(Config {
+            templates_dir: PathBuf::from(value("PLEADESK_TEMPLATES_DIR")),
+            court,
+            envelope_offset: (inches("PLEADESK_ENVELOPE_OFFSET_X")?, inches("PLEADESK_ENVELOPE_OFFSET_Y")?),
+            mail_from,
+            worker_interval_secs,
             database_url,
             bind,
             data_dir,
@@ -161,11 +233,9 @@ impl Config {
 
 /// Reads the TOML file into key → string value (numbers are accepted and turned into text).
 fn read_toml(path: &str) -> Result<HashMap<String, String>, ConfigError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| err("PLEADESK_CONFIG", format!("cannot read {path}: {e}")))?;
-    let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
-        err("PLEADESK_CONFIG", format!("{path} is not valid TOML: {e}"))
-    })?;
+    let text = std::fs::read_to_string(path).map_err(|e| err("PLEADESK_CONFIG", format!("cannot read {path}: {e}")))?;
+    let table: toml::Table =
+        text.parse().map_err(|e: toml::de::Error| err("PLEADESK_CONFIG", format!("{path} is not valid TOML: {e}")))?;
     let mut out = HashMap::new();
     for (key, v) in table {
         let known = VARS.iter().any(|(_, k, _)| *k == key);
@@ -173,10 +243,7 @@ fn read_toml(path: &str) -> Result<HashMap<String, String>, ConfigError> {
             let keys: Vec<&str> = VARS.iter().map(|(_, k, _)| *k).collect();
             return Err(err(
                 "PLEADESK_CONFIG",
-                format!(
-                    "{path}: unknown key '{key}'; known keys: {}",
-                    keys.join(", ")
-                ),
+                format!("{path}: unknown key '{key}'; known keys: {}", keys.join(", ")),
             ));
         }
         let s = match v {
@@ -185,10 +252,7 @@ fn read_toml(path: &str) -> Result<HashMap<String, String>, ConfigError> {
             other => {
                 return Err(err(
                     "PLEADESK_CONFIG",
-                    format!(
-                        "{path}: '{key}' must be a string or a number, not a {}",
-                        other.type_str()
-                    ),
+                    format!("{path}: '{key}' must be a string or a number, not a {}", other.type_str()),
                 ))
             }
         };
@@ -202,10 +266,7 @@ mod tests {
     use super::*;
 
     fn env_of(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
-        let map: HashMap<String, String> = pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
+        let map: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         move |k| map.get(k).cloned()
     }
 
@@ -230,6 +291,10 @@ mod tests {
             ("DATABASE_URL", "mysql://x"),
             ("PLEADESK_SMTP_URL", "http://x"),
             ("PLEADESK_BASE_URL", "example.org"),
+            ("PLEADESK_ENVELOPE_OFFSET_X", "3"),
+            ("PLEADESK_COURT_LOGO", "/no/such/logo.png"),
+            ("PLEADESK_MAIL_FROM", "nobody"),
+            ("PLEADESK_WORKER_INTERVAL_SECS", "0"),
         ] {
             let e = Config::load(env_of(&[(var, val)])).unwrap_err().to_string();
             assert!(e.contains(var), "{e}");
@@ -245,17 +310,11 @@ mod tests {
         let c = Config::load(env_of(&[("PLEADESK_CONFIG", p)])).unwrap();
         assert_eq!(c.bind.to_string(), "0.0.0.0:9000");
         assert_eq!(c.lookup_per_minute, 3);
-        let c = Config::load(env_of(&[
-            ("PLEADESK_CONFIG", p),
-            ("PLEADESK_LOOKUP_PER_MINUTE", "7"),
-        ]))
-        .unwrap();
+        let c = Config::load(env_of(&[("PLEADESK_CONFIG", p), ("PLEADESK_LOOKUP_PER_MINUTE", "7")])).unwrap();
         assert_eq!(c.lookup_per_minute, 7);
 
         std::fs::write(&path, "bnd = 1\n").unwrap();
-        let e = Config::load(env_of(&[("PLEADESK_CONFIG", p)]))
-            .unwrap_err()
-            .to_string();
+        let e = Config::load(env_of(&[("PLEADESK_CONFIG", p)])).unwrap_err().to_string();
         assert!(e.contains("unknown key 'bnd'"), "{e}");
     }
 }

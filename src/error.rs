@@ -10,10 +10,7 @@ use std::collections::BTreeMap;
 pub enum AppError {
     /// The request was understood but a value in it is wrong; `fields` names each bad field.
     #[error("{message}")]
-    Invalid {
-        message: String,
-        fields: BTreeMap<String, String>,
-    },
+    Invalid { message: String, fields: BTreeMap<String, String> },
     #[error("{0}")]
     NotFound(String),
     #[error("sign in first: send Authorization: Bearer <token>")]
@@ -38,10 +35,7 @@ pub enum AppError {
 
 impl AppError {
     pub fn invalid(message: impl Into<String>) -> Self {
-        AppError::Invalid {
-            message: message.into(),
-            fields: BTreeMap::new(),
-        }
+        AppError::Invalid { message: message.into(), fields: BTreeMap::new() }
     }
 
     pub fn field(field: &str, message: impl Into<String>) -> Self {
@@ -49,6 +43,15 @@ impl AppError {
         let mut fields = BTreeMap::new();
         fields.insert(field.to_string(), message.clone());
         AppError::Invalid { message, fields }
+    }
+
+    /// The message with, for internal errors, the whole cause chain: for operators (CLI output,
+    /// parked jobs), never for HTTP clients.
+    pub fn detail(&self) -> String {
+        match self {
+            AppError::Internal(cause) => format!("{cause:#}"),
+            other => other.to_string(),
+        }
     }
 
     pub fn code(&self) -> &'static str {

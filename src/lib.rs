@@ -8,6 +8,8 @@ pub mod db;
 pub mod domain;
 pub mod error;
 pub mod import;
+pub mod jobs;
 pub mod letters;
+pub mod mail;
 pub mod services;
 pub mod web;

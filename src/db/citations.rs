@@ -128,8 +128,7 @@ pub fn apply_import(conn: &mut DbConn, batch: &[ValidCitation]) -> QueryResult<V
     }
 
     if !fresh.is_empty() {
-        let rows: Vec<CitationFields> =
-            fresh.iter().map(|c| CitationFields::from(c, now)).collect();
+        let rows: Vec<CitationFields> = fresh.iter().map(|c| CitationFields::from(c, now)).collect();
         insert_citations(conn, &rows)?;
         let fresh_numbers: Vec<&str> = fresh.iter().map(|c| c.draft.number.as_str()).collect();
         let ids: HashMap<String, i64> = citations::table
@@ -138,16 +137,12 @@ pub fn apply_import(conn: &mut DbConn, batch: &[ValidCitation]) -> QueryResult<V
             .load::<(String, i64)>(conn)?
             .into_iter()
             .collect();
-        let with_ids: Vec<(i64, &ValidCitation)> = fresh
-            .iter()
-            .filter_map(|c| ids.get(c.draft.number.as_str()).map(|id| (*id, *c)))
-            .collect();
+        let with_ids: Vec<(i64, &ValidCitation)> =
+            fresh.iter().filter_map(|c| ids.get(c.draft.number.as_str()).map(|id| (*id, *c))).collect();
         insert_charges(conn, &with_ids)?;
     }
     for (id, c) in &replaced {
-        diesel::update(citations::table.find(*id))
-            .set(CitationFields::from(c, now))
-            .execute(conn)?;
+        diesel::update(citations::table.find(*id)).set(CitationFields::from(c, now)).execute(conn)?;
         diesel::delete(charges::table.filter(charges::citation_id.eq(*id))).execute(conn)?;
     }
     insert_charges(conn, &replaced)?;
@@ -155,22 +150,12 @@ pub fn apply_import(conn: &mut DbConn, batch: &[ValidCitation]) -> QueryResult<V
 }
 
 fn find_existing(conn: &mut DbConn, numbers: &[&str]) -> QueryResult<HashMap<String, Existing>> {
-    let pleaded = diesel::dsl::exists(
-        submissions::table.filter(submissions::citation_id.eq(citations::id.nullable())),
-    );
+    let pleaded = diesel::dsl::exists(submissions::table.filter(submissions::citation_id.eq(citations::id.nullable())));
     let rows = citations::table
         .filter(citations::citation_number.eq_any(numbers))
-        .select((
-            citations::citation_number,
-            citations::id,
-            citations::import_hash,
-            pleaded,
-        ))
+        .select((citations::citation_number, citations::id, citations::import_hash, pleaded))
         .load::<(String, i64, String, bool)>(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(|(n, id, hash, has_plea)| (n, Existing { id, hash, has_plea }))
-        .collect())
+    Ok(rows.into_iter().map(|(n, id, hash, has_plea)| (n, Existing { id, hash, has_plea })).collect())
 }
 
 // Multi-row inserts do not compile on the multi-backend connection, so the one place that needs
@@ -179,12 +164,8 @@ fn insert_citations(conn: &mut DbConn, rows: &[CitationFields]) -> QueryResult<(
     // 26 columns: 500 rows stay far below both backends' limit on bound parameters.
     for chunk in rows.chunks(500) {
         match conn {
-            DbConn::Sqlite(c) => diesel::insert_into(citations::table)
-                .values(chunk)
-                .execute(c)?,
-            DbConn::Pg(c) => diesel::insert_into(citations::table)
-                .values(chunk)
-                .execute(c)?,
+            DbConn::Sqlite(c) => diesel::insert_into(citations::table).values(chunk).execute(c)?,
+            DbConn::Pg(c) => diesel::insert_into(citations::table).values(chunk).execute(c)?,
         };
     }
     Ok(())
@@ -205,12 +186,8 @@ fn insert_charges(conn: &mut DbConn, citations: &[(i64, &ValidCitation)]) -> Que
         .collect();
     for chunk in rows.chunks(2000) {
         match conn {
-            DbConn::Sqlite(c) => diesel::insert_into(charges::table)
-                .values(chunk)
-                .execute(c)?,
-            DbConn::Pg(c) => diesel::insert_into(charges::table)
-                .values(chunk)
-                .execute(c)?,
+            DbConn::Sqlite(c) => diesel::insert_into(charges::table).values(chunk).execute(c)?,
+            DbConn::Pg(c) => diesel::insert_into(charges::table).values(chunk).execute(c)?,
         };
     }
     Ok(())
@@ -259,6 +236,10 @@ pub struct ChargeRecord {
     pub offense: Option<super::offenses::OffenseRecord>,
 }
 
+pub fn find_by_id(conn: &mut DbConn, id: i64) -> QueryResult<Option<CitationRecord>> {
+    citations::table.find(id).select(CitationRecord::as_select()).first(conn).optional()
+}
+
 pub fn find_by_number(conn: &mut DbConn, number: &str) -> QueryResult<Option<CitationRecord>> {
     citations::table
         .filter(citations::citation_number.eq(number))
@@ -271,12 +252,7 @@ pub fn charges_of(conn: &mut DbConn, citation: &CitationRecord) -> QueryResult<V
     let rows: Vec<(i32, String, i64, i32)> = charges::table
         .filter(charges::citation_id.eq(citation.id))
         .order(charges::seq)
-        .select((
-            charges::seq,
-            charges::offense_code,
-            charges::fine_cents,
-            charges::points,
-        ))
+        .select((charges::seq, charges::offense_code, charges::fine_cents, charges::points))
         .load(conn)?;
     let codes: Vec<&str> = rows.iter().map(|r| r.1.as_str()).collect();
     let versions: Vec<super::offenses::OffenseRecord> = offenses::table
@@ -288,19 +264,9 @@ pub fn charges_of(conn: &mut DbConn, citation: &CitationRecord) -> QueryResult<V
         .into_iter()
         .map(|(seq, offense_code, fine_cents, points)| {
             let candidates = versions.iter().filter(|v| v.code == offense_code);
-            let offense = crate::domain::offense::version_in_force(
-                candidates,
-                |v| v.effective_from,
-                issued_on,
-            )
-            .cloned();
-            ChargeRecord {
-                seq,
-                offense_code,
-                fine_cents,
-                points,
-                offense,
-            }
+            let offense =
+                crate::domain::offense::version_in_force(candidates, |v| v.effective_from, issued_on).cloned();
+            ChargeRecord { seq, offense_code, fine_cents, points, offense }
         })
         .collect())
 }

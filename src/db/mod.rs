@@ -3,8 +3,10 @@
 //! [`run`], which moves them off the async threads.
 
 pub mod citations;
+pub mod letters;
 pub mod offenses;
 pub mod schema;
+pub mod submissions;
 pub mod users;
 
 use diesel::connection::SimpleConnection;
@@ -40,15 +42,9 @@ impl Backend {
     /// Chooses the backend from the URL scheme. Diesel's own `establish` would try each backend in
     /// turn and SQLite accepts any string as a file name, so the scheme decides here.
     pub fn from_url(url: &str) -> Result<Backend, String> {
-        if let Some(path) = url
-            .strip_prefix("sqlite://")
-            .or_else(|| url.strip_prefix("sqlite:"))
-        {
+        if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
             if path.is_empty() {
-                return Err(
-                    "a sqlite:// URL needs a file path, like sqlite://pleadesk-data/pleadesk.db"
-                        .into(),
-                );
+                return Err("a sqlite:// URL needs a file path, like sqlite://pleadesk-data/pleadesk.db".into());
             }
             return Ok(Backend::Sqlite(path.to_string()));
         }
@@ -89,24 +85,20 @@ impl ManageConnection for Manager {
     fn connect(&self) -> Result<DbConn, r2d2::Error> {
         match &self.backend {
             Backend::Sqlite(path) => {
-                let mut c =
-                    SqliteConnection::establish(path).map_err(r2d2::Error::ConnectionError)?;
-                c.batch_execute(SQLITE_PRAGMAS)
-                    .map_err(r2d2::Error::QueryError)?;
+                let mut c = SqliteConnection::establish(path).map_err(r2d2::Error::ConnectionError)?;
+                c.batch_execute(SQLITE_PRAGMAS).map_err(r2d2::Error::QueryError)?;
                 Ok(DbConn::Sqlite(c))
             }
             Backend::Postgres(url) => {
                 let mut c = PgConnection::establish(url).map_err(r2d2::Error::ConnectionError)?;
-                c.batch_execute("SET TIME ZONE 'UTC'")
-                    .map_err(r2d2::Error::QueryError)?;
+                c.batch_execute("SET TIME ZONE 'UTC'").map_err(r2d2::Error::QueryError)?;
                 Ok(DbConn::Pg(c))
             }
         }
     }
 
     fn is_valid(&self, conn: &mut DbConn) -> Result<(), r2d2::Error> {
-        conn.batch_execute("SELECT 1")
-            .map_err(r2d2::Error::QueryError)
+        conn.batch_execute("SELECT 1").map_err(r2d2::Error::QueryError)
     }
 
     fn has_broken(&self, _conn: &mut DbConn) -> bool {
@@ -116,14 +108,12 @@ impl ManageConnection for Manager {
 
 /// Builds the pool. For SQLite the file's folder is created first.
 pub fn connect(database_url: &str) -> anyhow::Result<DbPool> {
-    let backend =
-        Backend::from_url(database_url).map_err(|e| anyhow::anyhow!("DATABASE_URL {e}"))?;
+    let backend = Backend::from_url(database_url).map_err(|e| anyhow::anyhow!("DATABASE_URL {e}"))?;
     if let Backend::Sqlite(path) = &backend {
         if let Some(dir) = std::path::Path::new(path).parent() {
             if !dir.as_os_str().is_empty() {
-                std::fs::create_dir_all(dir).map_err(|e| {
-                    anyhow::anyhow!("cannot create the database folder {}: {e}", dir.display())
-                })?;
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| anyhow::anyhow!("cannot create the database folder {}: {e}", dir.display()))?;
             }
         }
     }
@@ -143,9 +133,7 @@ pub fn connect(database_url: &str) -> anyhow::Result<DbPool> {
 pub fn migrate(conn: &mut DbConn) -> anyhow::Result<usize> {
     let ran = match conn {
         DbConn::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
-        DbConn::Pg(c) => c
-            .run_pending_migrations(POSTGRES_MIGRATIONS)
-            .map(|v| v.len()),
+        DbConn::Pg(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|v| v.len()),
     };
     ran.map_err(|e| anyhow::anyhow!("migration failed: {e}"))
 }
@@ -154,9 +142,7 @@ pub fn migrate(conn: &mut DbConn) -> anyhow::Result<usize> {
 pub fn revert_all(conn: &mut DbConn) -> anyhow::Result<usize> {
     let reverted = match conn {
         DbConn::Sqlite(c) => c.revert_all_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
-        DbConn::Pg(c) => c
-            .revert_all_migrations(POSTGRES_MIGRATIONS)
-            .map(|v| v.len()),
+        DbConn::Pg(c) => c.revert_all_migrations(POSTGRES_MIGRATIONS).map(|v| v.len()),
     };
     reverted.map_err(|e| anyhow::anyhow!("reverting migrations failed: {e}"))
 }
@@ -217,18 +203,9 @@ mod tests {
 
     #[test]
     fn backend_from_scheme() {
-        assert_eq!(
-            Backend::from_url("sqlite://a/b.db").unwrap(),
-            Backend::Sqlite("a/b.db".into())
-        );
-        assert_eq!(
-            Backend::from_url("sqlite:///tmp/x.db").unwrap(),
-            Backend::Sqlite("/tmp/x.db".into())
-        );
-        assert!(matches!(
-            Backend::from_url("postgres://u@h/db").unwrap(),
-            Backend::Postgres(_)
-        ));
+        assert_eq!(Backend::from_url("sqlite://a/b.db").unwrap(), Backend::Sqlite("a/b.db".into()));
+        assert_eq!(Backend::from_url("sqlite:///tmp/x.db").unwrap(), Backend::Sqlite("/tmp/x.db".into()));
+        assert!(matches!(Backend::from_url("postgres://u@h/db").unwrap(), Backend::Postgres(_)));
         assert!(Backend::from_url("mysql://h/db").is_err());
         assert!(Backend::from_url("sqlite://").is_err());
     }

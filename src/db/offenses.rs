@@ -40,9 +40,8 @@ struct OffenseFields<'a> {
 
 /// Every offense code with the dates its versions took effect.
 pub fn catalog(conn: &mut DbConn) -> QueryResult<HashMap<String, Vec<NaiveDate>>> {
-    let rows: Vec<(String, NaiveDate)> = offenses::table
-        .select((offenses::code, offenses::effective_from))
-        .load(conn)?;
+    let rows: Vec<(String, NaiveDate)> =
+        offenses::table.select((offenses::code, offenses::effective_from)).load(conn)?;
     let mut map: HashMap<String, Vec<NaiveDate>> = HashMap::new();
     for (code, from) in rows {
         map.entry(code).or_default().push(from);
@@ -84,9 +83,7 @@ pub fn upsert(conn: &mut DbConn, o: &OffenseDraft) -> QueryResult<Saved> {
     };
     match existing {
         None => {
-            diesel::insert_into(offenses::table)
-                .values(&fields)
-                .execute(conn)?;
+            diesel::insert_into(offenses::table).values(&fields).execute(conn)?;
             Ok(Saved::Imported)
         }
         Some(e)
@@ -101,9 +98,7 @@ pub fn upsert(conn: &mut DbConn, o: &OffenseDraft) -> QueryResult<Saved> {
             Ok(Saved::Unchanged)
         }
         Some(e) => {
-            diesel::update(offenses::table.find(e.id))
-                .set(&fields)
-                .execute(conn)?;
+            diesel::update(offenses::table.find(e.id)).set(&fields).execute(conn)?;
             Ok(Saved::Updated)
         }
     }

@@ -46,19 +46,11 @@ pub fn create_with_token(
 }
 
 /// The enabled user a token belongs to, if the token exists and has not expired.
-pub fn by_token_hash(
-    conn: &mut DbConn,
-    token_hash: &str,
-    now: NaiveDateTime,
-) -> QueryResult<Option<UserRecord>> {
+pub fn by_token_hash(conn: &mut DbConn, token_hash: &str, now: NaiveDateTime) -> QueryResult<Option<UserRecord>> {
     api_tokens::table
         .inner_join(users::table)
         .filter(api_tokens::token_hash.eq(token_hash))
-        .filter(
-            api_tokens::expires_at
-                .is_null()
-                .or(api_tokens::expires_at.gt(now)),
-        )
+        .filter(api_tokens::expires_at.is_null().or(api_tokens::expires_at.gt(now)))
         .filter(users::disabled.eq(false))
         .select(UserRecord::as_select())
         .first(conn)

@@ -19,13 +19,8 @@ pub fn usps_line(line: &str) -> String {
 
 /// The last line: `CITY ST 80218` or `CITY ST 80218-1234`.
 pub fn usps_last_line(city: &str, state: &str, postal_code: &str) -> String {
-    let zip: String = postal_code
-        .chars()
-        .filter(|c| c.is_ascii_digit() || *c == '-')
-        .collect();
-    format!("{} {} {}", usps_line(city), usps_line(state), zip)
-        .trim()
-        .to_string()
+    let zip: String = postal_code.chars().filter(|c| c.is_ascii_digit() || *c == '-').collect();
+    format!("{} {} {}", usps_line(city), usps_line(state), zip).trim().to_string()
 }
 
 /// A full address block: name, street lines, last line.
@@ -53,23 +48,10 @@ mod tests {
     #[test]
     fn usps_style() {
         assert_eq!(usps_line("James O'Connor"), "JAMES OCONNOR");
-        assert_eq!(
-            usps_line("1450 N. Lafayette St., Apt #3"),
-            "1450 N LAFAYETTE ST APT 3"
-        );
+        assert_eq!(usps_line("1450 N. Lafayette St., Apt #3"), "1450 N LAFAYETTE ST APT 3");
         assert_eq!(usps_line("José Luis Muñoz Peña"), "JOSÉ LUIS MUÑOZ PEÑA");
-        assert_eq!(
-            usps_last_line("Denver", "co", "80218-1234"),
-            "DENVER CO 80218-1234"
-        );
-        let block = usps_block(
-            "Lan Nguyễn",
-            "1 Main St.",
-            Some(""),
-            "Denver",
-            "CO",
-            "80202",
-        );
+        assert_eq!(usps_last_line("Denver", "co", "80218-1234"), "DENVER CO 80218-1234");
+        let block = usps_block("Lan Nguyễn", "1 Main St.", Some(""), "Denver", "CO", "80202");
         assert_eq!(block, vec!["LAN NGUYỄN", "1 MAIN ST", "DENVER CO 80202"]);
     }
 }

@@ -15,9 +15,7 @@ impl CitationNumber {
         if s.is_empty() {
             return Err(ParseError::new("citation number is empty"));
         }
-        let ok_chars = s
-            .bytes()
-            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-');
+        let ok_chars = s.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-');
         let ok_shape = !s.starts_with('-') && !s.ends_with('-') && !s.contains("--");
         if !(4..=32).contains(&s.len()) || !ok_chars || !ok_shape {
             return Err(ParseError::new(format!(
@@ -52,29 +50,14 @@ mod tests {
 
     #[test]
     fn normalises_case_and_space() {
-        assert_eq!(
-            CitationNumber::parse(" dv-2026-000101 ").unwrap().as_str(),
-            "DV-2026-000101"
-        );
+        assert_eq!(CitationNumber::parse(" dv-2026-000101 ").unwrap().as_str(), "DV-2026-000101");
     }
 
     #[test]
     fn refuses_bad_shapes() {
-        for bad in [
-            "",
-            "AB",
-            "DV 2026",
-            "-DV2026",
-            "DV--2026",
-            "DV-2026-",
-            "DV/2026/1",
-            "ÑV-2026-1",
-            &"A".repeat(33),
-        ] {
-            assert!(
-                CitationNumber::parse(bad).is_err(),
-                "{bad:?} should not parse"
-            );
+        for bad in ["", "AB", "DV 2026", "-DV2026", "DV--2026", "DV-2026-", "DV/2026/1", "ÑV-2026-1", &"A".repeat(33)]
+        {
+            assert!(CitationNumber::parse(bad).is_err(), "{bad:?} should not parse");
         }
     }
 

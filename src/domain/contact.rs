@@ -5,39 +5,22 @@ use super::ParseError;
 /// Free text such as a name, a street or a location, kept on one line: trimmed, line breaks and
 /// tabs folded into single spaces, no other control characters, at most `max` characters. Empty
 /// is allowed only where `required` is false (then `None`).
-pub fn text(
-    input: &str,
-    what: &str,
-    required: bool,
-    max: usize,
-) -> Result<Option<String>, ParseError> {
+pub fn text(input: &str, what: &str, required: bool, max: usize) -> Result<Option<String>, ParseError> {
     let folded;
     let mut s = input.trim();
     if s.contains(['\n', '\r', '\t']) {
-        let parts: Vec<&str> = s
-            .split(['\n', '\r', '\t'])
-            .map(str::trim)
-            .filter(|p| !p.is_empty())
-            .collect();
+        let parts: Vec<&str> = s.split(['\n', '\r', '\t']).map(str::trim).filter(|p| !p.is_empty()).collect();
         folded = parts.join(" ");
         s = &folded;
     }
     if s.is_empty() {
-        return if required {
-            Err(ParseError::new(format!("{what} is required")))
-        } else {
-            Ok(None)
-        };
+        return if required { Err(ParseError::new(format!("{what} is required"))) } else { Ok(None) };
     }
     if s.chars().any(char::is_control) {
-        return Err(ParseError::new(format!(
-            "{what} contains a control character; remove it"
-        )));
+        return Err(ParseError::new(format!("{what} contains a control character; remove it")));
     }
     if s.chars().count() > max {
-        return Err(ParseError::new(format!(
-            "{what} is longer than {max} characters"
-        )));
+        return Err(ParseError::new(format!("{what} is longer than {max} characters")));
     }
     Ok(Some(s.to_string()))
 }
@@ -65,17 +48,11 @@ pub fn postal_code(input: &str) -> Result<String, ParseError> {
     let s = input.trim();
     let b = s.as_bytes();
     let five = |x: &[u8]| x.len() == 5 && x.iter().all(u8::is_ascii_digit);
-    let ok = five(b)
-        || (b.len() == 10
-            && five(&b[..5])
-            && b[5] == b'-'
-            && b[6..].iter().all(u8::is_ascii_digit));
+    let ok = five(b) || (b.len() == 10 && five(&b[..5]) && b[5] == b'-' && b[6..].iter().all(u8::is_ascii_digit));
     if ok {
         Ok(s.to_string())
     } else {
-        Err(ParseError::new(
-            "postal code must be a ZIP code like 80218 or 80218-1234",
-        ))
+        Err(ParseError::new("postal code must be a ZIP code like 80218 or 80218-1234"))
     }
 }
 
@@ -100,9 +77,7 @@ pub fn email(input: &str) -> Result<Option<String>, ParseError> {
     if ok {
         Ok(Some(s.to_string()))
     } else {
-        Err(ParseError::new(
-            "email is not an email address like name@example.org",
-        ))
+        Err(ParseError::new("email is not an email address like name@example.org"))
     }
 }
 
@@ -113,15 +88,11 @@ pub fn phone(input: &str) -> Result<Option<String>, ParseError> {
         return Ok(None);
     }
     let digits = s.bytes().filter(u8::is_ascii_digit).count();
-    let allowed = s
-        .chars()
-        .all(|c| c.is_ascii_digit() || " +-().".contains(c));
+    let allowed = s.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c));
     if allowed && (7..=15).contains(&digits) && s.len() <= 25 {
         Ok(Some(s.to_string()))
     } else {
-        Err(ParseError::new(
-            "phone is not a phone number like 303-555-0101",
-        ))
+        Err(ParseError::new("phone is not a phone number like 303-555-0101"))
     }
 }
 
@@ -146,9 +117,6 @@ mod tests {
         let folded = text("I-25 NB,\r\n  mile 210", "x", true, 80).unwrap();
         assert_eq!(folded.as_deref(), Some("I-25 NB, mile 210"));
         assert!(text("a\u{7}b", "x", true, 80).is_err());
-        assert!(required_text("  ", "last name", 80)
-            .unwrap_err()
-            .to_string()
-            .contains("last name is required"));
+        assert!(required_text("  ", "last name", 80).unwrap_err().to_string().contains("last name is required"));
     }
 }

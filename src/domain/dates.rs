@@ -7,9 +7,7 @@ use chrono::{Datelike, NaiveDate};
 pub fn parse_date(input: &str, what: &str) -> Result<NaiveDate, ParseError> {
     let s = input.trim();
     if s.is_empty() {
-        return Err(ParseError::new(format!(
-            "{what} is empty; write it as YYYY-MM-DD"
-        )));
+        return Err(ParseError::new(format!("{what} is empty; write it as YYYY-MM-DD")));
     }
     let shaped = s.len() == 10 && s.as_bytes()[4] == b'-' && s.as_bytes()[7] == b'-';
     match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
@@ -35,14 +33,10 @@ impl DateOfBirth {
 
     pub fn new(d: NaiveDate, on_or_before: NaiveDate) -> Result<Self, ParseError> {
         if d.year() < 1900 {
-            return Err(ParseError::new(
-                "date of birth is before 1900; check the year",
-            ));
+            return Err(ParseError::new("date of birth is before 1900; check the year"));
         }
         if d > on_or_before {
-            return Err(ParseError::new(
-                "date of birth is in the future; check the year",
-            ));
+            return Err(ParseError::new("date of birth is in the future; check the year"));
         }
         Ok(DateOfBirth(d))
     }
@@ -63,14 +57,7 @@ mod tests {
     #[test]
     fn parses_strict_dates() {
         assert_eq!(parse_date("1988-04-12", "x").unwrap(), d("1988-04-12"));
-        for bad in [
-            "",
-            "1988-4-12",
-            "04/12/1988",
-            "1988-02-30",
-            "19880412",
-            "1988-04-12T00:00",
-        ] {
+        for bad in ["", "1988-4-12", "04/12/1988", "1988-02-30", "19880412", "1988-04-12T00:00"] {
             let e = parse_date(bad, "court date").unwrap_err().to_string();
             assert!(e.contains("court date"), "{e}");
         }

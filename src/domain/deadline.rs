@@ -17,33 +17,18 @@ impl ResponseDueRule {
     /// Parses `court_date-10` or `issued+20`.
     pub fn parse(s: &str) -> Result<Self, super::ParseError> {
         let s = s.trim();
-        let bad = || {
-            super::ParseError::new(format!(
-                "'{s}' is not a deadline rule; write court_date-10 or issued+20"
-            ))
-        };
+        let bad = || super::ParseError::new(format!("'{s}' is not a deadline rule; write court_date-10 or issued+20"));
         if let Some(n) = s.strip_prefix("court_date-") {
-            return n
-                .parse()
-                .map(ResponseDueRule::BeforeCourtDate)
-                .map_err(|_| bad());
+            return n.parse().map(ResponseDueRule::BeforeCourtDate).map_err(|_| bad());
         }
         if let Some(n) = s.strip_prefix("issued+") {
-            return n
-                .parse()
-                .map(ResponseDueRule::AfterIssued)
-                .map_err(|_| bad());
+            return n.parse().map(ResponseDueRule::AfterIssued).map_err(|_| bad());
         }
         Err(bad())
     }
 
     /// The response deadline for a ticket, on the court's calendar.
-    pub fn response_due(
-        self,
-        issued_on: NaiveDate,
-        court_date: NaiveDate,
-        calendar: &CourtCalendar,
-    ) -> NaiveDate {
+    pub fn response_due(self, issued_on: NaiveDate, court_date: NaiveDate, calendar: &CourtCalendar) -> NaiveDate {
         let raw = match self {
             ResponseDueRule::BeforeCourtDate(n) => court_date.checked_sub_days(Days::new(n.into())),
             ResponseDueRule::AfterIssued(n) => issued_on.checked_add_days(Days::new(n.into())),
@@ -60,9 +45,7 @@ pub struct CourtCalendar {
 
 impl CourtCalendar {
     pub fn new(holidays: impl IntoIterator<Item = NaiveDate>) -> Self {
-        CourtCalendar {
-            holidays: holidays.into_iter().collect(),
-        }
+        CourtCalendar { holidays: holidays.into_iter().collect() }
     }
 
     pub fn is_business_day(&self, d: NaiveDate) -> bool {
@@ -107,15 +90,9 @@ mod tests {
         let cal = CourtCalendar::default();
         let r = ResponseDueRule::parse("court_date-10").unwrap();
         // 2026-12-15 minus 10 days is Saturday 2026-12-05: rolls to Monday the 7th.
-        assert_eq!(
-            r.response_due(d("2026-10-03"), d("2026-12-15"), &cal),
-            d("2026-12-07")
-        );
+        assert_eq!(r.response_due(d("2026-10-03"), d("2026-12-15"), &cal), d("2026-12-07"));
         let r = ResponseDueRule::parse("issued+20").unwrap();
-        assert_eq!(
-            r.response_due(d("2026-10-03"), d("2026-12-15"), &cal),
-            d("2026-10-23")
-        );
+        assert_eq!(r.response_due(d("2026-10-03"), d("2026-12-15"), &cal), d("2026-10-23"));
         assert!(ResponseDueRule::parse("tomorrow").is_err());
     }
 

@@ -156,10 +156,7 @@ mod tests {
     fn unknown_name_lists_the_choices() {
         let err = "guilt".parse::<Plea>().unwrap_err().to_string();
         assert!(err.contains("'guilt' is not a valid plea"), "{err}");
-        assert!(
-            err.contains("guilty, no_contest, not_guilty, request_offer"),
-            "{err}"
-        );
+        assert!(err.contains("guilty, no_contest, not_guilty, request_offer"), "{err}");
     }
 
     #[test]
@@ -171,10 +168,7 @@ mod tests {
 
     #[test]
     fn serde_uses_the_names() {
-        assert_eq!(
-            serde_json::to_string(&Plea::NoContest).unwrap(),
-            "\"no_contest\""
-        );
+        assert_eq!(serde_json::to_string(&Plea::NoContest).unwrap(), "\"no_contest\"");
         let p: PenaltyClass = serde_json::from_str("\"petty-60d\"").unwrap();
         assert_eq!(p, PenaltyClass::Petty60d);
         assert!(serde_json::from_str::<Plea>("\"maybe\"").is_err());

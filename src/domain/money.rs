@@ -16,10 +16,7 @@ impl Cents {
 
     pub fn new(cents: i64) -> Result<Self, ParseError> {
         if !(0..=MAX_CENTS).contains(&cents) {
-            return Err(ParseError::new(format!(
-                "amount must be between 0 and {} cents",
-                MAX_CENTS
-            )));
+            return Err(ParseError::new(format!("amount must be between 0 and {} cents", MAX_CENTS)));
         }
         Ok(Cents(cents))
     }
@@ -31,12 +28,7 @@ impl Cents {
     /// Parses dollars as written in an import file: `135`, `135.5`, `135.00`, optionally with a
     /// leading `$` and thousands commas (`1,250.00`). Never goes through floating point.
     pub fn parse_dollars(input: &str) -> Result<Self, ParseError> {
-        let bad = || {
-            ParseError::new(format!(
-                "'{}' is not an amount in dollars; write it like 135.00",
-                input.trim()
-            ))
-        };
+        let bad = || ParseError::new(format!("'{}' is not an amount in dollars; write it like 135.00", input.trim()));
         let s = input.trim();
         let s = s.strip_prefix('$').unwrap_or(s);
         if s.is_empty() {
@@ -47,10 +39,7 @@ impl Cents {
             None => (s, ""),
         };
         let whole = parse_whole_dollars(whole).ok_or_else(bad)?;
-        if frac.len() > 2
-            || !frac.bytes().all(|b| b.is_ascii_digit())
-            || (s.contains('.') && frac.is_empty())
-        {
+        if frac.len() > 2 || !frac.bytes().all(|b| b.is_ascii_digit()) || (s.contains('.') && frac.is_empty()) {
             return Err(bad());
         }
         let frac_cents = match frac.len() {
@@ -58,10 +47,7 @@ impl Cents {
             1 => i64::from(frac.as_bytes()[0] - b'0') * 10,
             _ => frac.parse::<i64>().map_err(|_| bad())?,
         };
-        let cents = whole
-            .checked_mul(100)
-            .and_then(|c| c.checked_add(frac_cents))
-            .ok_or_else(bad)?;
+        let cents = whole.checked_mul(100).and_then(|c| c.checked_add(frac_cents)).ok_or_else(bad)?;
         Cents::new(cents)
     }
 
@@ -130,22 +116,8 @@ mod tests {
 
     #[test]
     fn refuses_what_is_not_money() {
-        for bad in [
-            "",
-            "abc",
-            "-5.00",
-            "1.234",
-            "12,50",
-            "1.",
-            ".5",
-            "1e3",
-            "NaN",
-            "99999999999999",
-        ] {
-            assert!(
-                Cents::parse_dollars(bad).is_err(),
-                "{bad:?} should not parse"
-            );
+        for bad in ["", "abc", "-5.00", "1.234", "12,50", "1.", ".5", "1e3", "NaN", "99999999999999"] {
+            assert!(Cents::parse_dollars(bad).is_err(), "{bad:?} should not parse");
         }
     }
 
@@ -153,10 +125,7 @@ mod tests {
     fn displays_as_dollars() {
         assert_eq!(Cents::new(125_007).unwrap().to_string(), "$1,250.07");
         assert_eq!(Cents::new(5).unwrap().to_string(), "$0.05");
-        assert_eq!(
-            Cents::new(100_000_000).unwrap().to_string(),
-            "$1,000,000.00"
-        );
+        assert_eq!(Cents::new(100_000_000).unwrap().to_string(), "$1,000,000.00");
     }
 
     proptest! {

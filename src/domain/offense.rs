@@ -8,8 +8,7 @@ pub fn offense_code(input: &str) -> Result<String, ParseError> {
     let s = input.trim().to_ascii_uppercase();
     let ok = !s.is_empty()
         && s.len() <= 40
-        && s.bytes()
-            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-' || b == b'.');
+        && s.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-' || b == b'.');
     if ok {
         Ok(s)
     } else if s.is_empty() {
@@ -77,10 +76,7 @@ pub fn version_in_force<'a, T>(
 where
     T: 'a,
 {
-    versions
-        .into_iter()
-        .filter(|v| effective_from(v) <= on)
-        .max_by_key(|v| effective_from(v))
+    versions.into_iter().filter(|v| effective_from(v) <= on).max_by_key(|v| effective_from(v))
 }
 
 #[cfg(test)]

@@ -9,9 +9,7 @@ use crate::domain::contact::{email, phone, postal_code, required_text, state_cod
 use crate::domain::dates::parse_date;
 use crate::domain::deadline::{CourtCalendar, ResponseDueRule};
 use crate::domain::offense::{offense_code, points, version_in_force};
-use crate::domain::{
-    Cents, ChargeDraft, CitationDraft, CitationNumber, DateOfBirth, Defendant, Language, ParseError,
-};
+use crate::domain::{Cents, ChargeDraft, CitationDraft, CitationNumber, DateOfBirth, Defendant, Language, ParseError};
 use chrono::NaiveDate;
 use chrono_tz::Tz;
 use std::collections::HashMap;
@@ -95,10 +93,7 @@ pub fn import(
     let catalog = db::offenses::catalog(conn)?;
     let calendar = CourtCalendar::new(db::offenses::holidays(conn)?);
     let (valid, rejected) = check_rows(rows, &catalog, rules, &calendar);
-    let mut summary = ImportSummary {
-        rejected,
-        ..Default::default()
-    };
+    let mut summary = ImportSummary { rejected, ..Default::default() };
     for batch in valid.chunks(BATCH) {
         write_batch(conn, batch, &mut summary);
     }
@@ -120,16 +115,16 @@ fn write_batch(conn: &mut DbConn, batch: &[ValidCitation], summary: &mut ImportS
         }
         Err(e) => {
             tracing::warn!(error = %e, "a citation could not be saved");
-            reject_all(summary, &batch[0], "the database refused this citation; nothing of it was imported. Check the row and import it again");
+            reject_all(
+                summary,
+                &batch[0],
+                "the database refused this citation; nothing of it was imported. Check the row and import it again",
+            );
         }
     }
 }
 
-fn tally(
-    batch: &[ValidCitation],
-    outcomes: Vec<db::citations::Outcome>,
-    summary: &mut ImportSummary,
-) {
+fn tally(batch: &[ValidCitation], outcomes: Vec<db::citations::Outcome>, summary: &mut ImportSummary) {
     use db::citations::Outcome;
     for (c, outcome) in batch.iter().zip(outcomes) {
         match outcome {
@@ -213,9 +208,7 @@ fn check_citation(
             continue;
         }
         if row.line != first.line {
-            if let Some(col) =
-                (0..FIRST_CHARGE_COLUMN).find(|&i| row.get(i).trim() != first.get(i).trim())
-            {
+            if let Some(col) = (0..FIRST_CHARGE_COLUMN).find(|&i| row.get(i).trim() != first.get(i).trim()) {
                 errors.push((row.line, format!(
                     "'{}' differs from line {} of the same citation; every row of a citation must repeat the same citation details",
                     COLUMNS[col], first.line
@@ -223,17 +216,17 @@ fn check_citation(
                 continue;
             }
         }
-        let issued_on = head
-            .as_ref()
-            .ok()
-            .map(|h| h.issued_at.with_timezone(&rules.court_tz).date_naive());
+        let issued_on = head.as_ref().ok().map(|h| h.issued_at.with_timezone(&rules.court_tz).date_naive());
         match parse_charge(row, catalog, issued_on) {
             Ok(charge) => match charges.iter().find(|(_, c)| c.seq == charge.seq) {
                 Some((_, same)) if *same == charge => {} // an exact repeat of a row: harmless
-                Some((line, _)) => errors.push((row.line, format!(
-                    "charge {} appears twice with different values (lines {} and {}); keep one of them",
-                    charge.seq, line, row.line
-                ))),
+                Some((line, _)) => errors.push((
+                    row.line,
+                    format!(
+                        "charge {} appears twice with different values (lines {} and {}); keep one of them",
+                        charge.seq, line, row.line
+                    ),
+                )),
                 None => charges.push((row.line, charge)),
             },
             Err(e) => errors.push((row.line, e.to_string())),
@@ -251,27 +244,15 @@ fn check_citation(
             charges.sort_by_key(|(_, c)| c.seq);
             draft.charges = charges.into_iter().map(|(_, c)| c).collect();
             let issued_on = draft.issued_at.with_timezone(&rules.court_tz).date_naive();
-            let response_due =
-                rules
-                    .response_due
-                    .response_due(issued_on, draft.court_date, calendar);
+            let response_due = rules.response_due.response_due(issued_on, draft.court_date, calendar);
             let hash = draft.content_hash();
-            Ok(ValidCitation {
-                draft,
-                response_due,
-                hash,
-                lines: rows.iter().map(|r| r.line).collect(),
-            })
+            Ok(ValidCitation { draft, response_due, hash, lines: rows.iter().map(|r| r.line).collect() })
         }
         _ => {
             let first_bad = errors.iter().map(|(l, _)| *l).min().unwrap_or(first.line);
             let mut out: Vec<RejectedRow> = errors
                 .into_iter()
-                .map(|(line, error)| RejectedRow {
-                    line,
-                    citation_number: number.clone(),
-                    error,
-                })
+                .map(|(line, error)| RejectedRow { line, citation_number: number.clone(), error })
                 .collect();
             for row in rows {
                 if !out.iter().any(|r| r.line == row.line) {
@@ -295,15 +276,11 @@ fn parse_head(row: &RawRow, tz: Tz) -> Result<CitationDraft, ParseError> {
     let issued_on = issued_at.with_timezone(&tz).date_naive();
     let court_date = parse_date(f(5), "court_date")?;
     if court_date < issued_on {
-        return Err(ParseError::new(format!(
-            "court_date {court_date} is before the ticket was issued ({issued_on})"
-        )));
+        return Err(ParseError::new(format!("court_date {court_date} is before the ticket was issued ({issued_on})")));
     }
     let dob = parse_date(f(9), "date_of_birth")?;
     if dob > issued_on {
-        return Err(ParseError::new(format!(
-            "date_of_birth {dob} is after the ticket was issued; check the year"
-        )));
+        return Err(ParseError::new(format!("date_of_birth {dob} is after the ticket was issued; check the year")));
     }
     let date_of_birth = DateOfBirth::new(dob, issued_on)?;
     let optional_state = |i: usize, what: &str| -> Result<Option<String>, ParseError> {
@@ -343,19 +320,11 @@ fn parse_head(row: &RawRow, tz: Tz) -> Result<CitationDraft, ParseError> {
     })
 }
 
-fn parse_charge(
-    row: &RawRow,
-    catalog: &Catalog,
-    issued_on: Option<NaiveDate>,
-) -> Result<ChargeDraft, ParseError> {
+fn parse_charge(row: &RawRow, catalog: &Catalog, issued_on: Option<NaiveDate>) -> Result<ChargeDraft, ParseError> {
     let seq_text = row.get(CHARGE_SEQ).trim();
     let seq = match seq_text.parse::<i32>() {
         Ok(n) if (1..=99).contains(&n) => n,
-        _ => {
-            return Err(ParseError::new(format!(
-                "charge_seq '{seq_text}' must be a whole number from 1 to 99"
-            )))
-        }
+        _ => return Err(ParseError::new(format!("charge_seq '{seq_text}' must be a whole number from 1 to 99"))),
     };
     let code = offense_code(row.get(23))?;
     let versions = catalog.get(&code).ok_or_else(|| {
@@ -365,22 +334,12 @@ fn parse_charge(
     })?;
     if let Some(on) = issued_on {
         if version_in_force(versions.iter(), |d| *d, on).is_none() {
-            let from = versions
-                .iter()
-                .min()
-                .map(|d| d.to_string())
-                .unwrap_or_default();
+            let from = versions.iter().min().map(|d| d.to_string()).unwrap_or_default();
             return Err(ParseError::new(format!(
                 "offense code '{code}' was not in force on {on}, when the ticket was issued (the catalog has it from {from})"
             )));
         }
     }
-    let fine =
-        Cents::parse_dollars(row.get(24)).map_err(|e| ParseError::new(format!("fine: {e}")))?;
-    Ok(ChargeDraft {
-        seq,
-        offense_code: code,
-        fine,
-        points: points(row.get(25))?,
-    })
+    let fine = Cents::parse_dollars(row.get(24)).map_err(|e| ParseError::new(format!("fine: {e}")))?;
+    Ok(ChargeDraft { seq, offense_code: code, fine, points: points(row.get(25))? })
 }

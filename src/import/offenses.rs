@@ -54,18 +54,16 @@ pub fn parse_row(row: &RawRow) -> Result<OffenseDraft, ParseError> {
 }
 
 /// Imports the catalog in one transaction: the valid rows are saved together.
-pub fn import(
-    conn: &mut DbConn,
-    rows: Vec<RawRow>,
-) -> Result<OffenseImportSummary, crate::error::AppError> {
+pub fn import(conn: &mut DbConn, rows: Vec<RawRow>) -> Result<OffenseImportSummary, crate::error::AppError> {
     let mut summary = OffenseImportSummary::default();
     let mut valid = Vec::new();
     for row in &rows {
         match parse_row(row) {
             Ok(o) => {
-                if valid.iter().any(|(_, v): &(u64, OffenseDraft)| {
-                    v.code == o.code && v.effective_from == o.effective_from
-                }) {
+                if valid
+                    .iter()
+                    .any(|(_, v): &(u64, OffenseDraft)| v.code == o.code && v.effective_from == o.effective_from)
+                {
                     summary.rejected.push(RejectedOffense {
                         line: row.line,
                         code: o.code.clone(),
@@ -86,10 +84,7 @@ pub fn import(
         }
     }
     let saved = db::write_transaction(conn, |c| {
-        valid
-            .iter()
-            .map(|(_, o)| db::offenses::upsert(c, o))
-            .collect::<Result<Vec<_>, _>>()
+        valid.iter().map(|(_, o)| db::offenses::upsert(c, o)).collect::<Result<Vec<_>, _>>()
     })?;
     for s in saved {
         match s {

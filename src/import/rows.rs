@@ -32,22 +32,13 @@ impl RawRow {
     }
 
     pub fn get(&self, i: usize) -> &str {
-        self.positions
-            .get(i)
-            .and_then(|&p| self.record.get(p))
-            .unwrap_or("")
+        self.positions.get(i).and_then(|&p| self.record.get(p)).unwrap_or("")
     }
 
     /// Replaces the value of column `i` (used to move the demo data's dates).
     pub fn set(&mut self, i: usize, value: &str) {
         let fields: Vec<String> = (0..self.positions.len())
-            .map(|c| {
-                if c == i {
-                    value.to_string()
-                } else {
-                    self.get(c).to_string()
-                }
-            })
+            .map(|c| if c == i { value.to_string() } else { self.get(c).to_string() })
             .collect();
         *self = RawRow::from_fields(self.line, &fields, self.problem.take());
     }
@@ -62,32 +53,17 @@ pub struct FileError(pub String);
 pub fn from_csv(bytes: &[u8], columns: &[&str]) -> Result<Vec<RawRow>, FileError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if let Err(e) = std::str::from_utf8(bytes) {
-        let line = 1 + bytes[..e.valid_up_to()]
-            .iter()
-            .filter(|b| **b == b'\n')
-            .count();
+        let line = 1 + bytes[..e.valid_up_to()].iter().filter(|b| **b == b'\n').count();
         return Err(FileError(format!(
             "the file is not UTF-8 text (first bad byte on line {line}); save it as \"CSV UTF-8\" and import it again"
         )));
     }
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        return Err(FileError(format!(
-            "the file is empty; its first line must be the header: {}",
-            columns.join(",")
-        )));
+        return Err(FileError(format!("the file is empty; its first line must be the header: {}", columns.join(","))));
     }
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(true)
-        .from_reader(bytes);
-    let header = reader
-        .byte_headers()
-        .map_err(|e| FileError(format!("the header line cannot be read: {e}")))?
-        .clone();
-    let names: Vec<String> = header
-        .iter()
-        .map(|h| String::from_utf8_lossy(h).trim().to_ascii_lowercase())
-        .collect();
+    let mut reader = csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(bytes);
+    let header = reader.byte_headers().map_err(|e| FileError(format!("the header line cannot be read: {e}")))?.clone();
+    let names: Vec<String> = header.iter().map(|h| String::from_utf8_lossy(h).trim().to_ascii_lowercase()).collect();
     let positions: Arc<[usize]> = column_positions(&names, columns)?.into();
     let header_len = names.len();
 
@@ -101,25 +77,14 @@ pub fn from_csv(bytes: &[u8], columns: &[&str]) -> Result<Vec<RawRow>, FileError
         match reader.read_byte_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {
-                let mut start = record
-                    .position()
-                    .map(|p| p.byte() as usize)
-                    .unwrap_or(counted_to)
-                    .min(bytes.len());
+                let mut start = record.position().map(|p| p.byte() as usize).unwrap_or(counted_to).min(bytes.len());
                 // After a CR the record is said to start on the LF that follows it.
                 while start < bytes.len() && (bytes[start] == b'\r' || bytes[start] == b'\n') {
                     start += 1;
                 }
-                line += bytes[counted_to..start]
-                    .iter()
-                    .filter(|b| **b == b'\n')
-                    .count() as u64;
+                line += bytes[counted_to..start].iter().filter(|b| **b == b'\n').count() as u64;
                 counted_to = start;
-                if record.len() == 1
-                    && record
-                        .get(0)
-                        .is_some_and(|f| f.iter().all(u8::is_ascii_whitespace))
-                {
+                if record.len() == 1 && record.get(0).is_some_and(|f| f.iter().all(u8::is_ascii_whitespace)) {
                     continue; // a blank line
                 }
                 let problem = (record.len() != header_len).then(|| {
@@ -132,17 +97,10 @@ pub fn from_csv(bytes: &[u8], columns: &[&str]) -> Result<Vec<RawRow>, FileError
                 // The whole file was checked to be UTF-8 above.
                 let record = csv::StringRecord::from_byte_record(record.clone())
                     .map_err(|e| FileError(format!("line {line} is not UTF-8 text: {e}")))?;
-                rows.push(RawRow {
-                    line,
-                    record,
-                    positions: positions.clone(),
-                    problem,
-                });
+                rows.push(RawRow { line, record, positions: positions.clone(), problem });
             }
             Err(e) => {
-                return Err(FileError(format!(
-                    "the file cannot be read as CSV near line {line}: {e}"
-                )));
+                return Err(FileError(format!("the file cannot be read as CSV near line {line}: {e}")));
             }
         }
     }
@@ -155,12 +113,9 @@ pub fn from_csv(bytes: &[u8], columns: &[&str]) -> Result<Vec<RawRow>, FileError
 /// Reads a JSON array of objects whose keys are the CSV column names. Values may be strings,
 /// numbers or null.
 pub fn from_json(bytes: &[u8], columns: &[&str]) -> Result<Vec<RawRow>, FileError> {
-    let items: Vec<serde_json::Map<String, serde_json::Value>> = serde_json::from_slice(bytes)
-        .map_err(|e| {
-            FileError(format!(
-                "the body is not a JSON array of objects with the CSV column names as keys ({e})"
-            ))
-        })?;
+    let items: Vec<serde_json::Map<String, serde_json::Value>> = serde_json::from_slice(bytes).map_err(|e| {
+        FileError(format!("the body is not a JSON array of objects with the CSV column names as keys ({e})"))
+    })?;
     if items.is_empty() {
         return Err(FileError("the JSON array is empty".into()));
     }
@@ -179,10 +134,7 @@ pub fn from_json(bytes: &[u8], columns: &[&str]) -> Result<Vec<RawRow>, FileErro
                 }
             })
             .collect();
-        let unknown: Vec<&String> = item
-            .keys()
-            .filter(|k| !columns.contains(&k.as_str()))
-            .collect();
+        let unknown: Vec<&String> = item.keys().filter(|k| !columns.contains(&k.as_str())).collect();
         if problem.is_none() && !unknown.is_empty() {
             let names: Vec<&str> = unknown.iter().map(|s| s.as_str()).collect();
             problem = Some(format!("unknown field(s): {}", names.join(", ")));
@@ -199,11 +151,7 @@ fn column_positions(names: &[String], columns: &[&str]) -> Result<Vec<usize>, Fi
             return Err(FileError(format!("the header names column '{n}' twice")));
         }
     }
-    let missing: Vec<&str> = columns
-        .iter()
-        .copied()
-        .filter(|c| !index.contains_key(c))
-        .collect();
+    let missing: Vec<&str> = columns.iter().copied().filter(|c| !index.contains_key(c)).collect();
     if !missing.is_empty() {
         return Err(FileError(format!(
             "the header is missing column(s): {}; the first line must name every column: {}",
@@ -229,28 +177,16 @@ mod tests {
         assert_eq!(rows[0].get(1), "x, y");
         assert_eq!(rows[1].get(1), "multi\nline");
         assert_eq!(rows[1].line, 3);
-        assert_eq!(
-            rows[2].line, 6,
-            "the quoted newline and the blank line move the last row down"
-        );
+        assert_eq!(rows[2].line, 6, "the quoted newline and the blank line move the last row down");
     }
 
     #[test]
     fn file_level_errors() {
         assert!(from_csv(b"", COLS).unwrap_err().0.contains("empty"));
-        assert!(from_csv(b"a\n1\n", COLS)
-            .unwrap_err()
-            .0
-            .contains("missing column(s): b"));
-        assert!(from_csv(b"a,b\n\xff,1\n", COLS)
-            .unwrap_err()
-            .0
-            .contains("not UTF-8"));
+        assert!(from_csv(b"a\n1\n", COLS).unwrap_err().0.contains("missing column(s): b"));
+        assert!(from_csv(b"a,b\n\xff,1\n", COLS).unwrap_err().0.contains("not UTF-8"));
         assert!(from_csv(b"a,b\n", COLS).unwrap_err().0.contains("no rows"));
-        assert!(from_csv(b"a,b,a\n1,2,3\n", COLS)
-            .unwrap_err()
-            .0
-            .contains("twice"));
+        assert!(from_csv(b"a,b,a\n1,2,3\n", COLS).unwrap_err().0.contains("twice"));
     }
 
     #[test]
@@ -266,11 +202,7 @@ mod tests {
         let rows = from_json(br#"[{"a":"1","b":2},{"a":null,"c":3}]"#, COLS).unwrap();
         assert_eq!((rows[0].get(0), rows[0].get(1)), ("1", "2"));
         assert_eq!(rows[1].line, 2);
-        assert!(rows[1]
-            .problem
-            .as_deref()
-            .unwrap()
-            .contains("unknown field(s): c"));
+        assert!(rows[1].problem.as_deref().unwrap().contains("unknown field(s): c"));
         assert!(from_json(b"{}", COLS).is_err());
     }
 }

@@ -25,24 +25,14 @@ pub struct Face {
 impl Face {
     fn load(bytes: &[u8], id: &str) -> Result<Face, String> {
         let mut warnings = Vec::new();
-        let parsed = ParsedFont::from_bytes(bytes, 0, &mut warnings)
-            .ok_or_else(|| format!("font {id} cannot be parsed"))?;
+        let parsed =
+            ParsedFont::from_bytes(bytes, 0, &mut warnings).ok_or_else(|| format!("font {id} cannot be parsed"))?;
         let upem = f32::from(parsed.font_metrics.units_per_em.max(1));
-        let advance = |c: char| {
-            parsed
-                .lookup_glyph_index(c as u32)
-                .map(|g| f32::from(parsed.get_horizontal_advance(g)) / upem)
-        };
+        let advance =
+            |c: char| parsed.lookup_glyph_index(c as u32).map(|g| f32::from(parsed.get_horizontal_advance(g)) / upem);
         let fallback = advance('?').unwrap_or(0.6);
-        let widths = (0u32..0x2000)
-            .map(|cp| char::from_u32(cp).and_then(advance).unwrap_or(fallback))
-            .collect();
-        Ok(Face {
-            parsed,
-            id: FontId(id.to_string()),
-            widths,
-            fallback,
-        })
+        let widths = (0u32..0x2000).map(|cp| char::from_u32(cp).and_then(advance).unwrap_or(fallback)).collect();
+        Ok(Face { parsed, id: FontId(id.to_string()), widths, fallback })
     }
 
     /// Width of `text` at `size` points.
@@ -83,12 +73,7 @@ impl Fonts {
 pub fn fonts() -> Result<&'static Fonts, String> {
     static FONTS: OnceLock<Result<Fonts, String>> = OnceLock::new();
     FONTS
-        .get_or_init(|| {
-            Ok(Fonts {
-                regular: Face::load(REGULAR_TTF, "F1")?,
-                bold: Face::load(BOLD_TTF, "F2")?,
-            })
-        })
+        .get_or_init(|| Ok(Fonts { regular: Face::load(REGULAR_TTF, "F1")?, bold: Face::load(BOLD_TTF, "F2")? }))
         .as_ref()
         .map_err(Clone::clone)
 }

@@ -4,8 +4,7 @@
 
 use super::fonts::{Fonts, Weight};
 use printpdf::{
-    Line, LinePoint, Op, PaintMode, PdfFontHandle, Point, Polygon, PolygonRing, Pt, TextItem,
-    WindingOrder,
+    Line, LinePoint, Op, PaintMode, PdfFontHandle, Point, Polygon, PolygonRing, Pt, TextItem, WindingOrder,
 };
 
 pub const PAGE_W: f32 = 612.0;
@@ -32,16 +31,10 @@ pub struct Span {
 
 impl Span {
     pub fn regular(t: impl Into<String>) -> Span {
-        Span {
-            text: t.into(),
-            weight: Weight::Regular,
-        }
+        Span { text: t.into(), weight: Weight::Regular }
     }
     pub fn bold(t: impl Into<String>) -> Span {
-        Span {
-            text: t.into(),
-            weight: Weight::Bold,
-        }
+        Span { text: t.into(), weight: Weight::Bold }
     }
 }
 
@@ -90,11 +83,7 @@ pub struct Composer<'a> {
 
 impl<'a> Composer<'a> {
     pub fn new(fonts: &'a Fonts) -> Self {
-        Composer {
-            fonts,
-            pages: vec![Vec::new()],
-            y: FIRST_BODY_TOP,
-        }
+        Composer { fonts, pages: vec![Vec::new()], y: FIRST_BODY_TOP }
     }
 
     fn ops(&mut self) -> &mut Vec<Op> {
@@ -138,11 +127,7 @@ impl<'a> Composer<'a> {
                 }
                 self.y -= 4.0;
             }
-            Block::Table {
-                columns,
-                rows,
-                footer,
-            } => self.table(columns, rows, footer.as_ref()),
+            Block::Table { columns, rows, footer } => self.table(columns, rows, footer.as_ref()),
             Block::Checkboxes { label, options } => self.checkboxes(label, options),
             Block::SignatureLines(captions) => self.signature_lines(captions),
             Block::Rule => {
@@ -160,11 +145,7 @@ impl<'a> Composer<'a> {
         let lines = wrap(self.fonts, spans, BODY_SIZE, width);
         for (i, line) in lines.iter().enumerate() {
             // Keep at least two lines of a paragraph together at a page end.
-            self.ensure(if i == 0 {
-                BODY_LEADING * lines.len().min(2) as f32
-            } else {
-                BODY_LEADING
-            });
+            self.ensure(if i == 0 { BODY_LEADING * lines.len().min(2) as f32 } else { BODY_LEADING });
             self.y -= BODY_LEADING;
             let y = self.y;
             if i == 0 {
@@ -191,8 +172,7 @@ impl<'a> Composer<'a> {
             c.stroke_line(LEFT, y, RIGHT, y, 0.6);
         };
         header(self);
-        let mut all: Vec<(&Vec<String>, Weight)> =
-            rows.iter().map(|r| (r, Weight::Regular)).collect();
+        let mut all: Vec<(&Vec<String>, Weight)> = rows.iter().map(|r| (r, Weight::Regular)).collect();
         if let Some(f) = footer {
             all.push((f, Weight::Bold));
         }
@@ -201,18 +181,10 @@ impl<'a> Composer<'a> {
                 .iter()
                 .zip(&widths)
                 .map(|(text, w)| {
-                    wrap(
-                        self.fonts,
-                        &[Span {
-                            text: text.clone(),
-                            weight,
-                        }],
-                        SMALL_SIZE,
-                        w - 6.0,
-                    )
-                    .into_iter()
-                    .map(|l| l.into_iter().map(|s| s.text).collect::<String>())
-                    .collect()
+                    wrap(self.fonts, &[Span { text: text.clone(), weight }], SMALL_SIZE, w - 6.0)
+                        .into_iter()
+                        .map(|l| l.into_iter().map(|s| s.text).collect::<String>())
+                        .collect()
                 })
                 .collect();
             let height = wrapped.iter().map(Vec::len).max().unwrap_or(1).max(1) as f32 * leading;
@@ -227,29 +199,14 @@ impl<'a> Composer<'a> {
             }
             self.y -= leading;
             let y = self.y;
-            self.row(
-                columns,
-                &widths,
-                &wrapped_rows(&wrapped),
-                y,
-                weight,
-                leading,
-            );
+            self.row(columns, &widths, &wrapped_rows(&wrapped), y, weight, leading);
             self.y -= height - leading + 3.0;
         }
         self.y -= 6.0;
     }
 
     /// Draws one table row whose cells may have several lines (`lines[k][col]`).
-    fn row(
-        &mut self,
-        columns: &[Column],
-        widths: &[f32],
-        lines: &[Vec<String>],
-        y: f32,
-        weight: Weight,
-        leading: f32,
-    ) {
+    fn row(&mut self, columns: &[Column], widths: &[f32], lines: &[Vec<String>], y: f32, weight: Weight, leading: f32) {
         for (k, cells) in lines.iter().enumerate() {
             let mut x = LEFT;
             for ((text, col), w) in cells.iter().zip(columns).zip(widths) {
@@ -258,10 +215,7 @@ impl<'a> Composer<'a> {
                     Align::Left => x + 2.0,
                     Align::Right => x + w - tw - 4.0,
                 };
-                let span = [Span {
-                    text: text.clone(),
-                    weight,
-                }];
+                let span = [Span { text: text.clone(), weight }];
                 self.line(tx, y - k as f32 * leading, &span, SMALL_SIZE);
                 x += w;
             }
@@ -283,12 +237,7 @@ impl<'a> Composer<'a> {
             }
             let y = self.y;
             self.rect(x, y - 1.5, box_size, box_size);
-            self.line(
-                x + box_size + 5.0,
-                y,
-                &[Span::regular(opt.clone())],
-                BODY_SIZE,
-            );
+            self.line(x + box_size + 5.0, y, &[Span::regular(opt.clone())], BODY_SIZE);
             x += w;
         }
         self.y -= 9.0;
@@ -320,17 +269,12 @@ impl<'a> Composer<'a> {
     }
 
     fn rect(&mut self, x: f32, y: f32, w: f32, h: f32) {
-        let p = |x: f32, y: f32| LinePoint {
-            p: Point { x: Pt(x), y: Pt(y) },
-            bezier: false,
-        };
+        let p = |x: f32, y: f32| LinePoint { p: Point { x: Pt(x), y: Pt(y) }, bezier: false };
         let ops = self.ops();
         ops.push(Op::SetOutlineThickness { pt: Pt(0.8) });
         ops.push(Op::DrawPolygon {
             polygon: Polygon {
-                rings: vec![PolygonRing {
-                    points: vec![p(x, y), p(x + w, y), p(x + w, y + h), p(x, y + h)],
-                }],
+                rings: vec![PolygonRing { points: vec![p(x, y), p(x + w, y), p(x + w, y + h), p(x, y + h)] }],
                 mode: PaintMode::Stroke,
                 winding_order: WindingOrder::NonZero,
             },
@@ -341,14 +285,7 @@ impl<'a> Composer<'a> {
 /// Turns wrapped cell lines (`wrapped[col][k]`) into rows of cells (`rows[k][col]`).
 fn wrapped_rows(wrapped: &[Vec<String>]) -> Vec<Vec<String>> {
     let height = wrapped.iter().map(Vec::len).max().unwrap_or(0);
-    (0..height)
-        .map(|k| {
-            wrapped
-                .iter()
-                .map(|col| col.get(k).cloned().unwrap_or_default())
-                .collect()
-        })
-        .collect()
+    (0..height).map(|k| wrapped.iter().map(|col| col.get(k).cloned().unwrap_or_default()).collect()).collect()
 }
 
 /// Emits text at an absolute position: one text object per span, so positions never drift.
@@ -360,36 +297,18 @@ pub fn text_ops(ops: &mut Vec<Op>, fonts: &Fonts, x: f32, y: f32, spans: &[Span]
         }
         let face = fonts.face(span.weight);
         ops.push(Op::StartTextSection);
-        ops.push(Op::SetFont {
-            font: PdfFontHandle::External(face.id.clone()),
-            size: Pt(size),
-        });
-        ops.push(Op::SetTextCursor {
-            pos: Point {
-                x: Pt(cx),
-                y: Pt(y),
-            },
-        });
-        ops.push(Op::ShowText {
-            items: vec![TextItem::Text(span.text.clone())],
-        });
+        ops.push(Op::SetFont { font: PdfFontHandle::External(face.id.clone()), size: Pt(size) });
+        ops.push(Op::SetTextCursor { pos: Point { x: Pt(cx), y: Pt(y) } });
+        ops.push(Op::ShowText { items: vec![TextItem::Text(span.text.clone())] });
         ops.push(Op::EndTextSection);
         cx += face.width(&span.text, size);
     }
 }
 
 pub fn stroke_line(ops: &mut Vec<Op>, x1: f32, y1: f32, x2: f32, y2: f32, thickness: f32) {
-    let p = |x: f32, y: f32| LinePoint {
-        p: Point { x: Pt(x), y: Pt(y) },
-        bezier: false,
-    };
+    let p = |x: f32, y: f32| LinePoint { p: Point { x: Pt(x), y: Pt(y) }, bezier: false };
     ops.push(Op::SetOutlineThickness { pt: Pt(thickness) });
-    ops.push(Op::DrawLine {
-        line: Line {
-            points: vec![p(x1, y1), p(x2, y2)],
-            is_closed: false,
-        },
-    });
+    ops.push(Op::DrawLine { line: Line { points: vec![p(x1, y1), p(x2, y2)], is_closed: false } });
 }
 
 /// Greedy line breaking of styled text into lines no wider than `width`. Words longer than a
@@ -419,11 +338,7 @@ pub fn wrap(fonts: &Fonts, spans: &[Span], size: f32, width: f32) -> Vec<Vec<Spa
     for (word, weight, glued) in words {
         let face = fonts.face(weight);
         let mut w = face.width(&word, size);
-        let sep = if current.is_empty() || glued {
-            0.0
-        } else {
-            space
-        };
+        let sep = if current.is_empty() || glued { 0.0 } else { space };
         if !current.is_empty() && used + sep + w > width {
             lines.push(std::mem::take(&mut current));
             used = 0.0;
@@ -454,10 +369,7 @@ pub fn wrap(fonts: &Fonts, spans: &[Span], size: f32, width: f32) -> Vec<Vec<Spa
                 last.text.push_str(sep);
                 last.text.push_str(&word);
             }
-            _ => current.push(Span {
-                text: format!("{sep}{word}"),
-                weight,
-            }),
+            _ => current.push(Span { text: format!("{sep}{word}"), weight }),
         }
     }
     if !current.is_empty() || lines.is_empty() {
@@ -491,17 +403,11 @@ mod tests {
     #[test]
     fn bold_spans_stay_bold_and_glue_to_punctuation() {
         let f = fonts().unwrap();
-        let spans = [
-            Span::regular("Your code is "),
-            Span::bold("ABC-123"),
-            Span::regular("."),
-        ];
+        let spans = [Span::regular("Your code is "), Span::bold("ABC-123"), Span::regular(".")];
         let lines = wrap(f, &spans, 10.0, 400.0);
         assert_eq!(lines.len(), 1);
         assert_eq!(text_of(&lines[0]), "Your code is ABC-123.");
-        assert!(lines[0]
-            .iter()
-            .any(|s| s.weight == Weight::Bold && s.text.contains("ABC-123")));
+        assert!(lines[0].iter().any(|s| s.weight == Weight::Bold && s.text.contains("ABC-123")));
     }
 
     #[test]
@@ -509,10 +415,7 @@ mod tests {
         let f = fonts().unwrap();
         let lines = wrap(f, &[Span::regular("x".repeat(200))], 10.0, 100.0);
         assert!(lines.len() > 1);
-        assert_eq!(
-            lines.iter().map(|l| text_of(l)).collect::<String>(),
-            "x".repeat(200)
-        );
+        assert_eq!(lines.iter().map(|l| text_of(l)).collect::<String>(), "x".repeat(200));
     }
 
     #[test]
@@ -520,9 +423,7 @@ mod tests {
         let f = fonts().unwrap();
         let mut c = Composer::new(f);
         for _ in 0..80 {
-            c.add(&Block::Paragraph(vec![Span::regular(
-                "A line of body text that is long enough to matter.",
-            )]));
+            c.add(&Block::Paragraph(vec![Span::regular("A line of body text that is long enough to matter.")]));
         }
         assert!(c.pages.len() >= 2, "{}", c.pages.len());
     }

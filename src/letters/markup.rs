@@ -26,11 +26,7 @@ pub fn spans(text: &str) -> Vec<Span> {
         if part.is_empty() {
             continue;
         }
-        out.push(if i % 2 == 1 {
-            Span::bold(part)
-        } else {
-            Span::regular(part)
-        });
+        out.push(if i % 2 == 1 { Span::bold(part) } else { Span::regular(part) });
     }
     out
 }
@@ -39,16 +35,15 @@ pub fn parse(text: &str) -> Vec<Item> {
     let mut items = Vec::new();
     let mut paragraph: Vec<String> = Vec::new();
     let mut bullets: Vec<Vec<Span>> = Vec::new();
-    let flush =
-        |items: &mut Vec<Item>, paragraph: &mut Vec<String>, bullets: &mut Vec<Vec<Span>>| {
-            if !paragraph.is_empty() {
-                items.push(Item::Block(Block::Paragraph(spans(&paragraph.join(" ")))));
-                paragraph.clear();
-            }
-            if !bullets.is_empty() {
-                items.push(Item::Block(Block::Bullets(std::mem::take(bullets))));
-            }
-        };
+    let flush = |items: &mut Vec<Item>, paragraph: &mut Vec<String>, bullets: &mut Vec<Vec<Span>>| {
+        if !paragraph.is_empty() {
+            items.push(Item::Block(Block::Paragraph(spans(&paragraph.join(" ")))));
+            paragraph.clear();
+        }
+        if !bullets.is_empty() {
+            items.push(Item::Block(Block::Bullets(std::mem::take(bullets))));
+        }
+    };
     for (n, raw) in text.lines().enumerate() {
         let line = raw.trim();
         if let Some(item) = line.strip_prefix("- ") {
@@ -73,10 +68,7 @@ pub fn parse(text: &str) -> Vec<Item> {
             items.push(Item::Block(Block::PageBreak));
         } else if line.starts_with('[') && line.ends_with(']') && line.len() > 2 {
             flush(&mut items, &mut paragraph, &mut bullets);
-            items.push(Item::Slot {
-                name: line[1..line.len() - 1].trim().to_string(),
-                line: n + 1,
-            });
+            items.push(Item::Slot { name: line[1..line.len() - 1].trim().to_string(), line: n + 1 });
         } else {
             if !bullets.is_empty() {
                 flush(&mut items, &mut paragraph, &mut bullets);
@@ -94,9 +86,7 @@ mod tests {
 
     #[test]
     fn parses_every_construct() {
-        let items = parse(
-            "# Title\nFirst line\nsecond **bold** line.\n\n- one\n- two\n[charges]\n---\n===\nEnd",
-        );
+        let items = parse("# Title\nFirst line\nsecond **bold** line.\n\n- one\n- two\n[charges]\n---\n===\nEnd");
         assert_eq!(items[0], Item::Block(Block::Heading("Title".into())));
         assert_eq!(
             items[1],
@@ -106,17 +96,8 @@ mod tests {
                 Span::regular(" line.")
             ]))
         );
-        assert_eq!(
-            items[2],
-            Item::Block(Block::Bullets(vec![spans("one"), spans("two")]))
-        );
-        assert_eq!(
-            items[3],
-            Item::Slot {
-                name: "charges".into(),
-                line: 7
-            }
-        );
+        assert_eq!(items[2], Item::Block(Block::Bullets(vec![spans("one"), spans("two")])));
+        assert_eq!(items[3], Item::Slot { name: "charges".into(), line: 7 });
         assert_eq!(items[4], Item::Block(Block::Rule));
         assert_eq!(items[5], Item::Block(Block::PageBreak));
         assert_eq!(items[6], Item::Block(Block::Paragraph(spans("End"))));

@@ -88,10 +88,7 @@ impl<W: Write> PdfMerger<W> {
     /// Writes the PDF header at once. `title` goes in the output's Info dictionary (/Title).
     pub fn new(out: W, title: &str) -> Result<Self, MergeError> {
         let mut merger = PdfMerger {
-            out: Counting {
-                inner: BufWriter::with_capacity(64 * 1024, out),
-                written: 0,
-            },
+            out: Counting { inner: BufWriter::with_capacity(64 * 1024, out), written: 0 },
             offsets: vec![0], // slot of the Pages node, written last
             page_ids: Vec::new(),
             last_media_box: None,
@@ -169,16 +166,12 @@ impl<W: Write> PdfMerger<W> {
     pub fn finish(mut self) -> Result<(MergeSummary, W), MergeError> {
         self.offsets[0] = self.out.written;
         let count = self.page_ids.len();
-        write!(
-            self.out,
-            "{PAGES_ID} 0 obj\n<< /Type /Pages /Count {count} /Kids ["
-        )?;
+        write!(self.out, "{PAGES_ID} 0 obj\n<< /Type /Pages /Count {count} /Kids [")?;
         for id in &self.page_ids {
             write!(self.out, "{id} 0 R ")?;
         }
         self.out.write_all(b"] >>\nendobj\n")?;
-        let catalog =
-            dictionary! { "Type" => "Catalog", "Pages" => Object::Reference((PAGES_ID, 0)) };
+        let catalog = dictionary! { "Type" => "Catalog", "Pages" => Object::Reference((PAGES_ID, 0)) };
         let catalog_id = self.write_object(&Object::Dictionary(catalog))?;
 
         let xref_start = self.out.written;
@@ -192,11 +185,7 @@ impl<W: Write> PdfMerger<W> {
             "trailer\n<< /Size {size} /Root {catalog_id} 0 R /Info {INFO_ID} 0 R >>\nstartxref\n{xref_start}\n%%EOF\n"
         )?;
         self.out.flush()?;
-        let summary = MergeSummary {
-            documents: self.documents,
-            pages: count as u32,
-            blank_pages: self.blank_pages,
-        };
+        let summary = MergeSummary { documents: self.documents, pages: count as u32, blank_pages: self.blank_pages };
         let writer = self.out.inner.into_inner().map_err(|e| e.into_error())?;
         Ok((summary, writer))
     }
@@ -276,10 +265,7 @@ fn inherit_attributes(doc: &mut Document, page: ObjectId) {
 fn media_box(doc: &Document, page: ObjectId) -> Option<Object> {
     let dict = doc.get_dictionary(page).ok()?;
     let array = dict.get_deref(b"MediaBox", doc).ok()?.as_array().ok()?;
-    let values: Option<Vec<Object>> = array
-        .iter()
-        .map(|v| doc.dereference(v).ok().map(|(_, v)| v.clone()))
-        .collect();
+    let values: Option<Vec<Object>> = array.iter().map(|v| doc.dereference(v).ok().map(|(_, v)| v.clone())).collect();
     values.filter(|v| v.len() == 4).map(Object::Array)
 }
 

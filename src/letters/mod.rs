@@ -7,6 +7,7 @@
 pub mod data;
 pub mod fonts;
 pub mod layout;
+pub mod logo;
 pub mod markup;
 pub mod merge;
 pub mod pdf;
@@ -46,11 +47,7 @@ pub fn template_name(kind: LetterType, lang: Language) -> String {
 }
 
 /// Renders one letter. The same data and templates always give the same bytes.
-pub fn render(
-    data: &LetterData,
-    templates: &Templates,
-    setup: &PageSetup,
-) -> Result<Rendered, LetterError> {
+pub fn render(data: &LetterData, templates: &Templates, setup: &PageSetup) -> Result<Rendered, LetterError> {
     let name = template_name(data.letter_type, data.language);
     if !templates.has(&name) {
         return Err(LetterError::Template(TemplateError {
@@ -75,11 +72,7 @@ pub fn render(
             Item::Block(b) => composer.add(&b),
             Item::Slot { name: slot, line } => {
                 for b in slot_blocks(&slot, data).map_err(|detail| {
-                    LetterError::Template(TemplateError {
-                        file: templates.origin(&name),
-                        line: Some(line),
-                        detail,
-                    })
+                    LetterError::Template(TemplateError { file: templates.origin(&name), line: Some(line), detail })
                 })? {
                     composer.add(&b);
                 }
@@ -107,23 +100,35 @@ fn slot_blocks(slot: &str, data: &LetterData) -> Result<Vec<Block>, String> {
             let rows = data
                 .charges
                 .iter()
-                .map(|c| vec![c.seq.to_string(), c.offense_code.clone(), c.description.clone(), money(c.fine_cents), c.points.to_string()])
+                .map(|c| {
+                    vec![
+                        c.seq.to_string(),
+                        c.offense_code.clone(),
+                        c.description.clone(),
+                        money(c.fine_cents),
+                        c.points.to_string(),
+                    ]
+                })
                 .collect();
             let points: i32 = data.charges.iter().map(|c| c.points).sum();
-            let footer = vec![String::new(), String::new(), s.total.into(), money(data.total_fine_cents), points.to_string()];
+            let footer =
+                vec![String::new(), String::new(), s.total.into(), money(data.total_fine_cents), points.to_string()];
             Ok(vec![Block::Table { columns, rows, footer: Some(footer) }])
         }
         "plea_boxes" => Ok(data
             .charges
             .iter()
             .map(|c| {
-                let mut label = vec![Span::bold(format!("{} {}: ", s.charge, c.seq)), Span::regular(c.description.clone())];
+                let mut label =
+                    vec![Span::bold(format!("{} {}: ", s.charge, c.seq)), Span::regular(c.description.clone())];
                 let options = if c.by_mail {
                     crate::domain::Plea::ALL.iter().map(|p| plea_label(*p, data.language).to_string()).collect()
                 } else {
                     label.push(Span::bold(match data.language {
                         Language::En => " — this charge cannot be settled by mail; you must appear in court.",
-                        Language::Es => " — este cargo no se puede resolver por correo; debe presentarse en el tribunal.",
+                        Language::Es => {
+                            " — este cargo no se puede resolver por correo; debe presentarse en el tribunal."
+                        }
                     }));
                     Vec::new()
                 };
@@ -141,7 +146,8 @@ fn slot_blocks(slot: &str, data: &LetterData) -> Result<Vec<Block>, String> {
                 .pleas
                 .iter()
                 .map(|p| {
-                    let desc = data.charges.iter().find(|c| c.seq == p.seq).map(|c| c.description.clone()).unwrap_or_default();
+                    let desc =
+                        data.charges.iter().find(|c| c.seq == p.seq).map(|c| c.description.clone()).unwrap_or_default();
                     vec![p.seq.to_string(), desc, plea_label(p.plea, data.language).to_string()]
                 })
                 .collect();
@@ -168,10 +174,7 @@ pub fn example_data(letter_type: LetterType, language: Language, letter_id: i64)
         date: d("2026-11-28"),
         court: CourtProfile {
             name: "Denver County Court".into(),
-            address_lines: vec![
-                "1437 Bannock St, Room 135".into(),
-                "Denver, CO 80202".into(),
-            ],
+            address_lines: vec!["1437 Bannock St, Room 135".into(), "Denver, CO 80202".into()],
             phone: "(720) 555-0100".into(),
             hours: "Monday to Friday, 8 a.m. to 4:30 p.m.".into(),
             website: "https://court.example.org".into(),
@@ -224,14 +227,8 @@ pub fn example_data(letter_type: LetterType, language: Language, letter_id: i64)
             received_on: d("2026-11-27"),
             channel: "online".into(),
             pleas: vec![
-                PleaLine {
-                    seq: 1,
-                    plea: crate::domain::Plea::NoContest,
-                },
-                PleaLine {
-                    seq: 2,
-                    plea: crate::domain::Plea::RequestOffer,
-                },
+                PleaLine { seq: 1, plea: crate::domain::Plea::NoContest },
+                PleaLine { seq: 2, plea: crate::domain::Plea::RequestOffer },
             ],
         }),
         base_url: "https://pleadesk.example.org".into(),
@@ -254,10 +251,7 @@ mod tests {
                 let data = example_data(kind, lang, 42);
                 let a = render(&data, &t, &PageSetup::default()).unwrap();
                 let b = render(&data, &t, &PageSetup::default()).unwrap();
-                assert_eq!(
-                    a.sha256, b.sha256,
-                    "{kind} {lang} renders to the same bytes"
-                );
+                assert_eq!(a.sha256, b.sha256, "{kind} {lang} renders to the same bytes");
                 assert!(a.pdf.starts_with(b"%PDF-"));
                 assert!(a.pages >= 1);
                 if std::env::var("PLEADESK_KEEP_LETTERS").is_ok() {

@@ -6,9 +6,7 @@ use super::fonts::Fonts;
 use super::layout::{stroke_line, text_ops, Span, INCH, LEFT, PAGE_H, PAGE_W, RIGHT};
 use super::strings::{long_date, strings};
 use super::{qr, LetterError};
-use printpdf::{
-    CustomPdfConformance, Mm, Op, PdfConformance, PdfDocument, PdfFont, PdfPage, PdfSaveOptions,
-};
+use printpdf::{CustomPdfConformance, Mm, Op, PdfConformance, PdfDocument, PdfFont, PdfPage, PdfSaveOptions};
 use sha2::{Digest, Sha256};
 
 /// Printer calibration and the optional logo.
@@ -43,10 +41,7 @@ pub fn assemble(
     let mut pages = Vec::with_capacity(body_pages.len());
     let logo_id = setup.logo.as_ref().map(|l| {
         let id = printpdf::XObjectId("LOGO".into());
-        doc.resources
-            .xobjects
-            .map
-            .insert(id.clone(), printpdf::XObject::Image(l.image.clone()));
+        doc.resources.xobjects.map.insert(id.clone(), printpdf::XObject::Image(l.image.clone()));
         (id, l.image.height.max(1))
     });
     for (i, body) in body_pages.into_iter().enumerate() {
@@ -71,23 +66,9 @@ pub fn assemble(
                 });
             }
         } else {
-            text_ops(
-                &mut ops,
-                fonts,
-                LEFT,
-                PAGE_H - 0.6 * INCH,
-                &[Span::bold(data.court.name.clone())],
-                9.5,
-            );
+            text_ops(&mut ops, fonts, LEFT, PAGE_H - 0.6 * INCH, &[Span::bold(data.court.name.clone())], 9.5);
             let line = format!("{} {} · {}", s.citation, data.citation.number, title);
-            text_ops(
-                &mut ops,
-                fonts,
-                LEFT,
-                PAGE_H - 0.6 * INCH - 12.0,
-                &[Span::regular(line)],
-                8.5,
-            );
+            text_ops(&mut ops, fonts, LEFT, PAGE_H - 0.6 * INCH - 12.0, &[Span::regular(line)], 8.5);
         }
         // QR code in the same place on every page, with its letter number under it.
         let qx = PAGE_W - 0.5 * INCH - QR_SIZE;
@@ -95,83 +76,44 @@ pub fn assemble(
         ops.extend(qr::ops(&payload, qx, qy, QR_SIZE).map_err(LetterError::Layout)?);
         let caption = format!("{} {}", s.letter, data.letter_id);
         let cw = fonts.regular.width(&caption, 7.0);
-        text_ops(
-            &mut ops,
-            fonts,
-            qx + (QR_SIZE - cw) / 2.0,
-            qy - 6.0,
-            &[Span::regular(caption)],
-            7.0,
-        );
+        text_ops(&mut ops, fonts, qx + (QR_SIZE - cw) / 2.0, qy - 6.0, &[Span::regular(caption)], 7.0);
         // Footer: citation number and page n of m on every page.
         stroke_line(&mut ops, LEFT, 0.72 * INCH, RIGHT, 0.72 * INCH, 0.4);
         let left = format!("{} {}", s.citation, data.citation.number);
-        text_ops(
-            &mut ops,
-            fonts,
-            LEFT,
-            0.55 * INCH,
-            &[Span::regular(left)],
-            8.5,
-        );
+        text_ops(&mut ops, fonts, LEFT, 0.55 * INCH, &[Span::regular(left)], 8.5);
         let right = (s.page_of)(n, total);
         let rw = fonts.regular.width(&right, 8.5);
-        text_ops(
-            &mut ops,
-            fonts,
-            RIGHT - rw,
-            0.55 * INCH,
-            &[Span::regular(right)],
-            8.5,
-        );
+        text_ops(&mut ops, fonts, RIGHT - rw, 0.55 * INCH, &[Span::regular(right)], 8.5);
         ops.extend(body);
         pages.push(PdfPage::new(Mm(215.9), Mm(279.4), ops));
     }
 
     let info = &mut doc.metadata.info;
-    let stamp = data
-        .date
-        .and_hms_opt(12, 0, 0)
-        .map(|t| t.and_utc().timestamp())
-        .unwrap_or(0);
-    let fixed = printpdf::DateTime::from_unix_timestamp(stamp)
-        .map_err(|e| LetterError::Layout(e.to_string()))?;
+    let stamp = data.date.and_hms_opt(12, 0, 0).map(|t| t.and_utc().timestamp()).unwrap_or(0);
+    let fixed = printpdf::DateTime::from_unix_timestamp(stamp).map_err(|e| LetterError::Layout(e.to_string()))?;
     info.creation_date = fixed;
     info.modification_date = fixed;
     info.metadata_date = fixed;
     info.producer = "PleaDesk".into();
     info.creator = "PleaDesk".into();
-    info.conformance = PdfConformance::Custom(CustomPdfConformance {
-        requires_xmp_metadata: false,
-        ..Default::default()
-    });
+    info.conformance =
+        PdfConformance::Custom(CustomPdfConformance { requires_xmp_metadata: false, ..Default::default() });
     for face in [&fonts.regular, &fonts.bold] {
-        doc.resources
-            .fonts
-            .map
-            .insert(face.id.clone(), PdfFont::new(face.parsed.clone()));
+        doc.resources.fonts.map.insert(face.id.clone(), PdfFont::new(face.parsed.clone()));
     }
     let mut warnings = Vec::new();
     // Streams are compressed below at zlib level 2: printpdf's "best" (9) took half of all
     // rendering time for letters about 5% smaller (34 KB instead of 36 KB).
-    let options = PdfSaveOptions {
-        subset_fonts: true,
-        optimize: false,
-        ..Default::default()
-    };
-    let mut pdf = doc
-        .with_pages(pages)
-        .to_lopdf_document(&options, &mut warnings);
+    let options = PdfSaveOptions { subset_fonts: true, optimize: false, ..Default::default() };
+    let mut pdf = doc.with_pages(pages).to_lopdf_document(&options, &mut warnings);
     make_reproducible(&mut pdf, data);
     for object in pdf.objects.values_mut() {
         if let lopdf::Object::Stream(stream) = object {
-            compress(stream)
-                .map_err(|e| LetterError::Layout(format!("compressing the PDF failed: {e}")))?;
+            compress(stream).map_err(|e| LetterError::Layout(format!("compressing the PDF failed: {e}")))?;
         }
     }
     let mut out = Vec::with_capacity(48 * 1024);
-    pdf.save_to(&mut out)
-        .map_err(|e| LetterError::Layout(format!("writing the PDF failed: {e}")))?;
+    pdf.save_to(&mut out).map_err(|e| LetterError::Layout(format!("writing the PDF failed: {e}")))?;
     Ok((out, total))
 }
 
@@ -179,9 +121,7 @@ pub fn assemble(
 /// language: both are set here, the id derived from the letter so equal letters give equal bytes.
 fn make_reproducible(pdf: &mut lopdf::Document, data: &LetterData) {
     use lopdf::{Object, StringFormat};
-    let id = hex::encode(
-        &Sha256::digest(format!("{} {}", data.letter_id, data.citation.number).as_bytes())[..16],
-    );
+    let id = hex::encode(&Sha256::digest(format!("{} {}", data.letter_id, data.citation.number).as_bytes())[..16]);
     let id = Object::String(id.into_bytes(), StringFormat::Literal);
     pdf.trailer.set("ID", Object::Array(vec![id.clone(), id]));
     if let Ok(catalog) = pdf.catalog_mut() {
@@ -195,10 +135,8 @@ fn compress(stream: &mut lopdf::Stream) -> std::io::Result<()> {
     if stream.dict.get(b"Filter").is_ok() || stream.content.len() < 64 {
         return Ok(());
     }
-    let mut encoder = flate2::write::ZlibEncoder::new(
-        Vec::with_capacity(stream.content.len() / 2),
-        flate2::Compression::new(2),
-    );
+    let mut encoder =
+        flate2::write::ZlibEncoder::new(Vec::with_capacity(stream.content.len() / 2), flate2::Compression::new(2));
     encoder.write_all(&stream.content)?;
     let packed = encoder.finish()?;
     if packed.len() + 20 < stream.content.len() {
@@ -217,14 +155,7 @@ fn first_page_furniture(ops: &mut Vec<Op>, fonts: &Fonts, data: &LetterData, set
     // Return address: window 0.5" from the left and 0.5" from the top.
     let x = 0.5 * INCH + 0.1 * INCH + dx;
     let mut y = PAGE_H - 0.5 * INCH - 0.1 * INCH - 10.0 - dy;
-    text_ops(
-        ops,
-        fonts,
-        x,
-        y,
-        &[Span::bold(data.court.name.clone())],
-        10.0,
-    );
+    text_ops(ops, fonts, x, y, &[Span::bold(data.court.name.clone())], 10.0);
     for line in &data.court.address_lines {
         y -= 11.0;
         text_ops(ops, fonts, x, y, &[Span::regular(line.clone())], 8.5);
@@ -240,20 +171,14 @@ fn first_page_furniture(ops: &mut Vec<Op>, fonts: &Fonts, data: &LetterData, set
     let mut ry = PAGE_H - 2.0 * INCH - 0.12 * INCH - 10.0;
     let mut refs = vec![
         vec![Span::regular(long_date(data.date, data.language))],
-        vec![
-            Span::regular(format!("{}: ", s.citation)),
-            Span::bold(data.citation.number.clone()),
-        ],
+        vec![Span::regular(format!("{}: ", s.citation)), Span::bold(data.citation.number.clone())],
     ];
     if let Some(sub) = &data.submission {
         let label = match data.language {
             crate::domain::Language::En => "Confirmation: ",
             crate::domain::Language::Es => "Confirmación: ",
         };
-        refs.push(vec![
-            Span::regular(label),
-            Span::bold(sub.confirmation.clone()),
-        ]);
+        refs.push(vec![Span::regular(label), Span::bold(sub.confirmation.clone())]);
     }
     for spans in refs {
         text_ops(ops, fonts, rx, ry, &spans, 9.5);

@@ -30,13 +30,7 @@ pub fn ops(payload: &str, x: f32, y: f32, size: f32) -> Result<Vec<Op>, String> 
     let module = size / (n + 8) as f32;
     let origin_x = x + 4.0 * module;
     let top = y + size - 4.0 * module;
-    let p = |px: f32, py: f32| LinePoint {
-        p: Point {
-            x: Pt(px),
-            y: Pt(py),
-        },
-        bezier: false,
-    };
+    let p = |px: f32, py: f32| LinePoint { p: Point { x: Pt(px), y: Pt(py) }, bezier: false };
     let mut rings = Vec::new();
     for row in 0..n {
         let mut col = 0;
@@ -53,26 +47,13 @@ pub fn ops(payload: &str, x: f32, y: f32, size: f32) -> Result<Vec<Op>, String> 
             let x1 = origin_x + col as f32 * module;
             let y1 = top - row as f32 * module;
             let y0 = y1 - module;
-            rings.push(PolygonRing {
-                points: vec![p(x0, y0), p(x1, y0), p(x1, y1), p(x0, y1)],
-            });
+            rings.push(PolygonRing { points: vec![p(x0, y0), p(x1, y0), p(x1, y1), p(x0, y1)] });
         }
     }
     Ok(vec![
         Op::SaveGraphicsState,
-        Op::SetFillColor {
-            col: printpdf::Color::Greyscale(printpdf::Greyscale {
-                percent: 0.0,
-                icc_profile: None,
-            }),
-        },
-        Op::DrawPolygon {
-            polygon: Polygon {
-                rings,
-                mode: PaintMode::Fill,
-                winding_order: WindingOrder::NonZero,
-            },
-        },
+        Op::SetFillColor { col: printpdf::Color::Greyscale(printpdf::Greyscale { percent: 0.0, icc_profile: None }) },
+        Op::DrawPolygon { polygon: Polygon { rings, mode: PaintMode::Fill, winding_order: WindingOrder::NonZero } },
         Op::RestoreGraphicsState,
     ])
 }
@@ -93,9 +74,7 @@ mod tests {
     #[test]
     fn draws_dark_modules() {
         let ops = ops(&payload("DV-2026-000101", 42), 0.0, 0.0, 72.0).unwrap();
-        let Op::DrawPolygon { polygon } = &ops[2] else {
-            panic!("polygon expected")
-        };
+        let Op::DrawPolygon { polygon } = &ops[2] else { panic!("polygon expected") };
         assert!(polygon.rings.len() > 50);
     }
 }

@@ -8,46 +8,16 @@ use std::path::Path;
 
 /// The templates shipped with PleaDesk (also the files under `templates/` in the repository).
 const SHIPPED: &[(&str, &str)] = &[
-    (
-        "letters/en/plea_form.txt",
-        include_str!("../../templates/letters/en/plea_form.txt"),
-    ),
-    (
-        "letters/es/plea_form.txt",
-        include_str!("../../templates/letters/es/plea_form.txt"),
-    ),
-    (
-        "letters/en/acknowledgement.txt",
-        include_str!("../../templates/letters/en/acknowledgement.txt"),
-    ),
-    (
-        "letters/es/acknowledgement.txt",
-        include_str!("../../templates/letters/es/acknowledgement.txt"),
-    ),
-    (
-        "email/en/letter.subject.txt",
-        include_str!("../../templates/email/en/letter.subject.txt"),
-    ),
-    (
-        "email/es/letter.subject.txt",
-        include_str!("../../templates/email/es/letter.subject.txt"),
-    ),
-    (
-        "email/en/letter.txt",
-        include_str!("../../templates/email/en/letter.txt"),
-    ),
-    (
-        "email/es/letter.txt",
-        include_str!("../../templates/email/es/letter.txt"),
-    ),
-    (
-        "email/en/letter.html",
-        include_str!("../../templates/email/en/letter.html"),
-    ),
-    (
-        "email/es/letter.html",
-        include_str!("../../templates/email/es/letter.html"),
-    ),
+    ("letters/en/plea_form.txt", include_str!("../../templates/letters/en/plea_form.txt")),
+    ("letters/es/plea_form.txt", include_str!("../../templates/letters/es/plea_form.txt")),
+    ("letters/en/acknowledgement.txt", include_str!("../../templates/letters/en/acknowledgement.txt")),
+    ("letters/es/acknowledgement.txt", include_str!("../../templates/letters/es/acknowledgement.txt")),
+    ("email/en/letter.subject.txt", include_str!("../../templates/email/en/letter.subject.txt")),
+    ("email/es/letter.subject.txt", include_str!("../../templates/email/es/letter.subject.txt")),
+    ("email/en/letter.txt", include_str!("../../templates/email/en/letter.txt")),
+    ("email/es/letter.txt", include_str!("../../templates/email/es/letter.txt")),
+    ("email/en/letter.html", include_str!("../../templates/email/en/letter.html")),
+    ("email/es/letter.html", include_str!("../../templates/email/es/letter.html")),
 ];
 
 /// A template that failed to load or render: which file, which line, what is wrong.
@@ -90,15 +60,11 @@ impl Templates {
                     })
                 }
             };
-            env.add_template_owned(name.to_string(), source)
-                .map_err(|e| TemplateError {
-                    file: origin.clone(),
-                    line: e.line(),
-                    detail: e
-                        .detail()
-                        .map(str::to_string)
-                        .unwrap_or_else(|| e.kind().to_string()),
-                })?;
+            env.add_template_owned(name.to_string(), source).map_err(|e| TemplateError {
+                file: origin.clone(),
+                line: e.line(),
+                detail: e.detail().map(str::to_string).unwrap_or_else(|| e.kind().to_string()),
+            })?;
             sources.push((name.to_string(), origin));
         }
         Ok(Templates { env, sources })
@@ -106,11 +72,7 @@ impl Templates {
 
     /// Where a template was loaded from.
     pub fn origin(&self, name: &str) -> String {
-        self.sources
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, o)| o.clone())
-            .unwrap_or_else(|| name.to_string())
+        self.sources.iter().find(|(n, _)| n == name).map(|(_, o)| o.clone()).unwrap_or_else(|| name.to_string())
     }
 
     pub fn has(&self, name: &str) -> bool {
@@ -121,18 +83,11 @@ impl Templates {
     /// language of the `date` and `plea` filters).
     pub fn render(&self, name: &str, ctx: &impl serde::Serialize) -> Result<String, TemplateError> {
         let fail = |e: minijinja::Error| {
-            let mut detail = e
-                .detail()
-                .map(str::to_string)
-                .unwrap_or_else(|| e.kind().to_string());
+            let mut detail = e.detail().map(str::to_string).unwrap_or_else(|| e.kind().to_string());
             if let Some(src) = std::error::Error::source(&e) {
                 detail = format!("{detail}: {src}");
             }
-            TemplateError {
-                file: self.origin(name),
-                line: e.line(),
-                detail,
-            }
+            TemplateError { file: self.origin(name), line: e.line(), detail }
         };
         let tmpl = self.env.get_template(name).map_err(fail)?;
         tmpl.render(Value::from_serialize(ctx)).map_err(fail)
@@ -140,10 +95,7 @@ impl Templates {
 }
 
 fn language(state: &State) -> Language {
-    state
-        .lookup("language")
-        .and_then(|v| v.as_str().and_then(|s| s.parse().ok()))
-        .unwrap_or(Language::En)
+    state.lookup("language").and_then(|v| v.as_str().and_then(|s| s.parse().ok())).unwrap_or(Language::En)
 }
 
 /// `{{ fine_cents | money }}` → `$135.00`.
@@ -156,10 +108,7 @@ fn money(cents: i64) -> Result<String, minijinja::Error> {
 /// `{{ citation.court_date | date }}` → `December 15, 2026` or `15 de diciembre de 2026`.
 fn date(state: &State, value: String) -> Result<String, minijinja::Error> {
     let d = chrono::NaiveDate::parse_from_str(&value, "%Y-%m-%d").map_err(|_| {
-        minijinja::Error::new(
-            minijinja::ErrorKind::InvalidOperation,
-            format!("'{value}' is not a date (YYYY-MM-DD)"),
-        )
+        minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, format!("'{value}' is not a date (YYYY-MM-DD)"))
     })?;
     Ok(super::strings::long_date(d, language(state)))
 }
@@ -180,22 +129,11 @@ mod tests {
     fn shipped_templates_load_and_a_folder_overrides_them() {
         let dir = tempfile::tempdir().unwrap();
         let t = Templates::load(dir.path()).unwrap();
-        assert!(t
-            .origin("letters/en/plea_form.txt")
-            .starts_with("(built-in)"));
+        assert!(t.origin("letters/en/plea_form.txt").starts_with("(built-in)"));
         std::fs::create_dir_all(dir.path().join("email/en")).unwrap();
-        std::fs::write(
-            dir.path().join("email/en/letter.subject.txt"),
-            "Hello {{ name }}",
-        )
-        .unwrap();
+        std::fs::write(dir.path().join("email/en/letter.subject.txt"), "Hello {{ name }}").unwrap();
         let t = Templates::load(dir.path()).unwrap();
-        let out = t
-            .render(
-                "email/en/letter.subject.txt",
-                &serde_json::json!({"name": "Ana"}),
-            )
-            .unwrap();
+        let out = t.render("email/en/letter.subject.txt", &serde_json::json!({"name": "Ana"})).unwrap();
         assert_eq!(out, "Hello Ana");
     }
 
@@ -208,10 +146,7 @@ mod tests {
         let e = Templates::load(dir.path()).err().unwrap();
         assert_eq!(e.line, Some(4));
         let msg = e.to_string();
-        assert!(
-            msg.contains("letters/es/plea_form.txt") && msg.contains("line 4"),
-            "{msg}"
-        );
+        assert!(msg.contains("letters/es/plea_form.txt") && msg.contains("line 4"), "{msg}");
     }
 
     #[test]
@@ -224,15 +159,11 @@ mod tests {
         )
         .unwrap();
         let t = Templates::load(dir.path()).unwrap();
-        let ctx =
-            serde_json::json!({"language": "es", "d": "2026-12-15", "c": 13500, "p": "not_guilty"});
+        let ctx = serde_json::json!({"language": "es", "d": "2026-12-15", "c": 13500, "p": "not_guilty"});
         let e = t.render("email/es/letter.subject.txt", &ctx).unwrap_err();
         assert!(e.to_string().contains("line 1"), "{e}");
-        std::fs::write(
-            dir.path().join("email/es/letter.subject.txt"),
-            "{{ d | date }} {{ c | money }} {{ p | plea }}",
-        )
-        .unwrap();
+        std::fs::write(dir.path().join("email/es/letter.subject.txt"), "{{ d | date }} {{ c | money }} {{ p | plea }}")
+            .unwrap();
         let t = Templates::load(dir.path()).unwrap();
         assert_eq!(
             t.render("email/es/letter.subject.txt", &ctx).unwrap(),

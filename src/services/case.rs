@@ -77,10 +77,7 @@ pub fn case_view(conn: &mut DbConn, number: &CitationNumber) -> Result<CaseView,
             description: c.offense.as_ref().map(|o| o.description.clone()),
             description_es: c.offense.as_ref().map(|o| o.description_es.clone()),
             penalty_class: c.offense.as_ref().map(|o| o.penalty_class.clone()),
-            plea_by_mail: c
-                .offense
-                .as_ref()
-                .is_some_and(|o| o.plea_by_mail && !o.must_appear),
+            plea_by_mail: c.offense.as_ref().is_some_and(|o| o.plea_by_mail && !o.must_appear),
             must_appear: c.offense.as_ref().is_some_and(|o| o.must_appear),
             offense_code: c.offense_code,
             fine_cents: c.fine_cents,
@@ -120,10 +117,7 @@ fn view(c: CitationRecord, charges: Vec<ChargeView>) -> CaseView {
             phone: c.phone,
             language: c.language,
         },
-        vehicle: VehicleView {
-            plate: c.plate,
-            plate_state: c.plate_state,
-        },
+        vehicle: VehicleView { plate: c.plate, plate_state: c.plate_state },
         charges,
     }
 }

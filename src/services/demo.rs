@@ -19,19 +19,14 @@ pub struct DemoLoaded {
 }
 
 /// Loads the demo set if the database has no citations yet; `None` if it already has data.
-pub fn load_if_empty(
-    conn: &mut DbConn,
-    rules: &ImportRules,
-    today: NaiveDate,
-) -> Result<Option<DemoLoaded>, AppError> {
+pub fn load_if_empty(conn: &mut DbConn, rules: &ImportRules, today: NaiveDate) -> Result<Option<DemoLoaded>, AppError> {
     if db::citations::count(conn)? > 0 {
         return Ok(None);
     }
-    let offense_rows =
-        rows::from_csv(OFFENSES, import::offenses::COLUMNS).map_err(|e| AppError::invalid(e.0))?;
+    let offense_rows = rows::from_csv(OFFENSES, import::offenses::COLUMNS).map_err(|e| AppError::invalid(e.0))?;
     import::offenses::import(conn, offense_rows)?;
-    let mut citation_rows = rows::from_csv(CITATIONS, import::citations::COLUMNS)
-        .map_err(|e| AppError::invalid(e.0))?;
+    let mut citation_rows =
+        rows::from_csv(CITATIONS, import::citations::COLUMNS).map_err(|e| AppError::invalid(e.0))?;
     shift_dates(&mut citation_rows, today)?;
     let citations = import::citations::import(conn, citation_rows, rules)?;
     let clerk = match auth::add_user(conn, "demo-clerk", Role::Clerk) {
@@ -47,17 +42,12 @@ pub fn load_if_empty(
 fn shift_dates(rows: &mut [rows::RawRow], today: NaiveDate) -> Result<(), AppError> {
     const ISSUED_AT: usize = 2;
     const COURT_DATE: usize = 5;
-    let bad =
-        |what: &str| AppError::Internal(anyhow::anyhow!("the shipped demo data has a bad {what}"));
+    let bad = |what: &str| AppError::Internal(anyhow::anyhow!("the shipped demo data has a bad {what}"));
     let issued: Vec<DateTime<chrono::FixedOffset>> = rows
         .iter()
         .map(|r| DateTime::parse_from_rfc3339(r.get(ISSUED_AT)).map_err(|_| bad("issued_at")))
         .collect::<Result<_, _>>()?;
-    let newest = issued
-        .iter()
-        .map(|d| d.date_naive())
-        .max()
-        .ok_or_else(|| bad("file"))?;
+    let newest = issued.iter().map(|d| d.date_naive()).max().ok_or_else(|| bad("file"))?;
     let target = today.checked_sub_days(Days::new(7)).unwrap_or(today);
     let offset = (target - newest).num_days();
     let shift = |d: NaiveDate| {
@@ -70,8 +60,7 @@ fn shift_dates(rows: &mut [rows::RawRow], today: NaiveDate) -> Result<(), AppErr
     for (row, at) in rows.iter_mut().zip(issued) {
         let moved = at + chrono::Duration::days(offset);
         row.set(ISSUED_AT, &moved.to_rfc3339());
-        let court = NaiveDate::parse_from_str(row.get(COURT_DATE), "%Y-%m-%d")
-            .map_err(|_| bad("court_date"))?;
+        let court = NaiveDate::parse_from_str(row.get(COURT_DATE), "%Y-%m-%d").map_err(|_| bad("court_date"))?;
         let moved_court = shift(court).ok_or_else(|| bad("court_date"))?;
         row.set(COURT_DATE, &moved_court.to_string());
     }
@@ -87,11 +76,7 @@ mod tests {
         let mut rows = rows::from_csv(CITATIONS, import::citations::COLUMNS).unwrap();
         let today = NaiveDate::from_ymd_opt(2031, 3, 9).unwrap();
         shift_dates(&mut rows, today).unwrap();
-        let newest = rows
-            .iter()
-            .map(|r| DateTime::parse_from_rfc3339(r.get(2)).unwrap().date_naive())
-            .max()
-            .unwrap();
+        let newest = rows.iter().map(|r| DateTime::parse_from_rfc3339(r.get(2)).unwrap().date_naive()).max().unwrap();
         assert_eq!(newest, NaiveDate::from_ymd_opt(2031, 3, 2).unwrap());
         for r in &rows {
             let court = NaiveDate::parse_from_str(r.get(5), "%Y-%m-%d").unwrap();

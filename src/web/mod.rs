@@ -18,6 +18,7 @@ use tracing_actix_web::TracingLogger;
 pub struct AppState {
     pub pool: DbPool,
     pub config: Config,
+    pub letters: crate::services::letters::LetterContext,
 }
 
 /// Limit on ordinary JSON request bodies.
@@ -25,48 +26,43 @@ pub const JSON_LIMIT: usize = 64 * 1024;
 
 /// Registers every route; shared by the server and by tests.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/healthz").route(web::get().to(api::health::healthz)))
-        .service(
-            web::scope("/api/v1")
-                .service(
-                    web::resource("/citations/import")
-                        .route(web::post().to(api::citations::import)),
-                )
-                .service(
-                    web::resource("/citations/{number}").route(web::get().to(api::citations::get)),
-                ),
-        );
+    use api::{citations, health, jobs, letters};
+    use web::{get, post, resource};
+    cfg.service(resource("/healthz").route(get().to(health::healthz))).service(
+        web::scope("/api/v1")
+            .service(resource("/citations/import").route(post().to(citations::import)))
+            .service(resource("/citations/{number}").route(get().to(citations::get)))
+            .service(resource("/citations/{number}/letters").route(post().to(letters::create)))
+            .service(resource("/letters").route(get().to(letters::list)))
+            .service(resource("/letters/print-run").route(post().to(letters::print_run)))
+            .service(resource("/letters/{id}/pdf").route(get().to(letters::pdf)))
+            .service(resource("/jobs").route(get().to(jobs::list)))
+            .service(resource("/jobs/{id}/retry").route(post().to(jobs::retry))),
+    );
 }
 
 fn json_config() -> web::JsonConfig {
-    web::JsonConfig::default()
-        .limit(JSON_LIMIT)
-        .error_handler(|err, _req| {
-            let e = match &err {
-                actix_web::error::JsonPayloadError::OverflowKnownLength { .. }
-                | actix_web::error::JsonPayloadError::Overflow { .. } => AppError::PayloadTooLarge(
-                    format!("the body is larger than the limit of {JSON_LIMIT} bytes"),
-                ),
-                actix_web::error::JsonPayloadError::ContentType => {
-                    AppError::UnsupportedMediaType("send the body as application/json".into())
-                }
-                other => AppError::invalid(format!(
-                    "the body is not valid JSON for this request: {other}"
-                )),
-            };
-            e.into()
-        })
+    web::JsonConfig::default().limit(JSON_LIMIT).error_handler(|err, _req| {
+        let e = match &err {
+            actix_web::error::JsonPayloadError::OverflowKnownLength { .. }
+            | actix_web::error::JsonPayloadError::Overflow { .. } => {
+                AppError::PayloadTooLarge(format!("the body is larger than the limit of {JSON_LIMIT} bytes"))
+            }
+            actix_web::error::JsonPayloadError::ContentType => {
+                AppError::UnsupportedMediaType("send the body as application/json".into())
+            }
+            other => AppError::invalid(format!("the body is not valid JSON for this request: {other}")),
+        };
+        e.into()
+    })
 }
 
 fn path_config() -> web::PathConfig {
-    web::PathConfig::default()
-        .error_handler(|err, _| AppError::invalid(format!("bad path: {err}")).into())
+    web::PathConfig::default().error_handler(|err, _| AppError::invalid(format!("bad path: {err}")).into())
 }
 
 async fn not_found() -> Result<actix_web::HttpResponse, AppError> {
-    Err(AppError::NotFound(
-        "there is nothing at this address".into(),
-    ))
+    Err(AppError::NotFound("there is nothing at this address".into()))
 }
 
 /// Binds the listener and builds the server (not yet running).

@@ -17,18 +17,14 @@ impl FromRequest for StaffUser {
             .headers()
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| {
-                v.strip_prefix("Bearer ")
-                    .or_else(|| v.strip_prefix("bearer "))
-            })
+            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
             .map(|t| t.trim().to_string());
         let state = req.app_data::<web::Data<AppState>>().cloned();
         Box::pin(async move {
             let (Some(token), Some(state)) = (token, state) else {
                 return Err(AppError::Unauthorized);
             };
-            let user =
-                crate::db::run(&state.pool, move |c| auth::user_for_token(c, &token)).await?;
+            let user = crate::db::run(&state.pool, move |c| auth::user_for_token(c, &token)).await?;
             user.ok_or(AppError::Unauthorized)
         })
     }

@@ -12,14 +12,8 @@ pub struct PrivateRootSpan;
 
 impl RootSpanBuilder for PrivateRootSpan {
     fn on_request_start(request: &ServiceRequest) -> Span {
-        let route = request
-            .match_pattern()
-            .unwrap_or_else(|| "(unmatched)".to_string());
-        let request_id = request
-            .extensions()
-            .get::<RequestId>()
-            .map(|r| r.to_string())
-            .unwrap_or_default();
+        let route = request.match_pattern().unwrap_or_else(|| "(unmatched)".to_string());
+        let request_id = request.extensions().get::<RequestId>().map(|r| r.to_string()).unwrap_or_default();
         tracing::info_span!("request", %request_id, method = %request.method(), %route, status = tracing::field::Empty)
     }
 

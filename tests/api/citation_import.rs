@@ -29,34 +29,14 @@ async fn samples_import_once_and_then_change_nothing(app: TestApp) {
     app.load_offenses().await;
     let clerk = app.token(Role::Clerk).await;
     let first = import(&app, &clerk, "text/csv", sample("citations.csv")).await;
-    assert_eq!(
-        first,
-        json!({"imported": 12, "updated": 0, "unchanged": 0, "rejected": []})
-    );
-    let again = import(
-        &app,
-        &clerk,
-        "text/csv; charset=utf-8",
-        sample("citations.csv"),
-    )
-    .await;
-    assert_eq!(
-        again,
-        json!({"imported": 0, "updated": 0, "unchanged": 12, "rejected": []})
-    );
+    assert_eq!(first, json!({"imported": 12, "updated": 0, "unchanged": 0, "rejected": []}));
+    let again = import(&app, &clerk, "text/csv; charset=utf-8", sample("citations.csv")).await;
+    assert_eq!(again, json!({"imported": 0, "updated": 0, "unchanged": 12, "rejected": []}));
 
-    let case: Value = app
-        .get_citation(&clerk, "dv-2026-000103")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let case: Value = app.get_citation(&clerk, "dv-2026-000103").await.json().await.unwrap();
     assert_eq!(case["citation_number"], "DV-2026-000103");
     assert_eq!(case["status"], "open");
-    assert_eq!(
-        case["issued_at"], "2026-10-04T23:02:00+00:00",
-        "stored in UTC"
-    );
+    assert_eq!(case["issued_at"], "2026-10-04T23:02:00+00:00", "stored in UTC");
     assert_eq!(case["court_date"], "2026-12-16");
     // court date minus 10 days is Sunday 2026-12-06: the deadline rolls to Monday.
     assert_eq!(case["response_due"], "2026-12-07");
@@ -71,35 +51,17 @@ async fn samples_import_once_and_then_change_nothing(app: TestApp) {
     assert_eq!(charges[0]["offense_code"], "42-4-1101-D");
     assert_eq!(charges[0]["fine_cents"], 20000);
     assert_eq!(charges[0]["points"], 6);
-    assert_eq!(
-        charges[0]["description"],
-        "Speeding 20-24 mph over the limit"
-    );
+    assert_eq!(charges[0]["description"], "Speeding 20-24 mph over the limit");
     assert_eq!(charges[1]["fine_cents"], 50000);
     assert_eq!(case["total_fine_cents"], 70000);
 
     // A must-appear offense is marked as such.
-    let case: Value = app
-        .get_citation(&clerk, "DV-2026-000105")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let case: Value = app.get_citation(&clerk, "DV-2026-000105").await.json().await.unwrap();
     assert_eq!(case["charges"][0]["must_appear"], true);
     assert_eq!(case["charges"][0]["plea_by_mail"], false);
 
-    error_body(
-        app.get_citation(&clerk, "DV-2099-000001").await,
-        404,
-        "not_found",
-    )
-    .await;
-    let bad = error_body(
-        app.get_citation(&clerk, "not%20a%20number").await,
-        422,
-        "invalid",
-    )
-    .await;
+    error_body(app.get_citation(&clerk, "DV-2099-000001").await, 404, "not_found").await;
+    let bad = error_body(app.get_citation(&clerk, "not%20a%20number").await, 422, "invalid").await;
     assert!(bad["error"]["fields"]["number"].is_string());
 }
 
@@ -114,21 +76,10 @@ async fn a_changed_row_updates_the_citation(app: TestApp) {
     );
     assert_ne!(changed, text);
     let summary = import(&app, &clerk, "text/csv", changed.into_bytes()).await;
-    assert_eq!(
-        summary,
-        json!({"imported": 0, "updated": 1, "unchanged": 11, "rejected": []})
-    );
-    let case: Value = app
-        .get_citation(&clerk, "DV-2026-000102")
-        .await
-        .json()
-        .await
-        .unwrap();
+    assert_eq!(summary, json!({"imported": 0, "updated": 1, "unchanged": 11, "rejected": []}));
+    let case: Value = app.get_citation(&clerk, "DV-2026-000102").await.json().await.unwrap();
     assert_eq!(case["court_date"], "2027-01-12");
-    assert_eq!(
-        case["response_due"], "2027-01-04",
-        "the deadline follows the new court date"
-    );
+    assert_eq!(case["response_due"], "2027-01-04", "the deadline follows the new court date");
 
     // A charge removed by the police system disappears from the case.
     let text = String::from_utf8(sample("citations.csv")).unwrap();
@@ -139,12 +90,7 @@ async fn a_changed_row_updates_the_citation(app: TestApp) {
         .collect();
     let summary = import(&app, &clerk, "text/csv", fewer.into_bytes()).await;
     assert_eq!(summary["updated"], 2, "{summary}");
-    let case: Value = app
-        .get_citation(&clerk, "DV-2026-000103")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let case: Value = app.get_citation(&clerk, "DV-2026-000103").await.json().await.unwrap();
     assert_eq!(case["charges"].as_array().unwrap().len(), 1);
 }
 
@@ -158,47 +104,24 @@ async fn every_bad_row_is_named_and_good_citations_still_import(app: TestApp) {
     assert_eq!(summary["unchanged"], 0);
     let rows = rejected(&summary);
     let error_on = |line: u64| -> String {
-        rows.iter()
-            .find(|r| r.0 == line)
-            .unwrap_or_else(|| panic!("line {line} not rejected: {summary}"))
-            .2
-            .clone()
+        rows.iter().find(|r| r.0 == line).unwrap_or_else(|| panic!("line {line} not rejected: {summary}")).2.clone()
     };
     let expect = |line: u64, number: &str, words: &str| {
-        let r = rows
-            .iter()
-            .find(|r| r.0 == line)
-            .unwrap_or_else(|| panic!("line {line} not rejected: {summary}"));
+        let r = rows.iter().find(|r| r.0 == line).unwrap_or_else(|| panic!("line {line} not rejected: {summary}"));
         assert_eq!(r.1, number, "line {line}");
-        assert!(
-            r.2.contains(words),
-            "line {line}: expected '{words}' in '{}'",
-            r.2
-        );
+        assert!(r.2.contains(words), "line {line}: expected '{words}' in '{}'", r.2);
     };
     expect(4, "T-0002", "unknown offense code '99-9-999'");
     expect(5, "T-0003", "court_date '2026-13-01' is not a date");
     expect(6, "T-0004", "charge numbers must run 1, 2, 3");
     expect(7, "T-0004", "line 6 of the same citation was rejected");
-    expect(
-        9,
-        "T-0005",
-        "charge 1 appears twice with different values (lines 8 and 9)",
-    );
+    expect(9, "T-0005", "charge 1 appears twice with different values (lines 8 and 9)");
     expect(8, "T-0005", "line 9 of the same citation was rejected");
     expect(11, "T-0006", "'last_name' differs from line 10");
     expect(10, "T-0006", "not imported");
-    expect(
-        12,
-        "T-0007",
-        "date_of_birth 2027-01-01 is after the ticket was issued",
-    );
+    expect(12, "T-0007", "date_of_birth 2027-01-01 is after the ticket was issued");
     expect(13, "T-0008", "fine");
-    expect(
-        16,
-        "T-0010",
-        "this line has 4 values but the header has 26 columns",
-    );
+    expect(16, "T-0010", "this line has 4 values but the header has 26 columns");
     assert!(error_on(6).contains("1, 3"));
     assert_eq!(rows.len(), 11, "{summary}");
     assert!(rows.windows(2).all(|w| w[0].0 <= w[1].0), "sorted by line");
@@ -206,19 +129,9 @@ async fn every_bad_row_is_named_and_good_citations_still_import(app: TestApp) {
     // Nothing of a rejected citation was written; the good ones were, whole.
     assert_eq!(app.get_citation(&clerk, "T-0004").await.status(), 404);
     assert_eq!(app.get_citation(&clerk, "T-0006").await.status(), 404);
-    let t1: Value = app
-        .get_citation(&clerk, "T-0001")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let t1: Value = app.get_citation(&clerk, "T-0001").await.json().await.unwrap();
     assert_eq!(t1["charges"].as_array().unwrap().len(), 2);
-    let t9: Value = app
-        .get_citation(&clerk, "T-0009")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let t9: Value = app.get_citation(&clerk, "T-0009").await.json().await.unwrap();
     assert_eq!(t9["location"], "I-25 NB, mile 210 near exit");
     assert_eq!(t9["defendant"]["last_name"], "Nguyễn");
 }
@@ -227,27 +140,11 @@ async fn bom_crlf_and_quotes_are_read(app: TestApp) {
     app.load_offenses().await;
     let clerk = app.token(Role::Clerk).await;
     let summary = import(&app, &clerk, "text/csv", fixture("bom_crlf.csv")).await;
-    assert_eq!(
-        summary,
-        json!({"imported": 2, "updated": 0, "unchanged": 0, "rejected": []})
-    );
-    let b1: Value = app
-        .get_citation(&clerk, "B-0001")
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(
-        b1["citation_number"], "B-0001",
-        "the BOM is not part of the first column"
-    );
+    assert_eq!(summary, json!({"imported": 2, "updated": 0, "unchanged": 0, "rejected": []}));
+    let b1: Value = app.get_citation(&clerk, "B-0001").await.json().await.unwrap();
+    assert_eq!(b1["citation_number"], "B-0001", "the BOM is not part of the first column");
     assert_eq!(b1["location"], "Speer Blvd, \"north\" side");
-    let b2: Value = app
-        .get_citation(&clerk, "B-0002")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let b2: Value = app.get_citation(&clerk, "B-0002").await.json().await.unwrap();
     assert_eq!(b2["defendant"]["last_name"], "Muñoz Peña");
     assert_eq!(b2["charges"].as_array().unwrap().len(), 2);
 }
@@ -261,36 +158,15 @@ async fn unusable_files_get_a_clear_error_and_change_nothing(app: TestApp) {
         ("empty.csv", "the file is empty"),
     ];
     for (file, words) in cases {
-        let body = error_body(
-            app.post_import(&clerk, "text/csv", fixture(file)).await,
-            422,
-            "invalid",
-        )
-        .await;
+        let body = error_body(app.post_import(&clerk, "text/csv", fixture(file)).await, 422, "invalid").await;
         let msg = body["error"]["message"].as_str().unwrap();
         assert!(msg.contains(words), "{file}: '{msg}'");
     }
-    let body = error_body(
-        app.post_import(&clerk, "application/xml", "<x/>").await,
-        415,
-        "unsupported_media_type",
-    )
-    .await;
-    assert!(body["error"]["message"]
-        .as_str()
-        .unwrap()
-        .contains("text/csv"));
-    let body = error_body(
-        app.post_import(&clerk, "application/json", "{not json")
-            .await,
-        422,
-        "invalid",
-    )
-    .await;
-    assert!(body["error"]["message"]
-        .as_str()
-        .unwrap()
-        .contains("JSON array"));
+    let body =
+        error_body(app.post_import(&clerk, "application/xml", "<x/>").await, 415, "unsupported_media_type").await;
+    assert!(body["error"]["message"].as_str().unwrap().contains("text/csv"));
+    let body = error_body(app.post_import(&clerk, "application/json", "{not json").await, 422, "invalid").await;
+    assert!(body["error"]["message"].as_str().unwrap().contains("JSON array"));
     assert_eq!(app.get_citation(&clerk, "M-0001").await.status(), 404);
     assert_eq!(app.get_citation(&clerk, "L-0001").await.status(), 404);
 }
@@ -328,9 +204,7 @@ async fn a_citation_with_a_plea_is_never_overwritten(app: TestApp) {
     let same = import(&app, &clerk, "text/csv", sample("citations.csv")).await;
     assert_eq!(same["unchanged"], 12);
     // A change to it is refused; the other citations in the file still import.
-    let text = String::from_utf8(sample("citations.csv"))
-        .unwrap()
-        .replace(",135.00,4", ",35.00,4");
+    let text = String::from_utf8(sample("citations.csv")).unwrap().replace(",135.00,4", ",35.00,4");
     let summary = import(&app, &clerk, "text/csv", text.into_bytes()).await;
     assert_eq!(summary["updated"], 0);
     assert_eq!(summary["unchanged"], 11);
@@ -339,16 +213,8 @@ async fn a_citation_with_a_plea_is_never_overwritten(app: TestApp) {
     assert_eq!(rows[0].0, 2);
     assert_eq!(rows[0].1, "DV-2026-000101");
     assert!(rows[0].2.contains("already has a plea"), "{}", rows[0].2);
-    let case: Value = app
-        .get_citation(&clerk, "DV-2026-000101")
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(
-        case["charges"][0]["fine_cents"], 13500,
-        "the fine was not overwritten"
-    );
+    let case: Value = app.get_citation(&clerk, "DV-2026-000101").await.json().await.unwrap();
+    assert_eq!(case["charges"][0]["fine_cents"], 13500, "the fine was not overwritten");
 }
 
 async fn json_rows_import_like_csv(app: TestApp) {
@@ -364,43 +230,17 @@ async fn json_rows_import_like_csv(app: TestApp) {
             "email": "", "phone": "", "language": "", "charge_seq": seq, "offense_code": code, "fine": fine, "points": 4
         })
     };
-    let body = json!([
-        row(1, "42-4-1101-C", json!("135.00")),
-        row(2, "42-4-604", json!(100))
-    ]);
-    let summary = import(
-        &app,
-        &token,
-        "application/json",
-        serde_json::to_vec(&body).unwrap(),
-    )
-    .await;
-    assert_eq!(
-        summary,
-        json!({"imported": 1, "updated": 0, "unchanged": 0, "rejected": []})
-    );
-    let case: Value = app
-        .get_citation(&token, "J-0001")
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(
-        case["issued_at"], "2026-10-03T14:14:00+00:00",
-        "no offset: the court's time zone"
-    );
+    let body = json!([row(1, "42-4-1101-C", json!("135.00")), row(2, "42-4-604", json!(100))]);
+    let summary = import(&app, &token, "application/json", serde_json::to_vec(&body).unwrap()).await;
+    assert_eq!(summary, json!({"imported": 1, "updated": 0, "unchanged": 0, "rejected": []}));
+    let case: Value = app.get_citation(&token, "J-0001").await.json().await.unwrap();
+    assert_eq!(case["issued_at"], "2026-10-03T14:14:00+00:00", "no offset: the court's time zone");
     assert_eq!(case["defendant"]["address"]["state"], "CO");
     assert_eq!(case["defendant"]["language"], "en");
     assert_eq!(case["charges"][1]["fine_cents"], 10000);
 
     let bad = json!([row(1, "NOPE", json!("1.00"))]);
-    let summary = import(
-        &app,
-        &token,
-        "application/json",
-        serde_json::to_vec(&bad).unwrap(),
-    )
-    .await;
+    let summary = import(&app, &token, "application/json", serde_json::to_vec(&bad).unwrap()).await;
     let rows = rejected(&summary);
     assert_eq!(rows[0].0, 1, "JSON rows are numbered by position");
     assert!(rows[0].2.contains("unknown offense code 'NOPE'"));
@@ -417,20 +257,11 @@ async fn concurrent_imports_of_one_file_write_each_citation_once(app: TestApp) {
         assert_eq!(resp.status(), 200);
         let summary: Value = resp.json().await.unwrap();
         assert_eq!(summary["rejected"], json!([]), "{summary}");
-        assert_eq!(
-            summary["imported"].as_u64().unwrap() + summary["unchanged"].as_u64().unwrap(),
-            12,
-            "{summary}"
-        );
+        assert_eq!(summary["imported"].as_u64().unwrap() + summary["unchanged"].as_u64().unwrap(), 12, "{summary}");
         imported += summary["imported"].as_u64().unwrap();
     }
     assert_eq!(imported, 12);
-    let case: Value = app
-        .get_citation(&clerk, "DV-2026-000112")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let case: Value = app.get_citation(&clerk, "DV-2026-000112").await.json().await.unwrap();
     assert_eq!(case["charges"].as_array().unwrap().len(), 2);
 }
 
@@ -452,28 +283,12 @@ async fn bodies_over_the_limit_get_413() {
     let clerk = app.token(Role::Clerk).await;
     let big = sample("citations.csv");
     assert!(big.len() > 2048);
-    let body = error_body(
-        app.post_import(&clerk, "text/csv", big.clone()).await,
-        413,
-        "payload_too_large",
-    )
-    .await;
-    assert!(body["error"]["message"]
-        .as_str()
-        .unwrap()
-        .contains("2048 bytes"));
+    let body = error_body(app.post_import(&clerk, "text/csv", big.clone()).await, 413, "payload_too_large").await;
+    assert!(body["error"]["message"].as_str().unwrap().contains("2048 bytes"));
     // Without a Content-Length (chunked), the limit still holds.
-    let stream = futures_util::stream::iter(
-        big.chunks(512)
-            .map(|c| Ok::<_, std::io::Error>(c.to_vec()))
-            .collect::<Vec<_>>(),
-    );
-    let resp = app
-        .post_import(&clerk, "text/csv", reqwest::Body::wrap_stream(stream))
-        .await;
+    let stream =
+        futures_util::stream::iter(big.chunks(512).map(|c| Ok::<_, std::io::Error>(c.to_vec())).collect::<Vec<_>>());
+    let resp = app.post_import(&clerk, "text/csv", reqwest::Body::wrap_stream(stream)).await;
     error_body(resp, 413, "payload_too_large").await;
-    assert_eq!(
-        app.get_citation(&clerk, "DV-2026-000101").await.status(),
-        404
-    );
+    assert_eq!(app.get_citation(&clerk, "DV-2026-000101").await.status(), 404);
 }

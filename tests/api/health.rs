@@ -13,12 +13,7 @@ async fn healthz_answers_ok(app: TestApp) {
 }
 
 async fn unknown_paths_get_a_json_404(app: TestApp) {
-    let resp = app
-        .client
-        .get(app.url("/api/v1/nothing-here"))
-        .send()
-        .await
-        .unwrap();
+    let resp = app.client.get(app.url("/api/v1/nothing-here")).send().await.unwrap();
     crate::helpers::error_body(resp, 404, "not_found").await;
 }
 
@@ -31,47 +26,28 @@ async fn healthz_is_503_when_the_database_does_not_answer() {
     let manager = Manager::new(DbBackend::from_url(url).unwrap());
     let pool = diesel::r2d2::Pool::builder()
         .connection_timeout(std::time::Duration::from_millis(500))
+        .error_handler(Box::new(diesel::r2d2::NopErrorHandler))
         .build_unchecked(manager);
     let config = Config::load(|k| (k == "DATABASE_URL").then(|| url.to_string())).unwrap();
-    let state = web::Data::new(AppState { pool, config });
+    let letters = pleadesk::services::letters::LetterContext::from_config(&config).unwrap();
+    let state = web::Data::new(AppState { pool, config, letters });
     let svc = test::init_service(App::new().app_data(state).configure(routes)).await;
-    let resp =
-        test::call_service(&svc, test::TestRequest::get().uri("/healthz").to_request()).await;
+    let resp = test::call_service(&svc, test::TestRequest::get().uri("/healthz").to_request()).await;
     assert_eq!(resp.status(), 503);
 }
 
 /// On PostgreSQL, dropping the database under a running server turns /healthz to 503.
 #[actix_web::test]
-#[cfg_attr(
-    not(pg_tests),
-    ignore = "set PLEADESK_TEST_PG to a PostgreSQL server URL to run this"
-)]
+#[cfg_attr(not(pg_tests), ignore = "set PLEADESK_TEST_PG to a PostgreSQL server URL to run this")]
 async fn healthz_turns_503_when_postgres_goes_away() {
     let app = crate::helpers::spawn(Backend::Postgres, &[]).await;
-    assert_eq!(
-        app.client
-            .get(app.url("/healthz"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        200
-    );
+    assert_eq!(app.client.get(app.url("/healthz")).send().await.unwrap().status(), 200);
     let (admin, name) = {
         let url = &app.database_url;
-        let name = url
-            .rsplit('/')
-            .next()
-            .unwrap()
-            .split('?')
-            .next()
-            .unwrap()
-            .to_string();
+        let name = url.rsplit('/').next().unwrap().split('?').next().unwrap().to_string();
         (std::env::var("PLEADESK_TEST_PG").unwrap(), name)
     };
-    actix_web::rt::task::spawn_blocking(move || crate::helpers::drop_pg_database(&admin, &name))
-        .await
-        .unwrap();
+    actix_web::rt::task::spawn_blocking(move || crate::helpers::drop_pg_database(&admin, &name)).await.unwrap();
     let resp = app.client.get(app.url("/healthz")).send().await.unwrap();
     assert_eq!(resp.status(), 503);
 }

@@ -15,6 +15,7 @@ pub enum Backend {
 }
 
 pub struct TestApp {
+    pub worker: std::sync::Arc<pleadesk::jobs::Worker>,
     pub address: String,
     pub client: reqwest::Client,
     pub pool: DbPool,
@@ -53,14 +54,11 @@ macro_rules! on_both_backends {
 
 /// Creates a fresh, empty PostgreSQL database and returns (its URL, the admin URL, its name).
 pub fn fresh_pg_database() -> (String, String, String) {
-    let admin =
-        std::env::var("PLEADESK_TEST_PG").expect("PLEADESK_TEST_PG must name a PostgreSQL server");
+    let admin = std::env::var("PLEADESK_TEST_PG").expect("PLEADESK_TEST_PG must name a PostgreSQL server");
     let name = format!("pleadesk_t_{}", hex::encode(rand::random::<[u8; 8]>()));
     let mut conn = diesel::PgConnection::establish(&admin)
         .unwrap_or_else(|e| panic!("PostgreSQL at PLEADESK_TEST_PG does not answer: {e}"));
-    diesel::sql_query(format!("CREATE DATABASE {name}"))
-        .execute(&mut conn)
-        .expect("create test database");
+    diesel::sql_query(format!("CREATE DATABASE {name}")).execute(&mut conn).expect("create test database");
     (replace_db_name(&admin, &name), admin, name)
 }
 
@@ -80,8 +78,7 @@ fn replace_db_name(url: &str, name: &str) -> String {
 
 pub fn drop_pg_database(admin: &str, name: &str) {
     if let Ok(mut conn) = diesel::PgConnection::establish(admin) {
-        let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-            .execute(&mut conn);
+        let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut conn);
     }
 }
 
@@ -90,35 +87,29 @@ pub async fn spawn(backend: Backend, extra: &[(&str, &str)]) -> TestApp {
     pleadesk::web::telemetry::init_with_default("warn");
     let data_dir = tempfile::tempdir().expect("temp dir");
     let (database_url, pg_cleanup) = match backend {
-        Backend::Sqlite => (
-            format!("sqlite://{}", data_dir.path().join("test.db").display()),
-            None,
-        ),
+        Backend::Sqlite => (format!("sqlite://{}", data_dir.path().join("test.db").display()), None),
         Backend::Postgres => {
-            let (url, admin, name) = actix_web::rt::task::spawn_blocking(fresh_pg_database)
-                .await
-                .unwrap();
+            let (url, admin, name) = actix_web::rt::task::spawn_blocking(fresh_pg_database).await.unwrap();
             (url, Some((admin, name)))
         }
     };
     let mut env: HashMap<String, String> = HashMap::new();
     env.insert("DATABASE_URL".into(), database_url.clone());
     env.insert("PLEADESK_BIND".into(), "127.0.0.1:0".into());
-    env.insert(
-        "PLEADESK_DATA_DIR".into(),
-        data_dir.path().join("data").display().to_string(),
-    );
+    env.insert("PLEADESK_DATA_DIR".into(), data_dir.path().join("data").display().to_string());
+    // An empty templates folder: the shipped templates apply until a test writes its own.
+    env.insert("PLEADESK_TEMPLATES_DIR".into(), data_dir.path().join("templates").display().to_string());
     for (k, v) in extra {
         env.insert(k.to_string(), v.to_string());
     }
     let config = Config::load(|k| env.get(k).cloned()).expect("test configuration");
-    let application = Application::build(config)
-        .await
-        .expect("application starts");
+    let application = Application::build(config).await.expect("application starts");
     let port = application.port();
     let pool = application.pool().clone();
-    actix_web::rt::spawn(application.run_until_stopped());
+    let worker = std::sync::Arc::new(application.worker().expect("worker"));
+    actix_web::rt::spawn(application.run_until_stopped(false));
     TestApp {
+        worker,
         address: format!("http://127.0.0.1:{port}"),
         client: reqwest::Client::new(),
         pool,
@@ -147,9 +138,7 @@ impl TestApp {
         let name = format!("{}-{}", role, hex::encode(rand::random::<[u8; 4]>()));
         actix_web::rt::task::spawn_blocking(move || {
             let mut conn = pool.get().unwrap();
-            pleadesk::auth::add_user(&mut conn, &name, role)
-                .unwrap()
-                .token
+            pleadesk::auth::add_user(&mut conn, &name, role).unwrap().token
         })
         .await
         .unwrap()
@@ -159,11 +148,8 @@ impl TestApp {
     pub async fn load_offenses(&self) {
         let pool = self.pool.clone();
         actix_web::rt::task::spawn_blocking(move || {
-            let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/samples/offenses.csv"))
-                .unwrap();
-            let rows =
-                pleadesk::import::rows::from_csv(&bytes, pleadesk::import::offenses::COLUMNS)
-                    .unwrap();
+            let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/samples/offenses.csv")).unwrap();
+            let rows = pleadesk::import::rows::from_csv(&bytes, pleadesk::import::offenses::COLUMNS).unwrap();
             let s = pleadesk::import::offenses::import(&mut pool.get().unwrap(), rows).unwrap();
             assert_eq!(s.imported, 18);
         })
@@ -172,14 +158,9 @@ impl TestApp {
     }
 
     /// Runs blocking database work against the test's database.
-    pub async fn with_db<T: Send + 'static>(
-        &self,
-        f: impl FnOnce(&mut db::DbConn) -> T + Send + 'static,
-    ) -> T {
+    pub async fn with_db<T: Send + 'static>(&self, f: impl FnOnce(&mut db::DbConn) -> T + Send + 'static) -> T {
         let pool = self.pool.clone();
-        actix_web::rt::task::spawn_blocking(move || f(&mut pool.get().unwrap()))
-            .await
-            .unwrap()
+        actix_web::rt::task::spawn_blocking(move || f(&mut pool.get().unwrap())).await.unwrap()
     }
 
     pub async fn post_import(
@@ -207,6 +188,33 @@ impl TestApp {
             .expect("request sent")
     }
 
+    pub async fn post_json(&self, token: &str, path: &str, body: &serde_json::Value) -> reqwest::Response {
+        self.client.post(self.url(path)).bearer_auth(token).json(body).send().await.expect("request sent")
+    }
+
+    pub async fn get(&self, token: &str, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).bearer_auth(token).send().await.expect("request sent")
+    }
+
+    /// Runs the background worker once, as of `now`.
+    pub async fn run_jobs_at(&self, now: chrono::NaiveDateTime) -> pleadesk::jobs::RunStats {
+        let worker = self.worker.clone();
+        actix_web::rt::task::spawn_blocking(move || worker.run_once(now).expect("jobs run")).await.unwrap()
+    }
+
+    pub async fn run_jobs(&self) -> pleadesk::jobs::RunStats {
+        self.run_jobs_at(pleadesk::db::now()).await
+    }
+
+    /// Imports the shipped offense catalog and sample citations; returns a clerk's token.
+    pub async fn with_samples(&self) -> String {
+        self.load_offenses().await;
+        let clerk = self.token(Role::Clerk).await;
+        let resp = self.post_import(&clerk, "text/csv", sample("citations.csv")).await;
+        assert_eq!(resp.status(), 200);
+        clerk
+    }
+
     /// A `pleadesk` command run against this test's database.
     pub fn cli(&self) -> std::process::Command {
         let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_pleadesk"));
@@ -220,11 +228,7 @@ impl TestApp {
 }
 
 pub fn fixture(name: &str) -> Vec<u8> {
-    std::fs::read(format!(
-        "{}/tests/fixtures/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap()
+    std::fs::read(format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
 }
 
 pub fn sample(name: &str) -> Vec<u8> {
@@ -236,25 +240,14 @@ pub async fn error_body(resp: reqwest::Response, status: u16, code: &str) -> ser
     assert_eq!(resp.status().as_u16(), status, "status");
     let body: serde_json::Value = resp.json().await.expect("JSON error body");
     assert_eq!(body["error"]["code"], code, "{body}");
-    assert!(
-        body["error"]["message"]
-            .as_str()
-            .is_some_and(|m| !m.is_empty()),
-        "{body}"
-    );
+    assert!(body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()), "{body}");
     assert!(body["error"]["fields"].is_object(), "{body}");
     body
 }
 
 #[test]
 fn db_name_is_replaced() {
-    assert_eq!(
-        replace_db_name("postgres://postgres@127.0.0.1:5432/test", "x"),
-        "postgres://postgres@127.0.0.1:5432/x"
-    );
-    assert_eq!(
-        replace_db_name("postgres://h/test?sslmode=disable", "x"),
-        "postgres://h/x?sslmode=disable"
-    );
+    assert_eq!(replace_db_name("postgres://postgres@127.0.0.1:5432/test", "x"), "postgres://postgres@127.0.0.1:5432/x");
+    assert_eq!(replace_db_name("postgres://h/test?sslmode=disable", "x"), "postgres://h/x?sslmode=disable");
     assert_eq!(replace_db_name("postgres://h", "x"), "postgres://h/x");
 }

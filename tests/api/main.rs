@@ -7,6 +7,7 @@ mod auth;
 mod citation_import;
 mod cli;
 mod health;
+mod letters;
 mod merge;
 mod merge_inputs;
 mod migrations;

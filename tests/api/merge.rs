@@ -17,22 +17,10 @@ fn texts(doc: usize, pages: usize) -> Vec<String> {
 /// The test documents: 1, 2, 3, 1, 2 pages with mixed storage options.
 fn mixed_specs() -> Vec<DocSpec> {
     let plain = DocSpec::new(texts(1, 1), A4);
-    let inherited = DocSpec {
-        inherit: true,
-        compress: true,
-        ..DocSpec::new(texts(2, 2), LETTER)
-    };
-    let objstm = DocSpec {
-        object_streams: true,
-        compress: true,
-        ..DocSpec::new(texts(3, 3), ODD)
-    };
+    let inherited = DocSpec { inherit: true, compress: true, ..DocSpec::new(texts(2, 2), LETTER) };
+    let objstm = DocSpec { object_streams: true, compress: true, ..DocSpec::new(texts(3, 3), ODD) };
     let single = DocSpec::new(texts(4, 1), A4);
-    let both = DocSpec {
-        inherit: true,
-        object_streams: true,
-        ..DocSpec::new(texts(5, 2), A4)
-    };
+    let both = DocSpec { inherit: true, object_streams: true, ..DocSpec::new(texts(5, 2), A4) };
     vec![plain, inherited, objstm, single, both]
 }
 
@@ -54,11 +42,7 @@ fn merges_mixed_documents_in_order() {
     let specs = mixed_specs();
     let inputs: Vec<Vec<u8>> = specs.iter().map(build_pdf).collect();
     let layout = expected_layout(&specs.iter().map(|s| s.texts.len()).collect::<Vec<_>>());
-    assert_eq!(
-        layout.len(),
-        12,
-        "layout sanity: 1 + b + 2 + 3 + b + 1 + b + 2"
-    );
+    assert_eq!(layout.len(), 12, "layout sanity: 1 + b + 2 + 3 + b + 1 + b + 2");
 
     let mut merger = PdfMerger::new(Vec::new(), TITLE).unwrap();
     for (input, spec) in inputs.iter().zip(&specs) {
@@ -66,25 +50,12 @@ fn merges_mixed_documents_in_order() {
     }
     let (summary, out) = merger.finish().unwrap();
     let blanks = layout.iter().filter(|p| p.is_none()).count() as u32;
-    assert_eq!(
-        summary,
-        MergeSummary {
-            documents: 5,
-            pages: layout.len() as u32,
-            blank_pages: blanks
-        }
-    );
+    assert_eq!(summary, MergeSummary { documents: 5, pages: layout.len() as u32, blank_pages: blanks });
     assert_eq!(blanks, 3);
 
     let doc = Document::load_mem(&out).unwrap();
     assert_eq!(doc.get_pages().len(), layout.len());
-    let root = doc
-        .catalog()
-        .unwrap()
-        .get(b"Pages")
-        .unwrap()
-        .as_reference()
-        .unwrap();
+    let root = doc.catalog().unwrap().get(b"Pages").unwrap().as_reference().unwrap();
     let info = doc.trailer.get(b"Info").unwrap().as_reference().unwrap();
     let title = doc.get_dictionary(info).unwrap().get(b"Title").unwrap();
     assert_eq!(lopdf::decode_text_string(title).unwrap(), TITLE);
@@ -98,10 +69,7 @@ fn merges_mixed_documents_in_order() {
         match slot {
             None => {
                 assert!(!page.has(b"Contents"), "blank page {page_no} has contents");
-                assert!(
-                    text.trim().is_empty(),
-                    "blank page {page_no} has text {text:?}"
-                );
+                assert!(text.trim().is_empty(), "blank page {page_no} has text {text:?}");
                 let previous = page_dict(&doc, page_no - 1).get(b"MediaBox").unwrap();
                 assert_eq!(media_box, previous, "blank page {page_no} MediaBox");
             }
@@ -110,11 +78,7 @@ fn merges_mixed_documents_in_order() {
                 assert!(text.contains(&marker(*d, *p)), "page {page_no}: {text:?}");
                 assert!(page.has(b"Resources"), "page {page_no} lost its Resources");
                 let expected: Vec<Object> = spec.media_box.iter().map(|&v| v.into()).collect();
-                assert_eq!(
-                    media_box,
-                    &Object::Array(expected),
-                    "page {page_no} MediaBox"
-                );
+                assert_eq!(media_box, &Object::Array(expected), "page {page_no} MediaBox");
                 if spec.inherit {
                     assert_eq!(page.get(b"Rotate").unwrap().as_i64().unwrap(), 90);
                     assert!(page.has(b"CropBox"), "page {page_no} lost its CropBox");
@@ -133,19 +97,9 @@ fn merges_mixed_documents_in_order() {
             _ => None,
         })
         .collect();
-    for (kind, count) in [
-        (&b"Pages"[..], 1),
-        (b"Catalog", 1),
-        (b"ObjStm", 0),
-        (b"XRef", 0),
-    ] {
+    for (kind, count) in [(&b"Pages"[..], 1), (b"Catalog", 1), (b"ObjStm", 0), (b"XRef", 0)] {
         let found = types.iter().filter(|t| **t == kind).count();
-        assert_eq!(
-            found,
-            count,
-            "objects of /Type /{}",
-            String::from_utf8_lossy(kind)
-        );
+        assert_eq!(found, count, "objects of /Type /{}", String::from_utf8_lossy(kind));
     }
     // Compressed content streams were copied as they were.
     assert!(String::from_utf8_lossy(&out).contains("/FlateDecode"));
@@ -158,44 +112,19 @@ fn merges_mixed_documents_in_order() {
 fn check_xref_offsets(pdf: &[u8]) {
     let text = String::from_utf8_lossy(pdf).into_owned();
     assert!(text.ends_with("%%EOF\n"));
-    let start: usize = text
-        .rsplit("startxref\n")
-        .next()
-        .unwrap()
-        .lines()
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let start: usize = text.rsplit("startxref\n").next().unwrap().lines().next().unwrap().parse().unwrap();
     let xref = &pdf[start..];
-    assert!(
-        xref.starts_with(b"xref\n0 "),
-        "startxref does not point at an xref table"
-    );
+    assert!(xref.starts_with(b"xref\n0 "), "startxref does not point at an xref table");
     let mut lines = std::str::from_utf8(xref).unwrap().lines().skip(1);
-    let size: usize = lines
-        .next()
-        .unwrap()
-        .split_whitespace()
-        .nth(1)
-        .unwrap()
-        .parse()
-        .unwrap();
+    let size: usize = lines.next().unwrap().split_whitespace().nth(1).unwrap().parse().unwrap();
     assert_eq!(lines.next().unwrap(), "0000000000 65535 f ");
     for id in 1..size {
         let entry = lines.next().unwrap();
-        assert_eq!(
-            entry.len(),
-            19,
-            "entry {entry:?} (20 bytes with the newline)"
-        );
+        assert_eq!(entry.len(), 19, "entry {entry:?} (20 bytes with the newline)");
         assert!(entry.ends_with(" 00000 n "), "entry {id}: {entry:?}");
         let offset: usize = entry[..10].parse().unwrap();
         let header = format!("{id} 0 obj\n");
-        assert!(
-            pdf[offset..].starts_with(header.as_bytes()),
-            "xref entry {id} -> {offset}"
-        );
+        assert!(pdf[offset..].starts_with(header.as_bytes()), "xref entry {id} -> {offset}");
     }
     assert_eq!(lines.next().unwrap(), "trailer");
 }
@@ -205,50 +134,22 @@ fn check_with_poppler(pdf: &[u8], layout: &[Option<(usize, usize)>]) {
     let mut file = tempfile::NamedTempFile::new().unwrap();
     file.write_all(pdf).unwrap();
     let info = Command::new("pdfinfo").arg(file.path()).output().unwrap();
-    assert!(
-        info.status.success(),
-        "pdfinfo failed: {}",
-        String::from_utf8_lossy(&info.stderr)
-    );
-    assert!(
-        info.stderr.is_empty(),
-        "pdfinfo complained: {}",
-        String::from_utf8_lossy(&info.stderr)
-    );
+    assert!(info.status.success(), "pdfinfo failed: {}", String::from_utf8_lossy(&info.stderr));
+    assert!(info.stderr.is_empty(), "pdfinfo complained: {}", String::from_utf8_lossy(&info.stderr));
     let info = String::from_utf8_lossy(&info.stdout);
     let pages_line = info.lines().find(|l| l.starts_with("Pages:")).unwrap();
-    assert_eq!(
-        pages_line.split_whitespace().nth(1).unwrap(),
-        layout.len().to_string()
-    );
+    assert_eq!(pages_line.split_whitespace().nth(1).unwrap(), layout.len().to_string());
     assert!(info.contains(TITLE), "pdfinfo title: {info}");
 
-    let text = Command::new("pdftotext")
-        .arg(file.path())
-        .arg("-")
-        .output()
-        .unwrap();
+    let text = Command::new("pdftotext").arg(file.path()).arg("-").output().unwrap();
     assert!(text.status.success());
-    assert!(
-        text.stderr.is_empty(),
-        "pdftotext complained: {}",
-        String::from_utf8_lossy(&text.stderr)
-    );
+    assert!(text.stderr.is_empty(), "pdftotext complained: {}", String::from_utf8_lossy(&text.stderr));
     let text = String::from_utf8_lossy(&text.stdout);
     let pages: Vec<&str> = text.split('\x0c').collect();
-    assert!(
-        pages.len() > layout.len(),
-        "pdftotext pages: {}",
-        pages.len()
-    );
+    assert!(pages.len() > layout.len(), "pdftotext pages: {}", pages.len());
     for (i, slot) in layout.iter().enumerate() {
         match slot {
-            None => assert!(
-                pages[i].trim().is_empty(),
-                "blank page {} has {:?}",
-                i + 1,
-                pages[i]
-            ),
+            None => assert!(pages[i].trim().is_empty(), "blank page {} has {:?}", i + 1, pages[i]),
             Some((d, p)) => assert_eq!(pages[i].trim(), marker(*d, *p), "page {}", i + 1),
         }
     }
@@ -270,15 +171,10 @@ fn serialiser_round_trips_awkward_objects() {
         Object::Null,
         Object::Name(b"A B#C/\xE9(".to_vec()),
         Object::Array(vec![]),
-        Object::Dictionary(
-            dictionary! { "Nested" => vec![Object::Integer(1)], "Empty" => Dictionary::new() },
-        ),
+        Object::Dictionary(dictionary! { "Nested" => vec![Object::Integer(1)], "Empty" => Dictionary::new() }),
     ]);
     let key = b"PleaDesk Key#1/(x)".to_vec();
-    let spec = DocSpec {
-        extra: vec![(key.clone(), value.clone())],
-        ..DocSpec::new(texts(2, 1), A4)
-    };
+    let spec = DocSpec { extra: vec![(key.clone(), value.clone())], ..DocSpec::new(texts(2, 1), A4) };
     let (_, out) = merge(&[build_pdf(&DocSpec::new(texts(1, 1), A4)), build_pdf(&spec)]);
     let doc = Document::load_mem(&out).unwrap();
     assert_eq!(page_dict(&doc, 3).get(&key).unwrap(), &value);
@@ -289,8 +185,7 @@ fn serialiser_round_trips_awkward_objects() {
 fn bad_inputs_are_reported_by_index_and_leave_merger_consistent() {
     let good = build_pdf(&DocSpec::new(texts(1, 1), A4));
     let mut empty = Document::with_version("1.5");
-    let pages_id =
-        empty.add_object(dictionary! { "Type" => "Pages", "Kids" => vec![], "Count" => 0 });
+    let pages_id = empty.add_object(dictionary! { "Type" => "Pages", "Kids" => vec![], "Count" => 0 });
     let catalog_id = empty.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
     empty.trailer.set("Root", catalog_id);
     let mut empty_bytes = Vec::new();
@@ -309,14 +204,7 @@ fn bad_inputs_are_reported_by_index_and_leave_merger_consistent() {
     let other = build_pdf(&DocSpec::new(texts(4, 1), A4));
     assert_eq!(merger.add(&other).unwrap(), 1);
     let (summary, out) = merger.finish().unwrap();
-    assert_eq!(
-        summary,
-        MergeSummary {
-            documents: 2,
-            pages: 3,
-            blank_pages: 1
-        }
-    );
+    assert_eq!(summary, MergeSummary { documents: 2, pages: 3, blank_pages: 1 });
     let doc = Document::load_mem(&out).unwrap();
     assert_eq!(doc.get_pages().len(), 3);
     assert!(doc.extract_text(&[3]).unwrap().contains(&marker(4, 1)));
@@ -325,24 +213,14 @@ fn bad_inputs_are_reported_by_index_and_leave_merger_consistent() {
 #[test]
 fn empty_merge_is_a_valid_pdf() {
     let (summary, out) = merge(&[]);
-    assert_eq!(
-        summary,
-        MergeSummary {
-            documents: 0,
-            pages: 0,
-            blank_pages: 0
-        }
-    );
+    assert_eq!(summary, MergeSummary { documents: 0, pages: 0, blank_pages: 0 });
     let doc = Document::load_mem(&out).unwrap();
     assert_eq!(doc.get_pages().len(), 0);
 }
 
 /// The same mixed merge read back by an independent reader: poppler's pdfinfo and pdftotext.
 #[test]
-#[cfg_attr(
-    not(has_poppler),
-    ignore = "install poppler-utils (pdfinfo, pdftotext) to run this"
-)]
+#[cfg_attr(not(has_poppler), ignore = "install poppler-utils (pdfinfo, pdftotext) to run this")]
 fn merged_output_reads_in_poppler() {
     let specs = mixed_specs();
     let inputs: Vec<Vec<u8>> = specs.iter().map(build_pdf).collect();
@@ -376,10 +254,7 @@ fn only_offsets_and_page_ids_are_retained() {
         assert_eq!(merger.add(&pdf).unwrap(), 1);
     }
     let blanks = DOCS - 1;
-    assert_eq!(
-        merger.retained(),
-        (2 + objects_per_doc * DOCS + blanks, DOCS + blanks)
-    );
+    assert_eq!(merger.retained(), (2 + objects_per_doc * DOCS + blanks, DOCS + blanks));
     let (summary, _) = merger.finish().unwrap();
     assert_eq!(
         (summary.documents, summary.pages, summary.blank_pages),

@@ -23,14 +23,7 @@ pub struct DocSpec {
 
 impl DocSpec {
     pub fn new(texts: Vec<String>, media_box: [i64; 4]) -> Self {
-        DocSpec {
-            texts,
-            media_box,
-            inherit: false,
-            compress: false,
-            object_streams: false,
-            extra: vec![],
-        }
+        DocSpec { texts, media_box, inherit: false, compress: false, object_streams: false, extra: vec![] }
     }
 }
 
@@ -75,14 +68,10 @@ pub fn build_pdf(spec: &DocSpec) -> Vec<u8> {
         let mut stream = Stream::new(dictionary! {}, content.encode().unwrap());
         if spec.compress {
             stream.compress().unwrap();
-            assert!(
-                stream.dict.has(b"Filter"),
-                "content stream should be compressed"
-            );
+            assert!(stream.dict.has(b"Filter"), "content stream should be compressed");
         }
         let content_id = doc.add_object(stream);
-        let mut page =
-            dictionary! { "Type" => "Page", "Parent" => parent, "Contents" => content_id };
+        let mut page = dictionary! { "Type" => "Page", "Parent" => parent, "Contents" => content_id };
         if !spec.inherit {
             page.set("Resources", resources_id);
             page.set("MediaBox", media_box.clone());
@@ -112,10 +101,8 @@ pub fn build_pdf(spec: &DocSpec) -> Vec<u8> {
             }),
         );
     } else {
-        doc.objects.insert(
-            root_id,
-            Object::Dictionary(dictionary! { "Type" => "Pages", "Kids" => kids, "Count" => count }),
-        );
+        doc.objects
+            .insert(root_id, Object::Dictionary(dictionary! { "Type" => "Pages", "Kids" => kids, "Count" => count }));
     }
     let catalog_id = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => root_id });
     doc.trailer.set("Root", catalog_id);
@@ -124,20 +111,11 @@ pub fn build_pdf(spec: &DocSpec) -> Vec<u8> {
 
     let mut bytes = Vec::new();
     if spec.object_streams {
-        let options = SaveOptions::builder()
-            .use_object_streams(true)
-            .use_xref_streams(true)
-            .build();
+        let options = SaveOptions::builder().use_object_streams(true).use_xref_streams(true).build();
         doc.save_with_options(&mut bytes, options).unwrap();
         let text = String::from_utf8_lossy(&bytes);
-        assert!(
-            text.contains("/ObjStm"),
-            "input should contain an object stream"
-        );
-        assert!(
-            text.contains("/XRef"),
-            "input should contain an xref stream"
-        );
+        assert!(text.contains("/ObjStm"), "input should contain an object stream");
+        assert!(text.contains("/XRef"), "input should contain an xref stream");
     } else {
         doc.save_to(&mut bytes).unwrap();
     }

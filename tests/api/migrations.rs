@@ -7,13 +7,9 @@ fn round_trip(url: &str) {
     let pool = db::connect(url).unwrap();
     let mut conn = pool.get().unwrap();
     assert_eq!(db::migrate(&mut conn).unwrap(), 4);
-    conn.batch_execute("INSERT INTO court_holidays (day, name) VALUES ('2026-12-25', 'Christmas')")
-        .unwrap();
+    conn.batch_execute("INSERT INTO court_holidays (day, name) VALUES ('2026-12-25', 'Christmas')").unwrap();
     assert_eq!(db::revert_all(&mut conn).unwrap(), 4);
-    assert!(
-        conn.batch_execute("SELECT * FROM citations").is_err(),
-        "tables are gone after down"
-    );
+    assert!(conn.batch_execute("SELECT * FROM citations").is_err(), "tables are gone after down");
     assert_eq!(db::migrate(&mut conn).unwrap(), 4);
     conn.batch_execute("SELECT id, citation_number, status FROM citations; SELECT hash, prev_hash FROM events; SELECT * FROM court_holidays").unwrap();
     assert_eq!(db::migrate(&mut conn).unwrap(), 0);
@@ -26,10 +22,7 @@ fn sqlite_migrations_go_up_down_and_up() {
 }
 
 #[test]
-#[cfg_attr(
-    not(pg_tests),
-    ignore = "set PLEADESK_TEST_PG to a PostgreSQL server URL to run this"
-)]
+#[cfg_attr(not(pg_tests), ignore = "set PLEADESK_TEST_PG to a PostgreSQL server URL to run this")]
 fn postgres_migrations_go_up_down_and_up() {
     let (url, admin, name) = fresh_pg_database();
     round_trip(&url);
@@ -39,11 +32,10 @@ fn postgres_migrations_go_up_down_and_up() {
 #[test]
 fn both_backends_have_the_same_migrations() {
     let names = |b: &str| {
-        let mut v: Vec<String> =
-            std::fs::read_dir(format!("{}/migrations/{b}", env!("CARGO_MANIFEST_DIR")))
-                .unwrap()
-                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-                .collect();
+        let mut v: Vec<String> = std::fs::read_dir(format!("{}/migrations/{b}", env!("CARGO_MANIFEST_DIR")))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
         v.sort();
         v
     };

@@ -11,10 +11,7 @@ async fn serve_demo_loads_current_cases_logs_no_personal_data_and_stops_on_sigte
     let mut child = Command::new(env!("CARGO_BIN_EXE_pleadesk"))
         .args(["serve", "--demo"])
         .current_dir(dir.path())
-        .env(
-            "DATABASE_URL",
-            format!("sqlite://{}", dir.path().join("demo.db").display()),
-        )
+        .env("DATABASE_URL", format!("sqlite://{}", dir.path().join("demo.db").display()))
         .env("PLEADESK_BIND", "127.0.0.1:0")
         .env("PLEADESK_DATA_DIR", dir.path().join("data"))
         .env("RUST_LOG", "debug")
@@ -38,23 +35,15 @@ async fn serve_demo_loads_current_cases_logs_no_personal_data_and_stops_on_sigte
 
     let mut lines = Vec::new();
     let port = loop {
-        let line = rx
-            .recv_timeout(Duration::from_secs(60))
-            .expect("serve prints its address");
+        let line = rx.recv_timeout(Duration::from_secs(60)).expect("serve prints its address");
         lines.push(line.clone());
         if let Some(rest) = line.split("listening on port ").nth(1) {
             break rest.trim_end_matches(')').parse::<u16>().unwrap();
         }
     };
     let printed = lines.join("\n");
-    assert!(
-        printed.contains("demo data loaded: 12 citations"),
-        "{printed}"
-    );
-    assert!(
-        printed.contains("PleaDesk is running at http://127.0.0.1:8080"),
-        "{printed}"
-    );
+    assert!(printed.contains("demo data loaded: 12 citations"), "{printed}");
+    assert!(printed.contains("PleaDesk is running at http://127.0.0.1:8080"), "{printed}");
     let token = printed
         .split("token: ")
         .nth(1)
@@ -76,32 +65,15 @@ async fn serve_demo_loads_current_cases_logs_no_personal_data_and_stops_on_sigte
         .await
         .unwrap();
     let today = chrono::Utc::now().date_naive();
-    let due = chrono::NaiveDate::parse_from_str(case["response_due"].as_str().unwrap(), "%Y-%m-%d")
-        .unwrap();
-    let issued = chrono::DateTime::parse_from_rfc3339(case["issued_at"].as_str().unwrap())
-        .unwrap()
-        .date_naive();
-    assert!(
-        due > today,
-        "the demo case is still open for a plea: due {due}, today {today}"
-    );
-    assert!(
-        issued < today && (today - issued).num_days() <= 30,
-        "issued recently: {issued}"
-    );
+    let due = chrono::NaiveDate::parse_from_str(case["response_due"].as_str().unwrap(), "%Y-%m-%d").unwrap();
+    let issued = chrono::DateTime::parse_from_rfc3339(case["issued_at"].as_str().unwrap()).unwrap().date_naive();
+    assert!(due > today, "the demo case is still open for a plea: due {due}, today {today}");
+    assert!(issued < today && (today - issued).num_days() <= 30, "issued recently: {issued}");
     assert_eq!(case["defendant"]["last_name"], "Hernández");
-    assert_eq!(
-        case["defendant"]["date_of_birth"], "1988-04-12",
-        "birth dates are not moved"
-    );
+    assert_eq!(case["defendant"]["date_of_birth"], "1988-04-12", "birth dates are not moved");
 
     // Requests that fail on personal data: neither the input nor the error text reaches the log.
-    let resp = client
-        .get(format!("{base}/api/v1/citations/Leaky%20Surname"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
+    let resp = client.get(format!("{base}/api/v1/citations/Leaky%20Surname")).bearer_auth(&token).send().await.unwrap();
     assert_eq!(resp.status(), 422);
     let row = "Z-1,DPD,2026-10-03T08:14:00,Main St,P1,2026-12-15,Zelda,,Secretname,1970-01-01,1 Main St,,Denver,CO,80202,,,,,,,en,1,NO-SUCH-CODE,1.00,0";
     let header = "citation_number,agency,issued_at,location,officer_badge,court_date,first_name,middle_name,last_name,date_of_birth,address_line1,address_line2,city,state,postal_code,license_number,license_state,plate,plate_state,email,phone,language,charge_seq,offense_code,fine,points";
@@ -115,25 +87,16 @@ async fn serve_demo_loads_current_cases_logs_no_personal_data_and_stops_on_sigte
         .unwrap();
     assert_eq!(resp.status(), 200);
 
-    let status = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
+    let status = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
     assert!(status.success());
     let exit = child.wait().unwrap();
     assert!(exit.success(), "graceful shutdown exits 0: {exit:?}");
     let rest: Vec<String> = rx.try_iter().collect();
-    assert!(
-        rest.iter().any(|l| l.contains("PleaDesk stopped")),
-        "{rest:?}"
-    );
+    assert!(rest.iter().any(|l| l.contains("PleaDesk stopped")), "{rest:?}");
 
     let log = log.join().unwrap();
     assert!(log.contains("request done"), "requests are logged: {log}");
-    assert!(
-        log.contains("/api/v1/citations/{number}"),
-        "routes are logged by pattern"
-    );
+    assert!(log.contains("/api/v1/citations/{number}"), "routes are logged by pattern");
     assert!(log.contains("request_id="), "requests carry an id");
     for personal in [
         "Hernández",

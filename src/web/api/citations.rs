@@ -33,14 +33,8 @@ pub async fn import(
         rows::from_csv(&bytes, import::citations::COLUMNS)
     };
     let rows = parsed.map_err(|e| AppError::invalid(e.0))?;
-    let rules = ImportRules {
-        court_tz: state.config.court_tz,
-        response_due: state.config.response_due,
-    };
-    let summary = db::run(&state.pool, move |c| {
-        import::citations::import(c, rows, &rules)
-    })
-    .await?;
+    let rules = ImportRules { court_tz: state.config.court_tz, response_due: state.config.response_due };
+    let summary = db::run(&state.pool, move |c| import::citations::import(c, rows, &rules)).await?;
     tracing::info!(
         imported = summary.imported,
         updated = summary.updated,
@@ -58,8 +52,7 @@ pub async fn get(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
     user.require(Role::ALL)?;
-    let number =
-        CitationNumber::parse(&number).map_err(|e| AppError::field("number", e.to_string()))?;
+    let number = CitationNumber::parse(&number).map_err(|e| AppError::field("number", e.to_string()))?;
     let view = db::run(&state.pool, move |c| services::case::case_view(c, &number)).await?;
     Ok(HttpResponse::Ok().json(view))
 }

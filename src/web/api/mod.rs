@@ -2,3 +2,5 @@
 
 pub mod citations;
 pub mod health;
+pub mod jobs;
+pub mod letters;

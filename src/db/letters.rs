@@ -1,0 +1,129 @@
+//! Queries on letters.
+
+use super::schema::{citations, letters};
+use super::DbConn;
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = letters)]
+pub struct LetterRecord {
+    pub id: i64,
+    pub citation_id: Option<i64>,
+    pub submission_id: Option<i64>,
+    pub letter_type: String,
+    pub language: String,
+    pub recipient: String,
+    pub data: String,
+    pub storage_path: Option<String>,
+    pub sha256: Option<String>,
+    pub pages: Option<i32>,
+    pub status: String,
+    pub created_at: NaiveDateTime,
+    pub printed_at: Option<NaiveDateTime>,
+    pub emailed_at: Option<NaiveDateTime>,
+    pub mailed_at: Option<NaiveDateTime>,
+}
+
+pub struct NewLetter<'a> {
+    pub citation_id: i64,
+    pub submission_id: Option<i64>,
+    pub letter_type: &'a str,
+    pub language: &'a str,
+    pub recipient: &'a str,
+}
+
+/// Inserts a queued letter without its data yet (the data carries the letter's own id).
+pub fn insert(conn: &mut DbConn, l: &NewLetter) -> QueryResult<i64> {
+    diesel::insert_into(letters::table)
+        .values((
+            letters::citation_id.eq(l.citation_id),
+            letters::submission_id.eq(l.submission_id),
+            letters::letter_type.eq(l.letter_type),
+            letters::language.eq(l.language),
+            letters::recipient.eq(l.recipient),
+            letters::data.eq("{}"),
+            letters::status.eq("queued"),
+            letters::created_at.eq(super::now()),
+        ))
+        .returning(letters::id)
+        .get_result(conn)
+}
+
+pub fn set_data(conn: &mut DbConn, id: i64, data: &str) -> QueryResult<()> {
+    diesel::update(letters::table.find(id)).set(letters::data.eq(data)).execute(conn).map(|_| ())
+}
+
+pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<LetterRecord>> {
+    letters::table.find(id).select(LetterRecord::as_select()).first(conn).optional()
+}
+
+/// Records where the rendered PDF is; only the first render counts. True if this call stored it.
+pub fn set_rendered(conn: &mut DbConn, id: i64, path: &str, sha256: &str, pages: i32) -> QueryResult<bool> {
+    let n = diesel::update(letters::table.find(id).filter(letters::storage_path.is_null()))
+        .set((letters::storage_path.eq(path), letters::sha256.eq(sha256), letters::pages.eq(pages)))
+        .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// Records that the email went out; true if this call recorded it (false: it already had).
+pub fn set_emailed(conn: &mut DbConn, id: i64, at: NaiveDateTime) -> QueryResult<bool> {
+    let n = diesel::update(letters::table.find(id).filter(letters::emailed_at.is_null()))
+        .set(letters::emailed_at.eq(at))
+        .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// Queued letters not rendered yet.
+pub fn unrendered_queued(conn: &mut DbConn) -> QueryResult<Vec<i64>> {
+    letters::table
+        .filter(letters::status.eq("queued"))
+        .filter(letters::storage_path.is_null())
+        .order(letters::id)
+        .select(letters::id)
+        .load(conn)
+}
+
+/// (id, path, sha256) of every rendered letter waiting to be printed, oldest first.
+pub fn printable(conn: &mut DbConn) -> QueryResult<Vec<(i64, String, String)>> {
+    let rows: Vec<(i64, Option<String>, Option<String>)> = letters::table
+        .filter(letters::status.eq("queued"))
+        .filter(letters::storage_path.is_not_null())
+        .order(letters::id)
+        .select((letters::id, letters::storage_path, letters::sha256))
+        .load(conn)?;
+    Ok(rows.into_iter().filter_map(|(id, p, s)| Some((id, p?, s?))).collect())
+}
+
+/// Marks the letters printed; returns how many were still queued (and so were marked).
+pub fn mark_printed(conn: &mut DbConn, ids: &[i64], at: NaiveDateTime) -> QueryResult<usize> {
+    let mut marked = 0;
+    for chunk in ids.chunks(1000) {
+        marked += diesel::update(letters::table.filter(letters::id.eq_any(chunk)).filter(letters::status.eq("queued")))
+            .set((letters::status.eq("printed"), letters::printed_at.eq(at)))
+            .execute(conn)?;
+    }
+    Ok(marked)
+}
+
+/// Letters in a status with their citation numbers, oldest first.
+pub fn list(conn: &mut DbConn, status: Option<&str>, limit: i64) -> QueryResult<Vec<(LetterRecord, Option<String>)>> {
+    let mut q = letters::table
+        .left_join(citations::table)
+        .select((LetterRecord::as_select(), citations::citation_number.nullable()))
+        .order(letters::id.asc())
+        .limit(limit)
+        .into_boxed();
+    if let Some(s) = status {
+        q = q.filter(letters::status.eq(s.to_string()));
+    }
+    q.load(conn)
+}
+
+pub fn for_citation(conn: &mut DbConn, citation_id: i64) -> QueryResult<Vec<LetterRecord>> {
+    letters::table
+        .filter(letters::citation_id.eq(citation_id))
+        .order(letters::id)
+        .select(LetterRecord::as_select())
+        .load(conn)
+}

@@ -1,0 +1,177 @@
+//! The durable job queue (the `jobs` table). Jobs are inserted in the same transaction as the
+//! change that needs them; workers claim one at a time — `FOR UPDATE SKIP LOCKED` on PostgreSQL so
+//! several workers share the queue, an IMMEDIATE transaction on SQLite — with a lease, so a job
+//! whose worker died is claimed again. Failures retry with exponential backoff; a job that keeps
+//! failing is parked with its error, never dropped.
+
+use crate::db::schema::jobs;
+use crate::db::DbConn;
+use chrono::{Duration, NaiveDateTime};
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Integer, Text, Timestamp};
+
+/// How long a claimed job is reserved for its worker.
+pub const LEASE_SECS: i64 = 300;
+
+#[derive(Debug, Clone, QueryableByName)]
+pub struct Job {
+    #[diesel(sql_type = BigInt)]
+    pub id: i64,
+    #[diesel(sql_type = Text)]
+    pub kind: String,
+    #[diesel(sql_type = Text)]
+    pub payload: String,
+    #[diesel(sql_type = Integer)]
+    pub attempts: i32,
+    #[diesel(sql_type = Integer)]
+    pub max_attempts: i32,
+}
+
+/// Queues a job due at `run_at`. Call it inside the transaction of the change that needs it.
+pub fn enqueue(
+    conn: &mut DbConn,
+    kind: &str,
+    payload: &serde_json::Value,
+    max_attempts: i32,
+    run_at: NaiveDateTime,
+) -> QueryResult<i64> {
+    let now = crate::db::now();
+    diesel::insert_into(jobs::table)
+        .values((
+            jobs::kind.eq(kind),
+            jobs::payload.eq(payload.to_string()),
+            jobs::status.eq("queued"),
+            jobs::run_at.eq(run_at),
+            jobs::max_attempts.eq(max_attempts),
+            jobs::created_at.eq(now),
+            jobs::updated_at.eq(now),
+        ))
+        .returning(jobs::id)
+        .get_result(conn)
+}
+
+/// Claims the next due job for `worker`, if any.
+pub fn claim(conn: &mut DbConn, worker: &str, now: NaiveDateTime) -> QueryResult<Option<Job>> {
+    let lock = match conn {
+        DbConn::Pg(_) => "FOR UPDATE SKIP LOCKED",
+        DbConn::Sqlite(_) => "",
+    };
+    let sql = format!(
+        "UPDATE jobs SET status = 'running', locked_by = $1, locked_until = $2, attempts = attempts + 1, updated_at = $3 \
+         WHERE id = (SELECT id FROM jobs \
+                     WHERE (status = 'queued' AND run_at <= $3) OR (status = 'running' AND locked_until < $3) \
+                     ORDER BY run_at, id LIMIT 1 {lock}) \
+         RETURNING id, kind, payload, attempts, max_attempts"
+    );
+    let lease_end = now + Duration::seconds(LEASE_SECS);
+    crate::db::write_transaction(conn, |c| {
+        diesel::sql_query(&sql)
+            .bind::<Text, _>(worker)
+            .bind::<Timestamp, _>(lease_end)
+            .bind::<Timestamp, _>(now)
+            .get_result::<Job>(c)
+            .optional()
+    })
+}
+
+pub fn complete(conn: &mut DbConn, id: i64) -> QueryResult<()> {
+    diesel::update(jobs::table.find(id))
+        .set((
+            jobs::status.eq("done"),
+            jobs::locked_by.eq(None::<String>),
+            jobs::locked_until.eq(None::<NaiveDateTime>),
+            jobs::last_error.eq(None::<String>),
+            jobs::updated_at.eq(crate::db::now()),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// What happened to a failed job.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Failed {
+    RetryAt(NaiveDateTime),
+    Parked,
+}
+
+/// Seconds to wait before attempt `attempts + 1`: 30 s, 1 min, 2 min, … at most one hour.
+pub fn backoff_secs(attempts: i32) -> i64 {
+    let exp = attempts.clamp(1, 12) - 1;
+    (30i64 << exp).min(3600)
+}
+
+/// Records a failure: retry later with backoff, or park the job once it has used every attempt.
+pub fn fail(conn: &mut DbConn, job: &Job, error: &str, now: NaiveDateTime) -> QueryResult<Failed> {
+    let error: String = error.chars().take(2000).collect();
+    let outcome = if job.attempts >= job.max_attempts {
+        Failed::Parked
+    } else {
+        Failed::RetryAt(now + Duration::seconds(backoff_secs(job.attempts)))
+    };
+    let (status, run_at) = match outcome {
+        Failed::Parked => ("parked", now),
+        Failed::RetryAt(at) => ("queued", at),
+    };
+    diesel::update(jobs::table.find(job.id))
+        .set((
+            jobs::status.eq(status),
+            jobs::run_at.eq(run_at),
+            jobs::last_error.eq(Some(error)),
+            jobs::locked_by.eq(None::<String>),
+            jobs::locked_until.eq(None::<NaiveDateTime>),
+            jobs::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(outcome)
+}
+
+/// A job as staff see it.
+#[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
+#[diesel(table_name = jobs)]
+pub struct JobRecord {
+    pub id: i64,
+    pub kind: String,
+    pub payload: String,
+    pub status: String,
+    pub run_at: NaiveDateTime,
+    pub attempts: i32,
+    pub max_attempts: i32,
+    pub last_error: Option<String>,
+    pub updated_at: NaiveDateTime,
+}
+
+pub fn list(conn: &mut DbConn, status: &str, limit: i64) -> QueryResult<Vec<JobRecord>> {
+    jobs::table
+        .filter(jobs::status.eq(status))
+        .order(jobs::id.asc())
+        .limit(limit)
+        .select(JobRecord::as_select())
+        .load(conn)
+}
+
+/// Puts a parked job back in the queue (after the cause was fixed).
+pub fn retry_parked(conn: &mut DbConn, id: i64) -> QueryResult<bool> {
+    let n = diesel::update(jobs::table.find(id).filter(jobs::status.eq("parked")))
+        .set((
+            jobs::status.eq("queued"),
+            jobs::attempts.eq(0),
+            jobs::run_at.eq(crate::db::now()),
+            jobs::updated_at.eq(crate::db::now()),
+        ))
+        .execute(conn)?;
+    Ok(n == 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        assert_eq!(backoff_secs(1), 30);
+        assert_eq!(backoff_secs(2), 60);
+        assert_eq!(backoff_secs(3), 120);
+        assert_eq!(backoff_secs(8), 3600);
+        assert_eq!(backoff_secs(100), 3600);
+    }
+}

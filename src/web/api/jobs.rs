@@ -1,0 +1,44 @@
+//! The job queue as staff see it: parked jobs (with their errors) and a way to retry them.
+
+use crate::auth::StaffUser;
+use crate::db;
+use crate::domain::{JobStatus, Role};
+use crate::error::AppError;
+use crate::jobs::queue;
+use crate::web::AppState;
+use actix_web::{web, HttpResponse};
+
+#[derive(serde::Deserialize)]
+pub struct ListQuery {
+    status: Option<String>,
+}
+
+/// `GET /api/v1/jobs?status=parked` (default: parked).
+pub async fn list(
+    user: StaffUser,
+    q: web::Query<ListQuery>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    user.require(&[Role::Clerk, Role::Admin])?;
+    let status: JobStatus = q
+        .into_inner()
+        .status
+        .as_deref()
+        .unwrap_or("parked")
+        .parse()
+        .map_err(|e: crate::domain::ParseError| AppError::field("status", e.to_string()))?;
+    let jobs = db::run(&state.pool, move |c| Ok(queue::list(c, status.as_str(), 1000)?)).await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "jobs": jobs })))
+}
+
+/// `POST /api/v1/jobs/{id}/retry`: puts a parked job back in the queue.
+pub async fn retry(user: StaffUser, id: web::Path<i64>, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    user.require(&[Role::Admin])?;
+    let id = id.into_inner();
+    let ok = db::run(&state.pool, move |c| Ok(queue::retry_parked(c, id)?)).await?;
+    if ok {
+        Ok(HttpResponse::Ok().json(serde_json::json!({ "id": id, "status": "queued" })))
+    } else {
+        Err(AppError::NotFound(format!("no parked job {id}")))
+    }
+}
