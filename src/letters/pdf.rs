@@ -185,3 +185,42 @@ fn first_page_furniture(ops: &mut Vec<Op>, fonts: &Fonts, data: &LetterData, set
         ry -= 13.0;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Language, LetterType};
+
+    /// (x, y) of every text position drawn on the first page's furniture.
+    fn positions(setup: &PageSetup) -> Vec<(f32, f32)> {
+        let fonts = crate::letters::fonts::fonts().unwrap();
+        let data = crate::letters::example_data(LetterType::PleaForm, Language::En, 1);
+        let mut ops = Vec::new();
+        first_page_furniture(&mut ops, fonts, &data, setup);
+        ops.iter()
+            .filter_map(|op| match op {
+                Op::SetTextCursor { pos } => Some((pos.x.0, pos.y.0)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn addresses_sit_in_the_envelope_windows_and_move_with_the_calibration() {
+        let plain = positions(&PageSetup::default());
+        // Recipient lines start 0.6" from the left, inside the window 2" from the top.
+        let recipient: Vec<_> = plain.iter().filter(|(x, y)| *x < 1.0 * INCH && *y < PAGE_H - 1.9 * INCH).collect();
+        assert_eq!(recipient.len(), 3, "name, street, city line: {plain:?}");
+        for (x, y) in &recipient {
+            assert!((*x - 0.6 * INCH).abs() < 0.01);
+            assert!(*y < PAGE_H - 2.0 * INCH && *y > PAGE_H - 2.875 * INCH, "inside the 0.875-inch window: {y}");
+        }
+        let moved = positions(&PageSetup { offset_x: 0.25 * INCH, offset_y: 0.1 * INCH, logo: None });
+        let shifted = plain.iter().zip(&moved).filter(|(a, b)| a != b).count();
+        let recipient_and_return = plain.iter().filter(|(x, _)| *x < 1.0 * INCH).count();
+        assert_eq!(shifted, recipient_and_return, "both address blocks move, the reference block does not");
+        for ((x0, y0), (x1, y1)) in plain.iter().zip(&moved).filter(|(a, b)| a != b) {
+            assert!((x1 - x0 - 0.25 * INCH).abs() < 0.01 && (y0 - y1 - 0.1 * INCH).abs() < 0.01);
+        }
+    }
+}

@@ -15,6 +15,7 @@ async fn serve_demo_loads_current_cases_logs_no_personal_data_and_stops_on_sigte
         .env("PLEADESK_BIND", "127.0.0.1:0")
         .env("PLEADESK_DATA_DIR", dir.path().join("data"))
         .env("RUST_LOG", "debug")
+        .env("PLEADESK_WORKER_INTERVAL_SECS", "1")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -87,6 +88,27 @@ async fn serve_demo_loads_current_cases_logs_no_personal_data_and_stops_on_sigte
         .unwrap();
     assert_eq!(resp.status(), 200);
 
+    // The background worker sends letters: a plea form for a defendant with an email address
+    // reaches the outbox folder (no SMTP server configured) without anyone running jobs.
+    let resp = client
+        .post(format!("{base}/api/v1/citations/DV-2026-000101/letters"))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"type": "plea_form"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 201);
+    let outbox = dir.path().join("data/outbox");
+    let mut emailed = false;
+    for _ in 0..100 {
+        if std::fs::read_dir(&outbox).map(|d| d.count() > 0).unwrap_or(false) {
+            emailed = true;
+            break;
+        }
+        actix_web::rt::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(emailed, "the worker emailed the letter");
+
     let status = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
     assert!(status.success());
     let exit = child.wait().unwrap();
@@ -98,6 +120,7 @@ async fn serve_demo_loads_current_cases_logs_no_personal_data_and_stops_on_sigte
     assert!(log.contains("request done"), "requests are logged: {log}");
     assert!(log.contains("/api/v1/citations/{number}"), "routes are logged by pattern");
     assert!(log.contains("request_id="), "requests carry an id");
+    assert!(log.contains("letter emailed") && log.contains("m***@example.org"), "deliveries are logged, masked");
     for personal in [
         "Hernández",
         "1988-04-12",
