@@ -57,7 +57,7 @@ fn run(label: &str, url: &str, csv: &[u8], rows_count: usize) {
         let start = Instant::now();
         let parsed = rows::from_csv(csv, import::citations::COLUMNS).unwrap();
         let parse_secs = start.elapsed().as_secs_f64();
-        let summary = import::citations::import(&mut conn, parsed, &rules).unwrap();
+        let summary = import::citations::import(&mut conn, parsed, &rules, "cli").unwrap();
         let secs = start.elapsed().as_secs_f64();
         assert!(summary.rejected.is_empty(), "{:?}", &summary.rejected[..3.min(summary.rejected.len())]);
         println!(

@@ -45,6 +45,17 @@ pub enum Command {
         #[command(subcommand)]
         action: JobsAction,
     },
+    /// The audit trail.
+    Audit {
+        #[command(subcommand)]
+        action: AuditAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditAction {
+    /// Check the hash chain of the audit trail; exit 1 naming the first bad event.
+    Verify,
 }
 
 #[derive(Debug, Subcommand)]
@@ -105,6 +116,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::User { action: UserAction::Add { name, role } } => add_user(&config, &name, role),
         Command::Letters { action: LettersAction::Print { out } } => print_letters(&config, &out),
         Command::Jobs { action: JobsAction::RunOnce { as_of } } => run_jobs(&config, as_of),
+        Command::Audit { action: AuditAction::Verify } => verify_audit(&config),
     };
     result.unwrap_or_else(fail)
 }
@@ -179,7 +191,7 @@ fn import_file(config: &Config, what: ImportWhat) -> anyhow::Result<ExitCode> {
             let rows =
                 rows::from_csv(&bytes, import::citations::COLUMNS).map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
             let rules = ImportRules { court_tz: config.court_tz, response_due: config.response_due };
-            let summary = import::citations::import(&mut *open(config)?, rows, &rules)?;
+            let summary = import::citations::import(&mut *open(config)?, rows, &rules, "cli")?;
             println!(
                 "citations: {} imported, {} updated, {} unchanged; {} rows rejected",
                 summary.imported,
@@ -229,7 +241,7 @@ fn add_user(config: &Config, name: &str, role: Role) -> anyhow::Result<ExitCode>
 
 fn print_letters(config: &Config, out: &std::path::Path) -> anyhow::Result<ExitCode> {
     let ctx = crate::services::letters::LetterContext::from_config(config)?;
-    let run = crate::services::letters::print_run(&mut *open(config)?, &ctx, out)?;
+    let run = crate::services::letters::print_run(&mut *open(config)?, &ctx, out, "cli")?;
     println!(
         "mail run: {} letters, {} pages ({} blank for duplex) written to {}",
         run.letters,
@@ -256,4 +268,17 @@ fn run_jobs(config: &Config, as_of: Option<chrono::NaiveDate>) -> anyhow::Result
     let stats = worker.run_once(now)?;
     println!("jobs: {} done, {} to retry, {} parked", stats.done, stats.retried, stats.parked);
     Ok(ExitCode::SUCCESS)
+}
+
+fn verify_audit(config: &Config) -> anyhow::Result<ExitCode> {
+    match crate::audit::verify(&mut *open(config)?)? {
+        Ok(count) => {
+            println!("audit trail intact: {count} events");
+            Ok(ExitCode::SUCCESS)
+        }
+        Err((id, why)) => {
+            println!("audit trail broken at event {id}: {why}");
+            Ok(ExitCode::FAILURE)
+        }
+    }
 }

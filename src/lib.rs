@@ -1,6 +1,7 @@
 //! PleaDesk: the plea-by-mail backend. See ARCHITECTURE.md for how the modules fit together.
 
 pub mod app;
+pub mod audit;
 pub mod auth;
 pub mod cli;
 pub mod config;

@@ -89,6 +89,7 @@ pub fn import(
     conn: &mut DbConn,
     rows: Vec<RawRow>,
     rules: &ImportRules,
+    actor: &str,
 ) -> Result<ImportSummary, crate::error::AppError> {
     let catalog = db::offenses::catalog(conn)?;
     let calendar = CourtCalendar::new(db::offenses::holidays(conn)?);
@@ -98,6 +99,20 @@ pub fn import(
         write_batch(conn, batch, &mut summary);
     }
     summary.rejected.sort_by_key(|r| r.line);
+    crate::audit::record(
+        conn,
+        &crate::audit::Event {
+            actor,
+            action: "citations.import",
+            subject_type: "import",
+            subject_id: "-",
+            outcome: if summary.rejected.is_empty() { "ok" } else { "partial" },
+            details: serde_json::json!({
+                "imported": summary.imported, "updated": summary.updated,
+                "unchanged": summary.unchanged, "rejected_rows": summary.rejected.len(),
+            }),
+        },
+    )?;
     Ok(summary)
 }
 

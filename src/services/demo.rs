@@ -28,7 +28,7 @@ pub fn load_if_empty(conn: &mut DbConn, rules: &ImportRules, today: NaiveDate) -
     let mut citation_rows =
         rows::from_csv(CITATIONS, import::citations::COLUMNS).map_err(|e| AppError::invalid(e.0))?;
     shift_dates(&mut citation_rows, today)?;
-    let citations = import::citations::import(conn, citation_rows, rules)?;
+    let citations = import::citations::import(conn, citation_rows, rules, "system")?;
     let clerk = match auth::add_user(conn, "demo-clerk", Role::Clerk) {
         Ok(creds) => Some(creds),
         Err(AppError::Conflict(_)) => None,

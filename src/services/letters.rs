@@ -72,6 +72,7 @@ pub fn create(
     number: &CitationNumber,
     kind: LetterType,
     ctx: &LetterContext,
+    actor: &str,
 ) -> Result<LetterRecord, AppError> {
     let citation = db::citations::find_by_number(conn, number.as_str())?
         .ok_or_else(|| AppError::NotFound(format!("no citation {number} is on file")))?;
@@ -90,6 +91,17 @@ pub fn create(
     };
     db::write_transaction(conn, |c| {
         let id = insert_letter(c, &citation, submission.as_ref().map(|s| s.id), kind, ctx)?;
+        crate::audit::append(
+            c,
+            &crate::audit::Event {
+                actor,
+                action: "letter.created",
+                subject_type: "citation",
+                subject_id: number.as_str(),
+                outcome: "ok",
+                details: serde_json::json!({"letter_id": id, "type": kind.as_str()}),
+            },
+        )?;
         db::letters::find(c, id)?.ok_or_else(|| AppError::Internal(anyhow::anyhow!("letter {id} vanished")))
     })
 }
@@ -356,7 +368,7 @@ pub struct PrintRun {
 
 /// Writes every queued letter into one PDF at `out` (each letter on an odd page) and marks them
 /// printed — all or nothing: on any failure no letter is marked and `out` is not created.
-pub fn print_run(conn: &mut DbConn, ctx: &LetterContext, out: &Path) -> Result<PrintRun, AppError> {
+pub fn print_run(conn: &mut DbConn, ctx: &LetterContext, out: &Path, actor: &str) -> Result<PrintRun, AppError> {
     let templates = ctx.templates()?;
     for id in db::letters::unrendered_queued(conn)? {
         render_stored(conn, id, ctx, &templates)?;
@@ -382,6 +394,17 @@ pub fn print_run(conn: &mut DbConn, ctx: &LetterContext, out: &Path) -> Result<P
         let ids: Vec<i64> = letters.iter().map(|(id, _, _)| *id).collect();
         db::write_transaction(conn, |c| -> Result<(), AppError> {
             let marked = db::letters::mark_printed(c, &ids, db::now())?;
+            crate::audit::append(
+                c,
+                &crate::audit::Event {
+                    actor,
+                    action: "letters.printed",
+                    subject_type: "mail_run",
+                    subject_id: "-",
+                    outcome: "ok",
+                    details: serde_json::json!({"letters": ids.len(), "first": ids.first(), "last": ids.last()}),
+                },
+            )?;
             if marked != ids.len() {
                 return Err(AppError::Conflict(
                     "another mail run printed some of these letters at the same time; run it again".into(),

@@ -491,7 +491,7 @@ async fn several_workers_share_the_queue(app: TestApp) {
     app.with_db(move |c| {
         for n in 101..=112 {
             let number = CitationNumber::parse(&format!("DV-2026-000{n}")).unwrap();
-            pleadesk::services::letters::create(c, &number, LetterType::PleaForm, &ctx).unwrap();
+            pleadesk::services::letters::create(c, &number, LetterType::PleaForm, &ctx, "test").unwrap();
         }
     })
     .await;

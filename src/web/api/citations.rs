@@ -34,7 +34,8 @@ pub async fn import(
     };
     let rows = parsed.map_err(|e| AppError::invalid(e.0))?;
     let rules = ImportRules { court_tz: state.config.court_tz, response_due: state.config.response_due };
-    let summary = db::run(&state.pool, move |c| import::citations::import(c, rows, &rules)).await?;
+    let actor = format!("staff:{}", user.id);
+    let summary = db::run(&state.pool, move |c| import::citations::import(c, rows, &rules, &actor)).await?;
     tracing::info!(
         imported = summary.imported,
         updated = summary.updated,
@@ -53,6 +54,21 @@ pub async fn get(
 ) -> Result<HttpResponse, AppError> {
     user.require(Role::ALL)?;
     let number = CitationNumber::parse(&number).map_err(|e| AppError::field("number", e.to_string()))?;
-    let view = db::run(&state.pool, move |c| services::case::case_view(c, &number)).await?;
+    let actor = format!("staff:{}", user.id);
+    let view = db::run(&state.pool, move |c| {
+        let view = services::case::case_view(c, &number)?;
+        // Every staff read of personal data is on the record.
+        let event = crate::audit::Event {
+            actor: &actor,
+            action: "citation.read",
+            subject_type: "citation",
+            subject_id: number.as_str(),
+            outcome: "ok",
+            details: serde_json::json!({}),
+        };
+        crate::audit::record(c, &event)?;
+        Ok(view)
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(view))
 }

@@ -42,8 +42,9 @@ pub async fn create(
     let kind: LetterType =
         body.kind.parse().map_err(|e: crate::domain::ParseError| AppError::field("type", e.to_string()))?;
     let ctx = state.letters.clone();
+    let actor = format!("staff:{}", user.id);
     let (letter, render_error, number) = db::run(&state.pool, move |c| {
-        let created = service::create(c, &number, kind, &ctx)?;
+        let created = service::create(c, &number, kind, &ctx, &actor)?;
         // Render now so the clerk can print it at once; the queued job then finds it done. If
         // rendering fails (a broken template), the letter stays queued and the job retries.
         let rendered = ctx.templates().and_then(|t| service::render_stored(c, created.id, &ctx, &t));
@@ -104,6 +105,7 @@ pub async fn print_run(
 ) -> Result<HttpResponse, AppError> {
     user.require(&[Role::Clerk, Role::Admin])?;
     let ctx = state.letters.clone();
+    let actor = format!("staff:{}", user.id);
     let dir = state.config.data_dir.join("print-runs");
     let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S%3fZ").to_string();
     let out = dir.join(format!("mail-run-{stamp}.pdf"));
@@ -111,7 +113,7 @@ pub async fn print_run(
     let run = db::run(&state.pool, move |c| {
         std::fs::create_dir_all(&dir)
             .map_err(|e| AppError::Internal(anyhow::anyhow!("cannot create {}: {e}", dir.display())))?;
-        service::print_run(c, &ctx, &path)
+        service::print_run(c, &ctx, &path, &actor)
     })
     .await?;
     tracing::info!(letters = run.letters, pages = run.pages, "mail run printed");
