@@ -45,6 +45,7 @@ impl Application {
             pool: pool.clone(),
             config: config.clone(),
             letters: letters.clone(),
+            limiter: web::ratelimit::RateLimiter::new(config.lookup_per_minute),
         });
         let server = web::server(listener, state)?;
         Ok(Application { port, server, pool, config, letters })

@@ -274,3 +274,66 @@ pub fn charges_of(conn: &mut DbConn, citation: &CitationRecord) -> QueryResult<V
 pub fn count(conn: &mut DbConn) -> QueryResult<i64> {
     citations::table.count().get_result(conn)
 }
+
+/// Moves an open case to `status`; false if it was not open any more (someone answered first).
+pub fn answer(conn: &mut DbConn, id: i64, status: &str) -> QueryResult<bool> {
+    let n = diesel::update(citations::table.find(id).filter(citations::status.eq("open")))
+        .set((citations::status.eq(status), citations::updated_at.eq(super::now())))
+        .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// Contact details a resident gave with a plea; `None` leaves a field as it was.
+pub struct ContactUpdate<'a> {
+    pub email: Option<&'a str>,
+    pub phone: Option<&'a str>,
+    pub language: Option<&'a str>,
+    /// (line1, line2, city, state, postal_code)
+    pub address: Option<(&'a str, Option<&'a str>, &'a str, &'a str, &'a str)>,
+}
+
+pub fn update_contact(conn: &mut DbConn, id: i64, u: &ContactUpdate) -> QueryResult<()> {
+    let target = citations::table.find(id);
+    if let Some(e) = u.email {
+        diesel::update(target).set(citations::email.eq(e)).execute(conn)?;
+    }
+    if let Some(p) = u.phone {
+        diesel::update(target).set(citations::phone.eq(p)).execute(conn)?;
+    }
+    if let Some(l) = u.language {
+        diesel::update(target).set(citations::language.eq(l)).execute(conn)?;
+    }
+    if let Some((l1, l2, city, state, zip)) = u.address {
+        diesel::update(target)
+            .set((
+                citations::address_line1.eq(l1),
+                citations::address_line2.eq(l2),
+                citations::city.eq(city),
+                citations::state.eq(state),
+                citations::postal_code.eq(zip),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Records the same disposition for several charges of a case.
+pub fn dispose(conn: &mut DbConn, citation_id: i64, seqs: &[i32], disposition: &str, on: NaiveDate) -> QueryResult<()> {
+    use super::schema::dispositions;
+    let ids: Vec<i64> = charges::table
+        .filter(charges::citation_id.eq(citation_id))
+        .filter(charges::seq.eq_any(seqs))
+        .select(charges::id)
+        .load(conn)?;
+    for id in ids {
+        diesel::insert_into(dispositions::table)
+            .values((
+                dispositions::charge_id.eq(id),
+                dispositions::disposition.eq(disposition),
+                dispositions::decided_on.eq(on),
+                dispositions::created_at.eq(super::now()),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}

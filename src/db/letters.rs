@@ -127,3 +127,13 @@ pub fn for_citation(conn: &mut DbConn, citation_id: i64) -> QueryResult<Vec<Lett
         .select(LetterRecord::as_select())
         .load(conn)
 }
+
+/// The letter made for a submission (its acknowledgement), if any.
+pub fn for_submission(conn: &mut DbConn, submission_id: i64) -> QueryResult<Option<i64>> {
+    letters::table
+        .filter(letters::submission_id.eq(submission_id))
+        .order(letters::id)
+        .select(letters::id)
+        .first(conn)
+        .optional()
+}

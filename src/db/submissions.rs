@@ -40,3 +40,73 @@ pub fn pleas_of(conn: &mut DbConn, submission_id: i64) -> QueryResult<Vec<(i32, 
         .select((pleas::charge_seq, pleas::plea))
         .load(conn)
 }
+
+pub struct NewSubmission<'a> {
+    pub citation_id: i64,
+    pub confirmation: &'a str,
+    pub channel: &'a str,
+    pub language: &'a str,
+    pub signature_name: Option<&'a str>,
+    pub signed: bool,
+    pub attested: bool,
+    pub statement: Option<&'a str>,
+    pub email: Option<&'a str>,
+    pub phone: Option<&'a str>,
+    pub mailing_address: Option<&'a str>,
+    pub idempotency_key: Option<&'a str>,
+    pub request_hash: Option<&'a str>,
+}
+
+/// Inserts a linked submission and its pleas; returns the submission id.
+pub fn insert_with_pleas(conn: &mut DbConn, s: &NewSubmission, pleas: &[(i32, &str)]) -> QueryResult<i64> {
+    let now = super::now();
+    let id: i64 = diesel::insert_into(submissions::table)
+        .values((
+            submissions::citation_id.eq(s.citation_id),
+            submissions::confirmation.eq(s.confirmation),
+            submissions::channel.eq(s.channel),
+            submissions::status.eq("linked"),
+            submissions::received_at.eq(now),
+            submissions::signature_name.eq(s.signature_name),
+            submissions::signed.eq(s.signed),
+            submissions::attested.eq(s.attested),
+            submissions::statement.eq(s.statement),
+            submissions::email.eq(s.email),
+            submissions::phone.eq(s.phone),
+            submissions::language.eq(s.language),
+            submissions::mailing_address.eq(s.mailing_address),
+            submissions::idempotency_key.eq(s.idempotency_key),
+            submissions::request_hash.eq(s.request_hash),
+            submissions::created_at.eq(now),
+            submissions::updated_at.eq(now),
+        ))
+        .returning(submissions::id)
+        .get_result(conn)?;
+    for (seq, plea) in pleas {
+        diesel::insert_into(pleas::table)
+            .values((pleas::submission_id.eq(id), pleas::charge_seq.eq(*seq), pleas::plea.eq(*plea)))
+            .execute(conn)?;
+    }
+    Ok(id)
+}
+
+/// (confirmation, request hash, citation id) of the submission made with an idempotency key.
+pub fn by_idempotency_key(conn: &mut DbConn, key: &str) -> QueryResult<Option<(String, Option<String>, Option<i64>)>> {
+    submissions::table
+        .filter(submissions::idempotency_key.eq(key))
+        .select((submissions::confirmation, submissions::request_hash, submissions::citation_id))
+        .first(conn)
+        .optional()
+}
+
+pub fn by_confirmation(conn: &mut DbConn, confirmation: &str) -> QueryResult<Option<SubmissionRecord>> {
+    submissions::table
+        .filter(submissions::confirmation.eq(confirmation))
+        .select(SubmissionRecord::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn count_for_citation(conn: &mut DbConn, citation_id: i64) -> QueryResult<i64> {
+    submissions::table.filter(submissions::citation_id.eq(citation_id)).count().get_result(conn)
+}

@@ -9,6 +9,7 @@ pub mod citation_number;
 pub mod contact;
 pub mod dates;
 pub mod deadline;
+pub mod eligibility;
 pub mod enums;
 pub mod money;
 pub mod offense;

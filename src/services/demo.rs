@@ -39,7 +39,7 @@ pub fn load_if_empty(conn: &mut DbConn, rules: &ImportRules, today: NaiveDate) -
 
 /// Moves every ticket's issue time and court date by the same number of days, so that the newest
 /// ticket was issued a week before `today`.
-fn shift_dates(rows: &mut [rows::RawRow], today: NaiveDate) -> Result<(), AppError> {
+pub fn shift_dates(rows: &mut [rows::RawRow], today: NaiveDate) -> Result<(), AppError> {
     const ISSUED_AT: usize = 2;
     const COURT_DATE: usize = 5;
     let bad = |what: &str| AppError::Internal(anyhow::anyhow!("the shipped demo data has a bad {what}"));

@@ -3,4 +3,5 @@
 
 pub mod case;
 pub mod demo;
+pub mod intake;
 pub mod letters;

@@ -3,6 +3,7 @@
 
 pub mod api;
 mod body;
+pub mod ratelimit;
 mod staff;
 pub mod telemetry;
 
@@ -19,6 +20,7 @@ pub struct AppState {
     pub pool: DbPool,
     pub config: Config,
     pub letters: crate::services::letters::LetterContext,
+    pub limiter: ratelimit::RateLimiter,
 }
 
 /// Limit on ordinary JSON request bodies.
@@ -26,7 +28,7 @@ pub const JSON_LIMIT: usize = 64 * 1024;
 
 /// Registers every route; shared by the server and by tests.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    use api::{citations, health, jobs, letters};
+    use api::{citations, health, jobs, letters, public};
     use web::{get, post, resource};
     cfg.service(resource("/healthz").route(get().to(health::healthz))).service(
         web::scope("/api/v1")
@@ -37,7 +39,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .service(resource("/letters/print-run").route(post().to(letters::print_run)))
             .service(resource("/letters/{id}/pdf").route(get().to(letters::pdf)))
             .service(resource("/jobs").route(get().to(jobs::list)))
-            .service(resource("/jobs/{id}/retry").route(post().to(jobs::retry))),
+            .service(resource("/jobs/{id}/retry").route(post().to(jobs::retry)))
+            .service(resource("/public/lookup").route(post().to(public::lookup)))
+            .service(resource("/public/pleas").route(post().to(public::pleas)))
+            .service(resource("/public/status").route(post().to(public::status)))
+            .service(resource("/public/letters/{id}/pdf").route(post().to(public::letter))),
     );
 }
 

@@ -96,6 +96,8 @@ pub async fn spawn(backend: Backend, extra: &[(&str, &str)]) -> TestApp {
     let mut env: HashMap<String, String> = HashMap::new();
     env.insert("DATABASE_URL".into(), database_url.clone());
     env.insert("PLEADESK_BIND".into(), "127.0.0.1:0".into());
+    // Tests make many identity checks from one address; the limit itself is tested on its own.
+    env.insert("PLEADESK_LOOKUP_PER_MINUTE".into(), "100000".into());
     env.insert("PLEADESK_DATA_DIR".into(), data_dir.path().join("data").display().to_string());
     // An empty templates folder: the shipped templates apply until a test writes its own.
     env.insert("PLEADESK_TEMPLATES_DIR".into(), data_dir.path().join("templates").display().to_string());
@@ -213,6 +215,29 @@ impl TestApp {
         let resp = self.post_import(&clerk, "text/csv", sample("citations.csv")).await;
         assert_eq!(resp.status(), 200);
         clerk
+    }
+
+    /// Imports the offense catalog and the sample citations with their dates moved so that the
+    /// newest ticket is a week old today (as `serve --demo` does): the cases are open for pleas
+    /// whatever day the tests run. Returns a clerk's token.
+    pub async fn with_current_samples(&self) -> String {
+        self.load_offenses().await;
+        let pool = self.pool.clone();
+        actix_web::rt::task::spawn_blocking(move || {
+            use pleadesk::import::{self, rows};
+            let mut rows = rows::from_csv(&sample("citations.csv"), import::citations::COLUMNS).unwrap();
+            let today = chrono::Utc::now().with_timezone(&chrono_tz::America::Denver).date_naive();
+            pleadesk::services::demo::shift_dates(&mut rows, today).unwrap();
+            let rules = import::ImportRules {
+                court_tz: chrono_tz::America::Denver,
+                response_due: pleadesk::domain::deadline::ResponseDueRule::BeforeCourtDate(10),
+            };
+            let s = import::citations::import(&mut pool.get().unwrap(), rows, &rules, "test").unwrap();
+            assert_eq!(s.imported, 12);
+        })
+        .await
+        .unwrap();
+        self.token(Role::Clerk).await
     }
 
     /// A `pleadesk` command run against this test's database.

@@ -12,4 +12,5 @@ mod letters;
 mod merge;
 mod merge_inputs;
 mod migrations;
+mod public;
 mod serve;

@@ -4,3 +4,4 @@ pub mod citations;
 pub mod health;
 pub mod jobs;
 pub mod letters;
+pub mod public;

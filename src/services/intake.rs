@@ -1,0 +1,605 @@
+//! Online plea intake for residents: look-up, plea per charge, status. Identity is the citation
+//! number and the date of birth; a wrong number and a wrong date of birth get the same answer.
+
+use crate::audit::{self, Event};
+use crate::db::{self, citations::CitationRecord, DbConn};
+use crate::domain::contact::{email, phone, postal_code, required_text, state_code, text};
+use crate::domain::eligibility::{charge_by_mail, status_after, ChargeFacts, Reason};
+use crate::domain::{CitationNumber, DateOfBirth, Language, Plea};
+use crate::error::AppError;
+use crate::services::letters::{self as letter_service, LetterContext};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+
+/// A field error message in the resident's language.
+fn msg(lang: Language, key: &str) -> String {
+    let (en, es) = match key {
+        "citation_number" => ("Enter the citation number printed on your ticket, like DV-2026-000101.", "Escriba el número de citación impreso en su multa, por ejemplo DV-2026-000101."),
+        "date_of_birth" => ("Enter your date of birth as year-month-day, like 1988-04-12.", "Escriba su fecha de nacimiento como año-mes-día, por ejemplo 1988-04-12."),
+        "not_found" => ("We could not find a ticket with that citation number and date of birth. Check both and try again.", "No encontramos una multa con ese número de citación y esa fecha de nacimiento. Revise ambos e intente de nuevo."),
+        "plea_missing" => ("Choose a plea for this charge.", "Elija una declaración para este cargo."),
+        "plea_not_allowed" => ("This charge cannot be answered by mail.", "Este cargo no se puede responder por correo."),
+        "plea_unknown" => ("There is no charge with this number on your ticket.", "Su multa no tiene un cargo con este número."),
+        "signature_name" => ("Type your full name to sign.", "Escriba su nombre completo para firmar."),
+        "attest" => ("Check the box to confirm that the information is true.", "Marque la casilla para confirmar que la información es verdadera."),
+        "email" => ("Enter an email address like name@example.org, or leave it empty.", "Escriba un correo electrónico como nombre@ejemplo.org, o déjelo vacío."),
+        "phone" => ("Enter a phone number like 303-555-0101, or leave it empty.", "Escriba un teléfono como 303-555-0101, o déjelo vacío."),
+        "statement" => ("Your statement is too long; keep it under 5,000 characters.", "Su explicación es demasiado larga; use menos de 5,000 caracteres."),
+        "address" => ("Complete the address: street, city, state (two letters) and ZIP code.", "Complete la dirección: calle, ciudad, estado (dos letras) y código postal."),
+        "deadline" => ("The deadline to answer this ticket by mail has passed. Please contact the court.", "La fecha límite para responder esta multa por correo ya pasó. Comuníquese con el tribunal."),
+        "answered" => ("We already received a plea for this ticket. To change a plea, call or write to the court.", "Ya recibimos una declaración para esta multa. Para cambiarla, llame o escriba al tribunal."),
+        "form" => ("Please correct the fields marked below.", "Corrija los campos marcados abajo."),
+        "idempotency" => ("This request repeats an earlier one with different content; start again.", "Esta solicitud repite una anterior con otro contenido; empiece de nuevo."),
+        _ => ("Please check this field.", "Revise este campo."),
+    };
+    match lang {
+        Language::En => en.to_string(),
+        Language::Es => es.to_string(),
+    }
+}
+
+fn invalid(lang: Language, fields: BTreeMap<String, String>) -> AppError {
+    AppError::Invalid { message: msg(lang, "form"), fields }
+}
+
+/// A resident's proof of identity, parsed.
+#[derive(Debug, Clone)]
+pub struct Identity {
+    pub number: CitationNumber,
+    pub dob: NaiveDate,
+}
+
+impl Identity {
+    pub fn parse(number: &str, dob: &str, today: NaiveDate, lang: Language) -> Result<Identity, AppError> {
+        let mut fields = BTreeMap::new();
+        let n = CitationNumber::parse(number)
+            .map_err(|_| fields.insert("citation_number".into(), msg(lang, "citation_number")));
+        let d = DateOfBirth::parse(dob, today)
+            .map_err(|_| fields.insert("date_of_birth".into(), msg(lang, "date_of_birth")));
+        match (n, d) {
+            (Ok(number), Ok(dob)) => Ok(Identity { number, dob: dob.date() }),
+            _ => Err(invalid(lang, fields)),
+        }
+    }
+}
+
+/// The case for this identity, or the same 404 whichever half is wrong.
+pub fn find_case(conn: &mut DbConn, id: &Identity, lang: Language) -> Result<CitationRecord, AppError> {
+    let found = db::citations::find_by_number(conn, id.number.as_str())?;
+    match found {
+        Some(c) if c.date_of_birth == id.dob => Ok(c),
+        _ => Err(AppError::NotFound(msg(lang, "not_found"))),
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ChargeSummary {
+    pub seq: i32,
+    pub offense_code: String,
+    pub description: String,
+    pub description_es: String,
+    pub fine_cents: i64,
+    pub points: i32,
+    pub by_mail: bool,
+    /// Why not by mail (`must_appear`, `not_by_mail`, `deadline_passed`, `already_answered`).
+    pub reason: Option<Reason>,
+    pub reason_text: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseSummary {
+    pub citation_number: String,
+    pub status: String,
+    pub language: String,
+    pub first_name: String,
+    pub issued_on: NaiveDate,
+    pub court_date: NaiveDate,
+    pub response_due: NaiveDate,
+    pub location: String,
+    pub mailing_address: Vec<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub charges: Vec<ChargeSummary>,
+    pub total_fine_cents: i64,
+    /// True when at least one charge can be answered by mail now.
+    pub eligible: bool,
+    pub reasons: Vec<Reason>,
+    pub options: Vec<Plea>,
+}
+
+/// What a resident sees after identifying: charges, fines, deadline, and what can be done by mail.
+pub fn summary(
+    conn: &mut DbConn,
+    c: &CitationRecord,
+    today: NaiveDate,
+    lang: Language,
+) -> Result<CaseSummary, AppError> {
+    let answered = c.status != "open" || db::submissions::count_for_citation(conn, c.id)? > 0;
+    let charges: Vec<ChargeSummary> = db::citations::charges_of(conn, c)?
+        .into_iter()
+        .map(|ch| {
+            let facts = ch
+                .offense
+                .as_ref()
+                .map(|o| ChargeFacts { plea_by_mail: o.plea_by_mail, must_appear: o.must_appear })
+                .unwrap_or(ChargeFacts { plea_by_mail: false, must_appear: false });
+            let reason = charge_by_mail(facts, c.response_due, today, answered).err();
+            ChargeSummary {
+                seq: ch.seq,
+                description: ch
+                    .offense
+                    .as_ref()
+                    .map(|o| o.description.clone())
+                    .unwrap_or_else(|| ch.offense_code.clone()),
+                description_es: ch
+                    .offense
+                    .as_ref()
+                    .map(|o| o.description_es.clone())
+                    .unwrap_or_else(|| ch.offense_code.clone()),
+                offense_code: ch.offense_code,
+                fine_cents: ch.fine_cents,
+                points: ch.points,
+                by_mail: reason.is_none(),
+                reason_text: reason.map(|r| r.text(lang).to_string()),
+                reason,
+            }
+        })
+        .collect();
+    let mut reasons: Vec<Reason> = charges.iter().filter_map(|c| c.reason).collect();
+    reasons.sort_by_key(|r| *r as u8);
+    reasons.dedup();
+    let eligible = charges.iter().any(|c| c.by_mail);
+    Ok(CaseSummary {
+        citation_number: c.citation_number.clone(),
+        status: c.status.clone(),
+        language: c.language.clone(),
+        first_name: c.first_name.clone(),
+        issued_on: c.issued_at.date(),
+        court_date: c.court_date,
+        response_due: c.response_due,
+        location: c.location.clone(),
+        mailing_address: crate::domain::address::usps_block(
+            "",
+            &c.address_line1,
+            c.address_line2.as_deref(),
+            &c.city,
+            &c.state,
+            &c.postal_code,
+        ),
+        email: c.email.clone(),
+        phone: c.phone.clone(),
+        total_fine_cents: charges.iter().map(|c| c.fine_cents).sum(),
+        charges,
+        eligible,
+        reasons,
+        options: if eligible { Plea::ALL.to_vec() } else { Vec::new() },
+    })
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct PleaItem {
+    pub charge_seq: i32,
+    pub plea: Plea,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default)]
+pub struct AddressInput {
+    #[serde(default)]
+    pub line1: String,
+    #[serde(default)]
+    pub line2: String,
+    #[serde(default)]
+    pub city: String,
+    #[serde(default)]
+    pub state: String,
+    #[serde(default)]
+    pub postal_code: String,
+}
+
+/// `POST /api/v1/public/pleas` as SPEC §4 writes it (plus an optional new mailing address).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct PleaRequest {
+    pub citation_number: String,
+    pub date_of_birth: String,
+    pub pleas: Vec<PleaItem>,
+    #[serde(default)]
+    pub statement: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub language: Option<String>,
+    pub signature_name: String,
+    pub attest: bool,
+    #[serde(default)]
+    pub mailing_address: Option<AddressInput>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PleaReceipt {
+    pub confirmation: String,
+    pub status: String,
+    pub receipt_url: String,
+    /// The acknowledgement letter (rendered by the worker; downloadable from the status page).
+    pub letter_id: Option<i64>,
+}
+
+/// The checked parts of a plea request.
+struct Checked {
+    pleas: Vec<(i32, Plea)>,
+    statement: Option<String>,
+    email: Option<String>,
+    phone: Option<String>,
+    language: Option<Language>,
+    signature: String,
+    address: Option<(String, Option<String>, String, String, String)>,
+}
+
+fn check(req: &PleaRequest, summary: &CaseSummary, lang: Language) -> Result<Checked, AppError> {
+    let mut f: BTreeMap<String, String> = BTreeMap::new();
+    let mut pleas = Vec::new();
+    for item in &req.pleas {
+        match summary.charges.iter().find(|c| c.seq == item.charge_seq) {
+            None => {
+                f.insert(format!("pleas.{}", item.charge_seq), msg(lang, "plea_unknown"));
+            }
+            Some(c) if !c.by_mail => {
+                f.insert(format!("pleas.{}", item.charge_seq), msg(lang, "plea_not_allowed"));
+            }
+            Some(_) if pleas.iter().any(|(s, _)| *s == item.charge_seq) => {
+                f.insert(format!("pleas.{}", item.charge_seq), msg(lang, "plea_unknown"));
+            }
+            Some(_) => pleas.push((item.charge_seq, item.plea)),
+        }
+    }
+    for c in summary.charges.iter().filter(|c| c.by_mail) {
+        if !pleas.iter().any(|(s, _)| *s == c.seq) {
+            f.entry(format!("pleas.{}", c.seq)).or_insert_with(|| msg(lang, "plea_missing"));
+        }
+    }
+    let signature = required_text(&req.signature_name, "signature", 120).unwrap_or_default();
+    if signature.is_empty() {
+        f.insert("signature_name".into(), msg(lang, "signature_name"));
+    }
+    if !req.attest {
+        f.insert("attest".into(), msg(lang, "attest"));
+    }
+    let opt = |v: &Option<String>| v.as_deref().unwrap_or("").to_string();
+    let email = email(&opt(&req.email)).unwrap_or_else(|_| {
+        f.insert("email".into(), msg(lang, "email"));
+        None
+    });
+    let phone = phone(&opt(&req.phone)).unwrap_or_else(|_| {
+        f.insert("phone".into(), msg(lang, "phone"));
+        None
+    });
+    let statement = opt(&req.statement);
+    let statement = if statement.chars().count() > 5000 {
+        f.insert("statement".into(), msg(lang, "statement"));
+        None
+    } else {
+        Some(statement.trim().to_string()).filter(|s| !s.is_empty())
+    };
+    let language = match req.language.as_deref().map(str::trim).filter(|l| !l.is_empty()) {
+        Some(l) => match Language::parse_or_default(l) {
+            Ok(l) => Some(l),
+            Err(_) => {
+                f.insert("language".into(), "en | es".into());
+                None
+            }
+        },
+        None => None,
+    };
+    let address = match &req.mailing_address {
+        Some(a) if *a != AddressInput::default() => {
+            let parsed = (|| -> Result<_, crate::domain::ParseError> {
+                Ok((
+                    required_text(&a.line1, "address", 120)?,
+                    text(&a.line2, "address", false, 120)?,
+                    required_text(&a.city, "city", 80)?,
+                    state_code(&a.state, "state")?,
+                    postal_code(&a.postal_code)?,
+                ))
+            })();
+            match parsed {
+                Ok(a) => Some(a),
+                Err(_) => {
+                    f.insert("mailing_address".into(), msg(lang, "address"));
+                    None
+                }
+            }
+        }
+        _ => None,
+    };
+    if !f.is_empty() {
+        return Err(invalid(lang, f));
+    }
+    Ok(Checked { pleas, statement, email, phone, language, signature, address })
+}
+
+/// A confirmation code such as `PD-7Q4K-M2XD` (no 0/O, 1/I/L to misread).
+fn confirmation_code() -> String {
+    use rand::Rng;
+    const ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+    let mut rng = rand::rng();
+    let mut pick = || ALPHABET[rng.random_range(0..ALPHABET.len())] as char;
+    let a: String = (0..4).map(|_| pick()).collect();
+    let b: String = (0..4).map(|_| pick()).collect();
+    format!("PD-{a}-{b}")
+}
+
+fn request_hash(req: &PleaRequest) -> String {
+    hex::encode(Sha256::digest(serde_json::to_vec(req).unwrap_or_default()))
+}
+
+/// Records a plea: checks every rule, then in one transaction moves the case, records the
+/// submission and its pleas, sets hearings for not-guilty charges, appends the audit event and
+/// queues the acknowledgement letter (and so its email).
+pub fn submit(
+    conn: &mut DbConn,
+    req: &PleaRequest,
+    idempotency_key: Option<&str>,
+    ctx: &LetterContext,
+    today: NaiveDate,
+) -> Result<PleaReceipt, AppError> {
+    let lang = req.language.as_deref().and_then(|l| Language::parse_or_default(l).ok()).unwrap_or(Language::En);
+    let id = Identity::parse(&req.citation_number, &req.date_of_birth, today, lang)?;
+    let hash = request_hash(req);
+    if let Some(key) = idempotency_key {
+        if let Some(done) = replay(conn, key, &hash, ctx, lang)? {
+            return Ok(done);
+        }
+    }
+    let case = find_case(conn, &id, lang)?;
+    let summary = summary(conn, &case, today, lang)?;
+    if summary.reasons.contains(&Reason::AlreadyAnswered) {
+        return Err(AppError::Conflict(msg(lang, "answered")));
+    }
+    if summary.reasons.contains(&Reason::DeadlinePassed) {
+        return Err(AppError::Invalid { message: msg(lang, "deadline"), fields: BTreeMap::new() });
+    }
+    if !summary.eligible {
+        return Err(AppError::Invalid { message: msg(lang, "plea_not_allowed"), fields: BTreeMap::new() });
+    }
+    let checked = check(req, &summary, lang)?;
+    let confirmation = confirmation_code();
+    let result = db::write_transaction(conn, |c| -> Result<(String, Option<i64>), AppError> {
+        let pleas: Vec<Plea> = checked.pleas.iter().map(|(_, p)| *p).collect();
+        let status = status_after(&pleas);
+        if !db::citations::answer(c, case.id, status.as_str())? {
+            return Err(AppError::Conflict(msg(lang, "answered")));
+        }
+        let address_json = checked.address.as_ref().map(|(l1, l2, city, st, zip)| {
+            serde_json::json!({"line1": l1, "line2": l2, "city": city, "state": st, "postal_code": zip}).to_string()
+        });
+        let plea_rows: Vec<(i32, &str)> = checked.pleas.iter().map(|(s, p)| (*s, p.as_str())).collect();
+        let sub_id = db::submissions::insert_with_pleas(
+            c,
+            &db::submissions::NewSubmission {
+                citation_id: case.id,
+                confirmation: &confirmation,
+                channel: "online",
+                language: checked.language.unwrap_or(lang).as_str(),
+                signature_name: Some(&checked.signature),
+                signed: true,
+                attested: true,
+                statement: checked.statement.as_deref(),
+                email: checked.email.as_deref(),
+                phone: checked.phone.as_deref(),
+                mailing_address: address_json.as_deref(),
+                idempotency_key,
+                request_hash: Some(&hash),
+            },
+            &plea_rows,
+        )?;
+        db::citations::update_contact(
+            c,
+            case.id,
+            &db::citations::ContactUpdate {
+                email: checked.email.as_deref(),
+                phone: checked.phone.as_deref(),
+                language: checked.language.map(|l| l.as_str()),
+                address: checked.address.as_ref().map(|(l1, l2, city, st, zip)| {
+                    (l1.as_str(), l2.as_deref(), city.as_str(), st.as_str(), zip.as_str())
+                }),
+            },
+        )?;
+        let not_guilty: Vec<i32> =
+            checked.pleas.iter().filter(|(_, p)| *p == Plea::NotGuilty).map(|(s, _)| *s).collect();
+        if !not_guilty.is_empty() {
+            db::citations::dispose(c, case.id, &not_guilty, "hearing_set", today)?;
+        }
+        audit::append(
+            c,
+            &Event {
+                actor: "public",
+                action: "plea.recorded",
+                subject_type: "citation",
+                subject_id: case.citation_number.as_str(),
+                outcome: "ok",
+                details: serde_json::json!({"submission_id": sub_id, "status": status.as_str(), "pleas": plea_rows.len()}),
+            },
+        )?;
+        let letter = letter_service::queue_acknowledgement(c, sub_id, ctx)?;
+        Ok((status.as_str().to_string(), Some(letter)))
+    });
+    match result {
+        Ok((status, letter_id)) => Ok(PleaReceipt { confirmation, status, receipt_url: receipt_url(ctx), letter_id }),
+        // The same key submitted twice at once: the second insert hit the unique key.
+        Err(e) if idempotency_key.is_some() => {
+            match replay(conn, idempotency_key.unwrap_or_default(), &hash, ctx, lang)? {
+                Some(done) => Ok(done),
+                None => Err(e),
+            }
+        }
+        Err(e) => Err(e),
+    }
+}
+
+fn receipt_url(ctx: &LetterContext) -> String {
+    format!("{}/status", ctx.base_url)
+}
+
+/// The earlier answer to a request made with the same idempotency key, if there is one.
+fn replay(
+    conn: &mut DbConn,
+    key: &str,
+    hash: &str,
+    ctx: &LetterContext,
+    lang: Language,
+) -> Result<Option<PleaReceipt>, AppError> {
+    let Some((confirmation, stored_hash, citation_id)) = db::submissions::by_idempotency_key(conn, key)? else {
+        return Ok(None);
+    };
+    if stored_hash.as_deref() != Some(hash) {
+        return Err(AppError::field("Idempotency-Key", msg(lang, "idempotency")));
+    }
+    let status = match citation_id {
+        Some(id) => db::citations::find_by_id(conn, id)?.map(|c| c.status).unwrap_or_default(),
+        None => String::new(),
+    };
+    let letter_id = db::submissions::by_confirmation(conn, &confirmation)?
+        .map(|s| db::letters::for_submission(conn, s.id))
+        .transpose()?
+        .flatten();
+    Ok(Some(PleaReceipt { confirmation, status, receipt_url: receipt_url(ctx), letter_id }))
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TimelineEntry {
+    pub date: NaiveDate,
+    pub what: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LetterSummary {
+    pub id: i64,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub date: NaiveDate,
+    /// False until the letter has been rendered.
+    pub available: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StatusView {
+    pub citation_number: String,
+    pub confirmation: String,
+    pub status: String,
+    pub status_text: String,
+    pub response_due: NaiveDate,
+    pub timeline: Vec<TimelineEntry>,
+    pub letters: Vec<LetterSummary>,
+}
+
+fn status_text(status: &str, lang: Language) -> &'static str {
+    match (status, lang) {
+        ("open" | "responded", Language::En) => "We received your plea and are processing it.",
+        ("open" | "responded", Language::Es) => "Recibimos su declaración y la estamos procesando.",
+        ("in_review", Language::En) => "A prosecutor is reviewing your request for an offer.",
+        ("in_review", Language::Es) => "Un fiscal está revisando su pedido de una oferta.",
+        ("offer_pending", Language::En) => "The prosecutor made you an offer. See your letters.",
+        ("offer_pending", Language::Es) => "La fiscalía le hizo una oferta. Vea sus cartas.",
+        ("amount_due", Language::En) => "The fine is due. We will send you a letter with the amount and how to pay.",
+        ("amount_due", Language::Es) => {
+            "La multa está pendiente de pago. Le enviaremos una carta con la cantidad y cómo pagar."
+        }
+        ("hearing_set", Language::En) => "A hearing will be set. We will send you a notice with the date.",
+        ("hearing_set", Language::Es) => "Se fijará una audiencia. Le enviaremos un aviso con la fecha.",
+        ("resolved", Language::En) => "Your case is resolved.",
+        ("resolved", Language::Es) => "Su caso está resuelto.",
+        ("default", Language::En) => "The deadline passed without an answer. Contact the court.",
+        ("default", Language::Es) => "La fecha límite pasó sin respuesta. Comuníquese con el tribunal.",
+        (_, Language::En) => "Contact the court for the status of your case.",
+        (_, Language::Es) => "Comuníquese con el tribunal para saber el estado de su caso.",
+    }
+}
+
+/// The submission and case for a confirmation code and date of birth (same 404 otherwise).
+fn find_submission(
+    conn: &mut DbConn,
+    confirmation: &str,
+    dob: &str,
+    today: NaiveDate,
+    lang: Language,
+) -> Result<(db::submissions::SubmissionRecord, CitationRecord), AppError> {
+    let not_found = || AppError::NotFound(msg(lang, "not_found"));
+    let dob =
+        DateOfBirth::parse(dob, today).map_err(|_| AppError::field("date_of_birth", msg(lang, "date_of_birth")))?;
+    let code = confirmation.trim().to_ascii_uppercase();
+    let sub = db::submissions::by_confirmation(conn, &code)?.ok_or_else(not_found)?;
+    let case = match sub.citation_id {
+        Some(id) => db::citations::find_by_id(conn, id)?,
+        None => None,
+    }
+    .filter(|c| c.date_of_birth == dob.date())
+    .ok_or_else(not_found)?;
+    Ok((sub, case))
+}
+
+/// What a resident sees on the status page.
+pub fn status(
+    conn: &mut DbConn,
+    confirmation: &str,
+    dob: &str,
+    today: NaiveDate,
+    lang: Language,
+    tz: chrono_tz::Tz,
+) -> Result<StatusView, AppError> {
+    let (sub, case) = find_submission(conn, confirmation, dob, today, lang)?;
+    let local = |t: chrono::NaiveDateTime| t.and_utc().with_timezone(&tz).date_naive();
+    let (issued, received) = match lang {
+        Language::En => ("You received the ticket.", "We received your plea."),
+        Language::Es => ("Usted recibió la multa.", "Recibimos su declaración."),
+    };
+    let mut timeline = vec![
+        TimelineEntry { date: local(case.issued_at), what: issued.into() },
+        TimelineEntry { date: local(sub.received_at), what: received.into() },
+    ];
+    let letters: Vec<LetterSummary> = db::letters::for_citation(conn, case.id)?
+        .into_iter()
+        .map(|l| {
+            let what = match (l.letter_type.as_str(), lang) {
+                ("acknowledgement", Language::En) => "We sent you a letter confirming your plea.".to_string(),
+                ("acknowledgement", Language::Es) => "Le enviamos una carta que confirma su declaración.".to_string(),
+                (t, Language::En) => format!("We sent you a letter ({t})."),
+                (t, Language::Es) => format!("Le enviamos una carta ({t})."),
+            };
+            timeline.push(TimelineEntry { date: local(l.created_at), what });
+            LetterSummary {
+                id: l.id,
+                kind: l.letter_type,
+                date: local(l.created_at),
+                available: l.storage_path.is_some(),
+            }
+        })
+        .collect();
+    Ok(StatusView {
+        citation_number: case.citation_number,
+        confirmation: sub.confirmation,
+        status_text: status_text(&case.status, lang).to_string(),
+        status: case.status,
+        response_due: case.response_due,
+        timeline,
+        letters,
+    })
+}
+
+/// A letter of the resident's case, for download from the status page.
+pub fn letter_pdf(
+    conn: &mut DbConn,
+    confirmation: &str,
+    dob: &str,
+    letter_id: i64,
+    today: NaiveDate,
+    lang: Language,
+) -> Result<Vec<u8>, AppError> {
+    let (_, case) = find_submission(conn, confirmation, dob, today, lang)?;
+    let letter = db::letters::find(conn, letter_id)?
+        .filter(|l| l.citation_id == Some(case.id))
+        .ok_or_else(|| AppError::NotFound(msg(lang, "not_found")))?;
+    letter_service::stored_pdf(conn, letter.id)
+}

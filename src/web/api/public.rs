@@ -1,0 +1,132 @@
+//! The public JSON API for residents (SPEC §4): look-up, plea, status, letter download. Every
+//! call is an identity check: rate-limited per client address and per citation or code.
+
+use crate::error::AppError;
+use crate::services::intake::{self, Identity, PleaRequest};
+use crate::web::AppState;
+use crate::{db, domain::Language};
+use actix_web::{http::header, web, HttpRequest, HttpResponse};
+use serde::Deserialize;
+
+/// The language for messages: the body's `language`, else Accept-Language, else English.
+pub fn language(req: &HttpRequest, body: Option<&str>) -> Language {
+    if let Some(l) = body.and_then(|l| Language::parse_or_default(l).ok()) {
+        return l;
+    }
+    let accept = req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    if accept.trim_start().to_ascii_lowercase().starts_with("es") {
+        Language::Es
+    } else {
+        Language::En
+    }
+}
+
+/// Counts an identity check against the client's address and the thing it names.
+pub fn limit(state: &AppState, req: &HttpRequest, subject: &str) -> Result<(), AppError> {
+    let ip = req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default();
+    state.limiter.check(&[format!("ip:{ip}"), format!("subject:{}", subject.trim().to_ascii_uppercase())])
+}
+
+fn today(state: &AppState) -> chrono::NaiveDate {
+    chrono::Utc::now().with_timezone(&state.config.court_tz).date_naive()
+}
+
+#[derive(Deserialize)]
+pub struct LookupBody {
+    citation_number: String,
+    date_of_birth: String,
+    #[serde(default)]
+    language: Option<String>,
+}
+
+/// `POST /api/v1/public/lookup`
+pub async fn lookup(
+    req: HttpRequest,
+    body: web::Json<LookupBody>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let body = body.into_inner();
+    let lang = language(&req, body.language.as_deref());
+    limit(&state, &req, &body.citation_number)?;
+    let today = today(&state);
+    let id = Identity::parse(&body.citation_number, &body.date_of_birth, today, lang)?;
+    let summary = db::run(&state.pool, move |c| {
+        let case = intake::find_case(c, &id, lang)?;
+        intake::summary(c, &case, today, lang)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "no-store")).json(summary))
+}
+
+/// `POST /api/v1/public/pleas` (honours `Idempotency-Key`)
+pub async fn pleas(
+    req: HttpRequest,
+    body: web::Json<PleaRequest>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let body = body.into_inner();
+    let lang = language(&req, body.language.as_deref());
+    limit(&state, &req, &body.citation_number)?;
+    let key = match req.headers().get("idempotency-key") {
+        Some(v) => {
+            let k = v.to_str().unwrap_or("").trim().to_string();
+            if k.is_empty() || k.len() > 200 {
+                return Err(AppError::field("Idempotency-Key", "an Idempotency-Key is 1 to 200 printable characters"));
+            }
+            Some(k)
+        }
+        None => None,
+    };
+    let today = today(&state);
+    let ctx = state.letters.clone();
+    let _ = lang;
+    let receipt = db::run(&state.pool, move |c| intake::submit(c, &body, key.as_deref(), &ctx, today)).await?;
+    Ok(HttpResponse::Created().insert_header((header::CACHE_CONTROL, "no-store")).json(receipt))
+}
+
+#[derive(Deserialize)]
+pub struct StatusBody {
+    confirmation: String,
+    date_of_birth: String,
+    #[serde(default)]
+    language: Option<String>,
+}
+
+/// `POST /api/v1/public/status`
+pub async fn status(
+    req: HttpRequest,
+    body: web::Json<StatusBody>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let body = body.into_inner();
+    let lang = language(&req, body.language.as_deref());
+    limit(&state, &req, &body.confirmation)?;
+    let today = today(&state);
+    let tz = state.config.court_tz;
+    let view =
+        db::run(&state.pool, move |c| intake::status(c, &body.confirmation, &body.date_of_birth, today, lang, tz))
+            .await?;
+    Ok(HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "no-store")).json(view))
+}
+
+/// `POST /api/v1/public/letters/{id}/pdf` `{confirmation, date_of_birth}`: a letter of one's case.
+pub async fn letter(
+    req: HttpRequest,
+    id: web::Path<i64>,
+    body: web::Json<StatusBody>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let body = body.into_inner();
+    let lang = language(&req, body.language.as_deref());
+    limit(&state, &req, &body.confirmation)?;
+    let today = today(&state);
+    let id = id.into_inner();
+    let pdf =
+        db::run(&state.pool, move |c| intake::letter_pdf(c, &body.confirmation, &body.date_of_birth, id, today, lang))
+            .await?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/pdf")
+        .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"letter-{id}.pdf\"")))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .body(pdf))
+}
