@@ -90,13 +90,17 @@ pub fn insert_with_pleas(conn: &mut DbConn, s: &NewSubmission, pleas: &[(i32, &s
     Ok(id)
 }
 
-/// (confirmation, request hash, citation id) of the submission made with an idempotency key.
-pub fn by_idempotency_key(conn: &mut DbConn, key: &str) -> QueryResult<Option<(String, Option<String>, Option<i64>)>> {
-    submissions::table
-        .filter(submissions::idempotency_key.eq(key))
-        .select((submissions::confirmation, submissions::request_hash, submissions::citation_id))
-        .first(conn)
-        .optional()
+/// The submission made with an idempotency key.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = submissions)]
+pub struct Keyed {
+    pub confirmation: String,
+    pub request_hash: Option<String>,
+    pub citation_id: Option<i64>,
+}
+
+pub fn by_idempotency_key(conn: &mut DbConn, key: &str) -> QueryResult<Option<Keyed>> {
+    submissions::table.filter(submissions::idempotency_key.eq(key)).select(Keyed::as_select()).first(conn).optional()
 }
 
 pub fn by_confirmation(conn: &mut DbConn, confirmation: &str) -> QueryResult<Option<SubmissionRecord>> {

@@ -451,7 +451,9 @@ fn replay(
     ctx: &LetterContext,
     lang: Language,
 ) -> Result<Option<PleaReceipt>, AppError> {
-    let Some((confirmation, stored_hash, citation_id)) = db::submissions::by_idempotency_key(conn, key)? else {
+    let Some(db::submissions::Keyed { confirmation, request_hash: stored_hash, citation_id }) =
+        db::submissions::by_idempotency_key(conn, key)?
+    else {
         return Ok(None);
     };
     if stored_hash.as_deref() != Some(hash) {
