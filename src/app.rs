@@ -46,6 +46,7 @@ impl Application {
             config: config.clone(),
             letters: letters.clone(),
             limiter: web::ratelimit::RateLimiter::new(config.lookup_per_minute),
+            pages: web::pages::Pages::load(&config).map_err(|e| anyhow::anyhow!("PLEADESK_TEMPLATES_DIR: {e}"))?,
         });
         let server = web::server(listener, state)?;
         Ok(Application { port, server, pool, config, letters })

@@ -23,6 +23,8 @@ pub struct Config {
     pub max_import_bytes: usize,
     /// Where letter, email and page templates are read from (shipped ones fill any gap).
     pub templates_dir: PathBuf,
+    /// The vendored design system and stylesheet served under `/static`.
+    pub static_dir: PathBuf,
     pub court: CourtConfig,
     /// Printer calibration for the envelope windows, in inches (right, down).
     pub envelope_offset: (f32, f32),
@@ -58,6 +60,7 @@ const VARS: &[(&str, &str, &str)] = &[
     ("PLEADESK_RESPONSE_DUE", "response_due", "court_date-10"),
     ("PLEADESK_MAX_IMPORT_BYTES", "max_import_bytes", "20971520"),
     ("PLEADESK_TEMPLATES_DIR", "templates_dir", "templates"),
+    ("PLEADESK_STATIC_DIR", "static_dir", "static"),
     ("PLEADESK_COURT_NAME", "court_name", "Denver County Court"),
     ("PLEADESK_COURT_ADDRESS", "court_address", "1437 Bannock St, Room 135|Denver, CO 80202"),
     ("PLEADESK_COURT_PHONE", "court_phone", "(720) 555-0100"),
@@ -214,6 +217,7 @@ impl Config {
 
         Ok(Config {
             templates_dir: PathBuf::from(value("PLEADESK_TEMPLATES_DIR")),
+            static_dir: PathBuf::from(value("PLEADESK_STATIC_DIR")),
             court,
             envelope_offset: (inches("PLEADESK_ENVELOPE_OFFSET_X")?, inches("PLEADESK_ENVELOPE_OFFSET_Y")?),
             mail_from,

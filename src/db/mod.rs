@@ -3,6 +3,7 @@
 //! [`run`], which moves them off the async threads.
 
 pub mod citations;
+pub mod documents;
 pub mod letters;
 pub mod offenses;
 pub mod schema;
@@ -75,8 +76,10 @@ impl Manager {
     }
 }
 
-const SQLITE_PRAGMAS: &str = "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; \
-     PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;";
+/// Per connection. WAL mode is a property of the database file, set once in [`connect`] before
+/// the pool opens its connections (setting it from several new connections at once would make
+/// them wait on each other's locks).
+const SQLITE_PRAGMAS: &str = "PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;";
 
 impl ManageConnection for Manager {
     type Connection = DbConn;
@@ -116,6 +119,10 @@ pub fn connect(database_url: &str) -> anyhow::Result<DbPool> {
                     .map_err(|e| anyhow::anyhow!("cannot create the database folder {}: {e}", dir.display()))?;
             }
         }
+        let mut first = SqliteConnection::establish(path).map_err(|e| anyhow::anyhow!("cannot open {path}: {e}"))?;
+        first
+            .batch_execute("PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL;")
+            .map_err(|e| anyhow::anyhow!("cannot switch {path} to WAL mode: {e}"))?;
     }
     let size = match backend {
         Backend::Sqlite(_) => 8,

@@ -9,6 +9,19 @@ use std::path::Path;
 /// The templates shipped with PleaDesk (also the files under `templates/` in the repository).
 const SHIPPED: &[(&str, &str)] = &[
     ("letters/en/plea_form.txt", include_str!("../../templates/letters/en/plea_form.txt")),
+    ("pages/base.html", include_str!("../../templates/pages/base.html")),
+    ("pages/macros.html", include_str!("../../templates/pages/macros.html")),
+    ("pages/start.html", include_str!("../../templates/pages/start.html")),
+    ("pages/lookup.html", include_str!("../../templates/pages/lookup.html")),
+    ("pages/case.html", include_str!("../../templates/pages/case.html")),
+    ("pages/plea.html", include_str!("../../templates/pages/plea.html")),
+    ("pages/review.html", include_str!("../../templates/pages/review.html")),
+    ("pages/confirmation.html", include_str!("../../templates/pages/confirmation.html")),
+    ("pages/status_form.html", include_str!("../../templates/pages/status_form.html")),
+    ("pages/status.html", include_str!("../../templates/pages/status.html")),
+    ("pages/error.html", include_str!("../../templates/pages/error.html")),
+    ("pages/i18n/en.toml", include_str!("../../templates/pages/i18n/en.toml")),
+    ("pages/i18n/es.toml", include_str!("../../templates/pages/i18n/es.toml")),
     ("letters/es/plea_form.txt", include_str!("../../templates/letters/es/plea_form.txt")),
     ("letters/en/acknowledgement.txt", include_str!("../../templates/letters/en/acknowledgement.txt")),
     ("letters/es/acknowledgement.txt", include_str!("../../templates/letters/es/acknowledgement.txt")),
@@ -33,18 +46,31 @@ pub struct Templates {
     env: Environment<'static>,
     /// template name → where it came from (a path, or "built-in …") for error messages.
     sources: Vec<(String, String)>,
+    /// Data files kept beside the templates (the pages' words, as TOML text).
+    data: Vec<(String, String)>,
 }
 
 impl Templates {
-    /// Loads every template: from `dir` where the file exists there, else the shipped one.
+    /// Loads every template: from `dir` where the file exists there, else the shipped one. A
+    /// name a template uses but the data lacks is an error (a letter must not print blanks).
     pub fn load(dir: &Path) -> Result<Templates, TemplateError> {
+        Templates::load_with(dir, UndefinedBehavior::Strict)
+    }
+
+    /// For web pages: a missing value renders as nothing (forms start empty).
+    pub fn load_lenient(dir: &Path) -> Result<Templates, TemplateError> {
+        Templates::load_with(dir, UndefinedBehavior::Chainable)
+    }
+
+    fn load_with(dir: &Path, undefined: UndefinedBehavior) -> Result<Templates, TemplateError> {
         let mut env = Environment::new();
-        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        env.set_undefined_behavior(undefined);
         env.set_keep_trailing_newline(true);
         env.add_filter("money", money);
         env.add_filter("date", date);
         env.add_filter("plea", plea);
         let mut sources = Vec::new();
+        let mut data = Vec::new();
         for (name, shipped) in SHIPPED {
             let path = dir.join(name);
             let (source, origin) = match std::fs::read_to_string(&path) {
@@ -60,6 +86,11 @@ impl Templates {
                     })
                 }
             };
+            if name.ends_with(".toml") {
+                sources.push((name.to_string(), origin));
+                data.push((name.to_string(), source));
+                continue;
+            }
             env.add_template_owned(name.to_string(), source).map_err(|e| TemplateError {
                 file: origin.clone(),
                 line: e.line(),
@@ -67,12 +98,22 @@ impl Templates {
             })?;
             sources.push((name.to_string(), origin));
         }
-        Ok(Templates { env, sources })
+        Ok(Templates { env, sources, data })
     }
 
     /// Where a template was loaded from.
     pub fn origin(&self, name: &str) -> String {
         self.sources.iter().find(|(n, _)| n == name).map(|(_, o)| o.clone()).unwrap_or_else(|| name.to_string())
+    }
+
+    /// A TOML data file (such as `pages/i18n/es.toml`) as JSON, with file and line on error.
+    pub fn data(&self, name: &str) -> Result<serde_json::Value, TemplateError> {
+        let text = self.data.iter().find(|(n, _)| n == name).map(|(_, t)| t.as_str()).unwrap_or("");
+        toml::from_str::<serde_json::Value>(text).map_err(|e| TemplateError {
+            file: self.origin(name),
+            line: e.span().map(|s| text[..s.start.min(text.len())].lines().count().max(1)),
+            detail: e.message().to_string(),
+        })
     }
 
     pub fn has(&self, name: &str) -> bool {

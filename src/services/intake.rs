@@ -335,13 +335,42 @@ fn request_hash(req: &PleaRequest) -> String {
     hex::encode(Sha256::digest(serde_json::to_vec(req).unwrap_or_default()))
 }
 
+/// Checks a plea request against every rule without recording anything (the review step).
+pub fn preview(
+    conn: &mut DbConn,
+    req: &PleaRequest,
+    today: NaiveDate,
+    lang: Language,
+) -> Result<CaseSummary, AppError> {
+    let id = Identity::parse(&req.citation_number, &req.date_of_birth, today, lang)?;
+    let case = find_case(conn, &id, lang)?;
+    let summary = summary(conn, &case, today, lang)?;
+    open_for_pleas(&summary, lang)?;
+    check(req, &summary, lang)?;
+    Ok(summary)
+}
+
+fn open_for_pleas(summary: &CaseSummary, lang: Language) -> Result<(), AppError> {
+    if summary.reasons.contains(&Reason::AlreadyAnswered) {
+        return Err(AppError::Conflict(msg(lang, "answered")));
+    }
+    if summary.reasons.contains(&Reason::DeadlinePassed) {
+        return Err(AppError::Invalid { message: msg(lang, "deadline"), fields: BTreeMap::new() });
+    }
+    if !summary.eligible {
+        return Err(AppError::Invalid { message: msg(lang, "plea_not_allowed"), fields: BTreeMap::new() });
+    }
+    Ok(())
+}
+
 /// Records a plea: checks every rule, then in one transaction moves the case, records the
-/// submission and its pleas, sets hearings for not-guilty charges, appends the audit event and
-/// queues the acknowledgement letter (and so its email).
+/// submission and its pleas (and evidence documents), sets hearings for not-guilty charges,
+/// appends the audit event and queues the acknowledgement letter (and so its email).
 pub fn submit(
     conn: &mut DbConn,
     req: &PleaRequest,
     idempotency_key: Option<&str>,
+    evidence: &[i64],
     ctx: &LetterContext,
     today: NaiveDate,
 ) -> Result<PleaReceipt, AppError> {
@@ -355,15 +384,7 @@ pub fn submit(
     }
     let case = find_case(conn, &id, lang)?;
     let summary = summary(conn, &case, today, lang)?;
-    if summary.reasons.contains(&Reason::AlreadyAnswered) {
-        return Err(AppError::Conflict(msg(lang, "answered")));
-    }
-    if summary.reasons.contains(&Reason::DeadlinePassed) {
-        return Err(AppError::Invalid { message: msg(lang, "deadline"), fields: BTreeMap::new() });
-    }
-    if !summary.eligible {
-        return Err(AppError::Invalid { message: msg(lang, "plea_not_allowed"), fields: BTreeMap::new() });
-    }
+    open_for_pleas(&summary, lang)?;
     let checked = check(req, &summary, lang)?;
     let confirmation = confirmation_code();
     let result = db::write_transaction(conn, |c| -> Result<(String, Option<i64>), AppError> {
@@ -395,6 +416,7 @@ pub fn submit(
             },
             &plea_rows,
         )?;
+        db::documents::attach(c, sub_id, evidence)?;
         db::citations::update_contact(
             c,
             case.id,

@@ -31,7 +31,8 @@ async fn healthz_is_503_when_the_database_does_not_answer() {
     let config = Config::load(|k| (k == "DATABASE_URL").then(|| url.to_string())).unwrap();
     let letters = pleadesk::services::letters::LetterContext::from_config(&config).unwrap();
     let limiter = pleadesk::web::ratelimit::RateLimiter::new(10);
-    let state = web::Data::new(AppState { pool, config, letters, limiter });
+    let pages = pleadesk::web::pages::Pages::load(&config).unwrap();
+    let state = web::Data::new(AppState { pool, config, letters, limiter, pages });
     let svc = test::init_service(App::new().app_data(state).configure(routes)).await;
     let resp = test::call_service(&svc, test::TestRequest::get().uri("/healthz").to_request()).await;
     assert_eq!(resp.status(), 503);

@@ -80,7 +80,7 @@ pub async fn pleas(
     let today = today(&state);
     let ctx = state.letters.clone();
     let _ = lang;
-    let receipt = db::run(&state.pool, move |c| intake::submit(c, &body, key.as_deref(), &ctx, today)).await?;
+    let receipt = db::run(&state.pool, move |c| intake::submit(c, &body, key.as_deref(), &[], &ctx, today)).await?;
     Ok(HttpResponse::Created().insert_header((header::CACHE_CONTROL, "no-store")).json(receipt))
 }
 

@@ -1,0 +1,212 @@
+//! The public web pages (server-rendered HTML, U.S. Web Design System, no JavaScript needed):
+//! start, look-up, case, plea form, review, confirmation, status. Personal data travels only in
+//! POST bodies, never in URLs; every form carries a CSRF token; the language (English or
+//! Spanish) is remembered in a cookie.
+
+mod flow;
+pub mod form;
+
+use crate::config::Config;
+use crate::domain::Language;
+use crate::error::AppError;
+use crate::letters::templates::{TemplateError, Templates};
+use actix_web::cookie::{Cookie, SameSite};
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+
+pub use flow::routes;
+
+const LANG_COOKIE: &str = "pd_lang";
+const CSRF_COOKIE: &str = "pd_csrf";
+
+/// The page templates and their words, loaded at start-up.
+pub struct Pages {
+    templates: Templates,
+    words: [(Language, Value); 2],
+    court: Value,
+    secure_cookies: bool,
+}
+
+impl Pages {
+    pub fn load(config: &Config) -> Result<Pages, TemplateError> {
+        let templates = Templates::load_lenient(&config.templates_dir)?;
+        let words = [
+            (Language::En, templates.data("pages/i18n/en.toml")?),
+            (Language::Es, templates.data("pages/i18n/es.toml")?),
+        ];
+        let c = &config.court;
+        let court = json!({
+            "name": c.name, "address": c.address_lines.join(", "), "phone": c.phone,
+            "hours": c.hours, "hours_es": c.hours_es, "website": c.website,
+        });
+        Ok(Pages { templates, words, court, secure_cookies: config.base_url.starts_with("https://") })
+    }
+
+    fn words(&self, lang: Language) -> &Value {
+        &self.words.iter().find(|(l, _)| *l == lang).unwrap_or(&self.words[0]).1
+    }
+}
+
+/// Per-request facts every page needs: language, CSRF token, and cookies to set.
+pub struct PageRequest {
+    pub lang: Language,
+    pub csrf: String,
+    set_lang: bool,
+    set_csrf: bool,
+}
+
+impl PageRequest {
+    /// `switch` (a `?lang=` or a form's `switch_lang`) wins, then the cookie, then the browser.
+    pub fn new(req: &HttpRequest, switch: Option<&str>) -> PageRequest {
+        let chosen =
+            switch.and_then(|s| Language::parse_or_default(s).ok()).filter(|_| switch.is_some_and(|s| !s.is_empty()));
+        let cookie = req.cookie(LANG_COOKIE).and_then(|c| c.value().parse::<Language>().ok());
+        let lang = chosen.or(cookie).unwrap_or_else(|| crate::web::api::public::language(req, None));
+        let (csrf, set_csrf) = match req.cookie(CSRF_COOKIE).map(|c| c.value().to_string()).filter(|v| v.len() == 64) {
+            Some(v) => (v, false),
+            None => (hex::encode(rand::random::<[u8; 32]>()), true),
+        };
+        PageRequest { lang, csrf, set_lang: chosen.is_some() && chosen != cookie, set_csrf }
+    }
+
+    /// A POST must carry the token its page was given (double-submit cookie).
+    pub fn check_csrf(&self, sent: &str) -> bool {
+        !self.set_csrf && !sent.is_empty() && Sha256::digest(sent.as_bytes()) == Sha256::digest(self.csrf.as_bytes())
+    }
+
+    /// A token binding a stored evidence file to this browser: `<id>.<mac>`.
+    pub fn evidence_token(&self, id: i64) -> String {
+        format!("{id}.{}", &hex::encode(Sha256::digest(format!("{}:{id}", self.csrf).as_bytes()))[..24])
+    }
+
+    pub fn evidence_id(&self, token: &str) -> Option<i64> {
+        let id: i64 = token.split_once('.')?.0.parse().ok()?;
+        (self.evidence_token(id) == token).then_some(id)
+    }
+}
+
+/// Renders a page with the shared context (words, court, language, CSRF token).
+pub fn render(
+    state: &crate::web::AppState,
+    pr: &PageRequest,
+    name: &str,
+    status: StatusCode,
+    mut ctx: Value,
+) -> HttpResponse {
+    let pages = &state.pages;
+    if let Value::Object(map) = &mut ctx {
+        map.insert("lang".into(), json!(pr.lang.as_str()));
+        map.insert("language".into(), json!(pr.lang.as_str()));
+        map.insert("t".into(), pages.words(pr.lang).clone());
+        map.insert("court".into(), pages.court.clone());
+        map.insert("csrf".into(), json!(pr.csrf));
+        map.entry("errors").or_insert(json!({}));
+        map.entry("form").or_insert(json!({}));
+    }
+    let body = match pages.templates.render(&format!("pages/{name}.html"), &ctx) {
+        Ok(b) => b,
+        Err(e) => {
+            tracing::error!(error = %e, "page template failed");
+            return HttpResponse::InternalServerError()
+                .content_type("text/plain; charset=utf-8")
+                .body("The page could not be shown.");
+        }
+    };
+    let mut resp = HttpResponse::build(status);
+    resp.content_type("text/html; charset=utf-8").insert_header((header::CACHE_CONTROL, "no-store"));
+    if pr.set_lang {
+        resp.cookie(cookie(LANG_COOKIE, pr.lang.as_str(), false, pages.secure_cookies));
+    }
+    if pr.set_csrf {
+        resp.cookie(cookie(CSRF_COOKIE, &pr.csrf, true, pages.secure_cookies));
+    }
+    resp.body(body)
+}
+
+fn cookie<'a>(name: &'a str, value: &'a str, http_only: bool, secure: bool) -> Cookie<'a> {
+    Cookie::build(name, value)
+        .path("/")
+        .http_only(http_only)
+        .secure(secure)
+        .same_site(SameSite::Strict)
+        .max_age(actix_web::cookie::time::Duration::days(if http_only { 1 } else { 365 }))
+        .finish()
+}
+
+/// An error page in the resident's language.
+pub fn error_page(
+    state: &crate::web::AppState,
+    pr: &PageRequest,
+    status: StatusCode,
+    heading_key: &str,
+    body_key: Option<&str>,
+) -> HttpResponse {
+    let t = state.pages.words(pr.lang);
+    let heading = t[heading_key].as_str().unwrap_or("Error").to_string();
+    let body = body_key.and_then(|k| t[k].as_str()).unwrap_or("").to_string();
+    render(state, pr, "error", status, json!({"heading": heading, "body": body}))
+}
+
+/// The page for an error from the services (rate limit, not found, bad input handled by callers).
+pub fn service_error(state: &crate::web::AppState, pr: &PageRequest, e: AppError) -> HttpResponse {
+    match e {
+        AppError::RateLimited { retry_after_secs } => {
+            let mut r = error_page(state, pr, StatusCode::TOO_MANY_REQUESTS, "rate_title", Some("rate_body"));
+            if let Ok(v) = header::HeaderValue::from_str(&retry_after_secs.to_string()) {
+                r.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+            r
+        }
+        AppError::NotFound(_) => error_page(state, pr, StatusCode::NOT_FOUND, "not_found_title", None),
+        other => {
+            if let AppError::Internal(cause) = &other {
+                tracing::error!(error = format!("{cause:#}"), "page failed");
+            }
+            let status = actix_web::ResponseError::status_code(&other);
+            error_page(state, pr, status, "error_title", None)
+        }
+    }
+}
+
+/// `YYYY-MM-DD` from the three boxes of a memorable date (or the hidden combined field).
+pub fn date_from(form: &form::FormData, name: &str) -> String {
+    let whole = form.get(name).trim();
+    if !whole.is_empty() {
+        return whole.to_string();
+    }
+    let part = |p: &str| form.get(&format!("{name}_{p}")).trim().to_string();
+    let (m, d, y) = (part("month"), part("day"), part("year"));
+    if m.is_empty() && d.is_empty() && y.is_empty() {
+        return String::new();
+    }
+    match (m.parse::<u32>(), d.parse::<u32>()) {
+        (Ok(m), Ok(d)) => format!("{y}-{m:02}-{d:02}"),
+        _ => format!("{y}-{m}-{d}"),
+    }
+}
+
+/// The three boxes of a memorable date, for showing a form again.
+pub fn date_parts(form: &form::FormData, name: &str) -> Value {
+    let part = |p: &str| form.get(&format!("{name}_{p}")).to_string();
+    json!({"month": part("month"), "day": part("day"), "year": part("year")})
+}
+
+/// Serves the page words as JSON errors turned into a field map for templates.
+pub fn field_errors(e: &AppError) -> (Option<String>, Value) {
+    match e {
+        AppError::Invalid { message, fields } => (Some(message.clone()), json!(fields)),
+        AppError::NotFound(m) | AppError::Conflict(m) => (Some(m.clone()), json!({})),
+        other => (Some(other.to_string()), json!({})),
+    }
+}
+
+/// `/static/…`: the vendored design system and PleaDesk's stylesheet.
+pub fn static_files(config: &Config) -> actix_files::Files {
+    actix_files::Files::new("/static", config.static_dir.clone()).use_etag(true).use_last_modified(true)
+}
+
+pub fn data(state: &web::Data<crate::web::AppState>) -> &crate::web::AppState {
+    state.get_ref()
+}
