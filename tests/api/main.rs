@@ -12,5 +12,6 @@ mod letters;
 mod merge;
 mod merge_inputs;
 mod migrations;
+mod pages;
 mod public;
 mod serve;
