@@ -112,12 +112,11 @@ impl ResponseError for AppError {
             tracing::error!(error = format!("{cause:#}"), "request failed");
         }
         let fields = match self {
-            AppError::Invalid { fields, .. } => serde_json::to_value(fields).unwrap_or_default(),
-            _ => serde_json::json!({}),
+            AppError::Invalid { fields, .. } => fields.clone(),
+            _ => BTreeMap::new(),
         };
-        let body = serde_json::json!({
-            "error": { "code": self.code(), "message": self.to_string(), "fields": fields }
-        });
+        let body =
+            ErrorBody { error: ErrorDetail { code: self.code().to_string(), message: self.to_string(), fields } };
         let mut resp = HttpResponse::build(self.status_code());
         match self {
             AppError::RateLimited { retry_after_secs } => {
@@ -133,3 +132,20 @@ impl ResponseError for AppError {
 }
 
 pub type AppResult<T> = Result<T, AppError>;
+
+/// The JSON body of every error response.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct ErrorDetail {
+    /// invalid, not_found, unauthorized, forbidden, conflict, payload_too_large,
+    /// unsupported_media_type, rate_limited, locked, unavailable, internal
+    pub code: String,
+    /// What is wrong and what to do, in plain language.
+    pub message: String,
+    /// Field name → what is wrong with it.
+    pub fields: BTreeMap<String, String>,
+}

@@ -50,7 +50,7 @@ const CHARGE_SEQ: usize = 22;
 /// How many citations are written in one transaction.
 const BATCH: usize = 500;
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct ImportSummary {
     pub imported: u64,
     pub updated: u64,
@@ -58,7 +58,7 @@ pub struct ImportSummary {
     pub rejected: Vec<RejectedRow>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct RejectedRow {
     pub line: u64,
     pub citation_number: String,

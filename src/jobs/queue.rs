@@ -126,7 +126,7 @@ pub fn fail(conn: &mut DbConn, job: &Job, error: &str, now: NaiveDateTime) -> Qu
 }
 
 /// A job as staff see it.
-#[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
+#[derive(Debug, Clone, Queryable, Selectable, serde::Serialize, utoipa::ToSchema)]
 #[diesel(table_name = jobs)]
 pub struct JobRecord {
     pub id: i64,

@@ -6,7 +6,7 @@ use crate::error::AppError;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct CaseView {
     pub citation_number: String,
     pub agency: String,
@@ -24,7 +24,7 @@ pub struct CaseView {
     pub total_points: i32,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct DefendantView {
     pub first_name: String,
     pub middle_name: Option<String>,
@@ -38,7 +38,7 @@ pub struct DefendantView {
     pub language: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct AddressView {
     pub line1: String,
     pub line2: Option<String>,
@@ -47,13 +47,13 @@ pub struct AddressView {
     pub postal_code: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct VehicleView {
     pub plate: Option<String>,
     pub plate_state: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ChargeView {
     pub seq: i32,
     pub offense_code: String,

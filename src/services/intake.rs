@@ -74,7 +74,7 @@ pub fn find_case(conn: &mut DbConn, id: &Identity, lang: Language) -> Result<Cit
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ChargeSummary {
     pub seq: i32,
     pub offense_code: String,
@@ -84,11 +84,12 @@ pub struct ChargeSummary {
     pub points: i32,
     pub by_mail: bool,
     /// Why not by mail (`must_appear`, `not_by_mail`, `deadline_passed`, `already_answered`).
+    #[schema(value_type = Option<String>, example = "must_appear")]
     pub reason: Option<Reason>,
     pub reason_text: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CaseSummary {
     pub citation_number: String,
     pub status: String,
@@ -105,7 +106,10 @@ pub struct CaseSummary {
     pub total_fine_cents: i64,
     /// True when at least one charge can be answered by mail now.
     pub eligible: bool,
+    #[schema(value_type = Vec<String>)]
     pub reasons: Vec<Reason>,
+    /// The pleas that can be made: guilty, no_contest, not_guilty, request_offer.
+    #[schema(value_type = Vec<String>)]
     pub options: Vec<Plea>,
 }
 
@@ -178,13 +182,15 @@ pub fn summary(
     })
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct PleaItem {
     pub charge_seq: i32,
+    /// guilty, no_contest, not_guilty or request_offer
+    #[schema(value_type = String, example = "no_contest")]
     pub plea: Plea,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default, utoipa::ToSchema)]
 pub struct AddressInput {
     #[serde(default)]
     pub line1: String,
@@ -199,7 +205,7 @@ pub struct AddressInput {
 }
 
 /// `POST /api/v1/public/pleas` as SPEC §4 writes it (plus an optional new mailing address).
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct PleaRequest {
     pub citation_number: String,
     pub date_of_birth: String,
@@ -218,7 +224,7 @@ pub struct PleaRequest {
     pub mailing_address: Option<AddressInput>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PleaReceipt {
     pub confirmation: String,
     pub status: String,
@@ -492,13 +498,13 @@ fn replay(
     Ok(Some(PleaReceipt { confirmation, status, receipt_url: receipt_url(ctx), letter_id }))
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct TimelineEntry {
     pub date: NaiveDate,
     pub what: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct LetterSummary {
     pub id: i64,
     #[serde(rename = "type")]
@@ -508,7 +514,7 @@ pub struct LetterSummary {
     pub available: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct StatusView {
     pub citation_number: String,
     pub confirmation: String,

@@ -3,6 +3,7 @@
 
 pub mod api;
 mod body;
+pub mod openapi;
 pub mod pages;
 pub mod ratelimit;
 mod staff;
@@ -35,6 +36,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.configure(pages::routes);
     cfg.service(resource("/healthz").route(get().to(health::healthz))).service(
         web::scope("/api/v1")
+            .service(resource("/openapi.json").route(get().to(openapi::document)))
             .service(resource("/citations/import").route(post().to(citations::import)))
             .service(resource("/citations/{number}").route(get().to(citations::get)))
             .service(resource("/citations/{number}/letters").route(post().to(letters::create)))

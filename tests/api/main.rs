@@ -12,6 +12,7 @@ mod letters;
 mod merge;
 mod merge_inputs;
 mod migrations;
+mod openapi;
 mod pages;
 mod public;
 mod serve;

@@ -1,0 +1,190 @@
+//! `GET /api/v1/openapi.json`: the OpenAPI 3 document of the whole JSON API, public and staff.
+//! The functions below carry only the documentation of each endpoint; the handlers live in
+//! `web::api`. A test checks that every API route is documented and every documented route exists.
+
+#![allow(dead_code)] // the functions exist to carry #[utoipa::path]
+
+use crate::error::ErrorBody;
+use crate::import::citations::ImportSummary;
+use crate::jobs::queue::JobRecord;
+use crate::services::case::CaseView;
+use crate::services::intake::{CaseSummary, PleaReceipt, PleaRequest, StatusView};
+use actix_web::HttpResponse;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi, ToSchema};
+
+#[derive(serde::Deserialize, ToSchema)]
+pub struct IdentityBody {
+    /// As printed on the ticket, e.g. DV-2026-000101
+    pub citation_number: String,
+    /// YYYY-MM-DD
+    pub date_of_birth: String,
+    /// en or es: the language of messages
+    pub language: Option<String>,
+}
+
+#[derive(serde::Deserialize, ToSchema)]
+pub struct ConfirmationBody {
+    /// The confirmation code from the receipt, e.g. PD-7Q4K-M2XD
+    pub confirmation: String,
+    /// YYYY-MM-DD
+    pub date_of_birth: String,
+    pub language: Option<String>,
+}
+
+#[derive(serde::Deserialize, ToSchema)]
+pub struct LetterRequest {
+    /// plea_form or acknowledgement
+    #[serde(rename = "type")]
+    pub kind: String,
+}
+
+#[derive(serde::Serialize, ToSchema)]
+pub struct LetterView {
+    pub id: i64,
+    pub citation_number: Option<String>,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub language: String,
+    /// queued, printed, emailed, mailed
+    pub status: String,
+    pub pages: Option<i32>,
+    pub sha256: Option<String>,
+    pub created_at: String,
+    pub printed_at: Option<String>,
+    pub emailed_at: Option<String>,
+    /// Set when rendering failed (a broken template); the letter stays queued.
+    pub render_error: Option<String>,
+}
+
+#[derive(serde::Serialize, ToSchema)]
+pub struct LetterList {
+    pub letters: Vec<LetterView>,
+}
+
+#[derive(serde::Serialize, ToSchema)]
+pub struct JobList {
+    pub jobs: Vec<JobRecord>,
+}
+
+#[derive(serde::Serialize, ToSchema)]
+pub struct Health {
+    /// ok
+    pub status: String,
+}
+
+#[utoipa::path(get, path = "/healthz", tag = "operations", responses(
+    (status = 200, description = "The database answers", body = Health),
+    (status = 503, description = "The database does not answer", body = Health)))]
+fn healthz() {}
+
+#[utoipa::path(get, path = "/api/v1/openapi.json", tag = "operations", responses((status = 200, description = "This document")))]
+fn openapi_json() {}
+
+#[utoipa::path(post, path = "/api/v1/public/lookup", tag = "public", request_body = IdentityBody, responses(
+    (status = 200, description = "The ticket: charges, fines, deadline, what can be done by mail", body = CaseSummary),
+    (status = 404, description = "No ticket with this number and date of birth (the same answer whichever is wrong)", body = ErrorBody),
+    (status = 422, description = "A field is not valid", body = ErrorBody),
+    (status = 429, description = "Too many identity checks; see Retry-After", body = ErrorBody)))]
+fn public_lookup() {}
+
+#[utoipa::path(post, path = "/api/v1/public/pleas", tag = "public", request_body = PleaRequest,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Repeat a request safely: the same key gives the same plea")),
+    responses(
+    (status = 201, description = "The plea is recorded; the receipt letter is queued", body = PleaReceipt),
+    (status = 404, description = "No ticket with this number and date of birth", body = ErrorBody),
+    (status = 409, description = "A plea was already received for this ticket", body = ErrorBody),
+    (status = 422, description = "Fields are not valid, the deadline passed, or a charge cannot be answered by mail", body = ErrorBody),
+    (status = 429, description = "Too many identity checks", body = ErrorBody)))]
+fn public_pleas() {}
+
+#[utoipa::path(post, path = "/api/v1/public/status", tag = "public", request_body = ConfirmationBody, responses(
+    (status = 200, description = "Status, timeline and letters", body = StatusView),
+    (status = 404, description = "No plea with this code and date of birth", body = ErrorBody),
+    (status = 429, description = "Too many identity checks", body = ErrorBody)))]
+fn public_status() {}
+
+#[utoipa::path(post, path = "/api/v1/public/letters/{id}/pdf", tag = "public", request_body = ConfirmationBody,
+    params(("id" = i64, Path, description = "Letter id from the status")),
+    responses(
+    (status = 200, description = "The letter", content_type = "application/pdf"),
+    (status = 404, description = "No such letter for this code and date of birth", body = ErrorBody)))]
+fn public_letter() {}
+
+#[utoipa::path(post, path = "/api/v1/citations/import", tag = "staff", security(("bearer" = [])),
+    request_body(description = "The e-citation CSV (text/csv), or the same rows as a JSON array of objects keyed by the CSV column names (application/json)", content_type = "text/csv"),
+    responses(
+    (status = 200, description = "Summary; every rejected row named by its line", body = ImportSummary),
+    (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+    (status = 413, description = "Body over PLEADESK_MAX_IMPORT_BYTES", body = ErrorBody),
+    (status = 415, body = ErrorBody),
+    (status = 422, description = "The file cannot be read (not UTF-8, empty, missing columns)", body = ErrorBody)))]
+fn citations_import() {}
+
+#[utoipa::path(get, path = "/api/v1/citations/{number}", tag = "staff", security(("bearer" = [])),
+    params(("number" = String, Path)),
+    responses((status = 200, body = CaseView), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+fn citation_get() {}
+
+#[utoipa::path(post, path = "/api/v1/citations/{number}/letters", tag = "staff", security(("bearer" = [])),
+    params(("number" = String, Path)), request_body = LetterRequest,
+    responses((status = 201, body = LetterView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+    (status = 409, description = "No plea on file to acknowledge", body = ErrorBody), (status = 422, body = ErrorBody)))]
+fn letters_create() {}
+
+#[utoipa::path(get, path = "/api/v1/letters", tag = "staff", security(("bearer" = [])),
+    params(("status" = Option<String>, Query, description = "queued, printed, emailed or mailed")),
+    responses((status = 200, body = LetterList), (status = 401, body = ErrorBody)))]
+fn letters_list() {}
+
+#[utoipa::path(get, path = "/api/v1/letters/{id}/pdf", tag = "staff", security(("bearer" = [])),
+    params(("id" = i64, Path)),
+    responses((status = 200, description = "The stored PDF, the same bytes every time", content_type = "application/pdf"),
+    (status = 404, body = ErrorBody), (status = 409, description = "Not rendered yet", body = ErrorBody)))]
+fn letters_pdf() {}
+
+#[utoipa::path(post, path = "/api/v1/letters/print-run", tag = "staff", security(("bearer" = [])),
+    responses((status = 200, description = "Every queued letter in one PDF (each on an odd page), now marked printed; headers X-Letters, X-Pages, X-Blank-Pages", content_type = "application/pdf"),
+    (status = 409, description = "Nothing is queued", body = ErrorBody)))]
+fn letters_print_run() {}
+
+#[utoipa::path(get, path = "/api/v1/jobs", tag = "staff", security(("bearer" = [])),
+    params(("status" = Option<String>, Query, description = "queued, running, done or parked (default parked)")),
+    responses((status = 200, body = JobList), (status = 403, body = ErrorBody)))]
+fn jobs_list() {}
+
+#[utoipa::path(post, path = "/api/v1/jobs/{id}/retry", tag = "staff", security(("bearer" = [])),
+    params(("id" = i64, Path)),
+    responses((status = 200, description = "Queued again"), (status = 404, description = "No parked job with this id", body = ErrorBody)))]
+fn jobs_retry() {}
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "PleaDesk", description = "Plea-by-mail backend for traffic courts. Money is integer cents in fields named …_cents; dates are YYYY-MM-DD."),
+    paths(
+        healthz, openapi_json, public_lookup, public_pleas, public_status, public_letter, citations_import, citation_get,
+        letters_create, letters_list, letters_pdf, letters_print_run, jobs_list, jobs_retry
+    ),
+    modifiers(&BearerAuth),
+    tags((name = "public", description = "Residents: no account; identity is the citation number and date of birth"),
+         (name = "staff", description = "Clerks, prosecutors, admins and integrations: Authorization: Bearer <token>"),
+         (name = "operations"))
+)]
+pub struct ApiDoc;
+
+/// `GET /api/v1/openapi.json`
+pub async fn document() -> HttpResponse {
+    HttpResponse::Ok().json(ApiDoc::openapi())
+}
