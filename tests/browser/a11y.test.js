@@ -8,6 +8,8 @@ const { after, before, test } = require('node:test');
 const { startServer } = require('./server');
 const h = require('./helpers');
 
+const TIMEOUT_MS = 90_000;
+
 const VIEWPORT = { width: 360, height: 740 };
 
 let browser;
@@ -19,7 +21,7 @@ after(async () => {
 });
 
 for (const lang of ['en', 'es']) {
-  test(`every page in ${lang === 'en' ? 'English' : 'Spanish'} at 360 px: axe-core and no horizontal scroll`, async (t) => {
+  test(`every page in ${lang === 'en' ? 'English' : 'Spanish'} at 360 px: axe-core and no horizontal scroll`, { timeout: TIMEOUT_MS }, async (t) => {
     const server = await startServer();
     // bypassCSP only here, for the axe checks: addScriptTag({path}) inlines axe-core, which the
     // pages' strict Content-Security-Policy would block. The flow tests keep the CSP on and

@@ -7,6 +7,8 @@ const { after, before, test } = require('node:test');
 const { startServer } = require('./server');
 const h = require('./helpers');
 
+const TIMEOUT_MS = 90_000;
+
 let browser;
 before(async () => {
   browser = await h.launchBrowser();
@@ -20,7 +22,8 @@ async function withPage(body) {
   const context = await browser.newContext({ locale: 'en-US' });
   const seen = h.track(context);
   try {
-    await body(await context.newPage(), server.baseURL, seen);
+    const page = await context.newPage();
+    await h.reportingLeaks(seen, () => body(page, server.baseURL, seen));
   } finally {
     await context.close();
     await server.stop();
@@ -48,7 +51,7 @@ async function expectFieldError(page, container, id) {
   assert.notEqual((await error.innerText()).trim(), '', `#${id}-error has text`);
 }
 
-test('look-up with a wrong date of birth: error shown, citation number and date kept', async () => {
+test('look-up with a wrong date of birth: error shown, citation number and date kept', { timeout: TIMEOUT_MS }, async () => {
   await withPage(async (page, baseURL, seen) => {
     const person = h.PEOPLE.james;
     const wrong = { year: '1980', month: '1', day: '2' };
@@ -75,7 +78,7 @@ test('look-up with a wrong date of birth: error shown, citation number and date 
   });
 });
 
-test('look-up with nothing typed: errors next to both fields, linked from the summary', async () => {
+test('look-up with nothing typed: errors next to both fields, linked from the summary', { timeout: TIMEOUT_MS }, async () => {
   await withPage(async (page, baseURL) => {
     await page.goto(`${baseURL}/lookup`);
     const response = await h.navigate(page, () => page.getByRole('button', { name: h.WORDS.en.continue, exact: true }).click());
@@ -89,7 +92,7 @@ test('look-up with nothing typed: errors next to both fields, linked from the su
   });
 });
 
-test('plea form without pleas and without the attest box: errors next to them, statement kept', async () => {
+test('plea form without pleas and without the attest box: errors next to them, statement kept', { timeout: TIMEOUT_MS }, async () => {
   await withPage(async (page, baseURL, seen) => {
     const person = h.PEOPLE.jose; // two charges
     const w = h.WORDS.en;
@@ -122,7 +125,7 @@ test('plea form without pleas and without the attest box: errors next to them, s
   });
 });
 
-test('a ticket with a must-appear charge cannot be answered by mail', async () => {
+test('a ticket with a must-appear charge cannot be answered by mail', { timeout: TIMEOUT_MS }, async () => {
   await withPage(async (page, baseURL) => {
     const person = h.PEOPLE.mustAppear;
     await page.goto(`${baseURL}/lookup`);

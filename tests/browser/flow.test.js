@@ -6,6 +6,8 @@ const { after, before, test } = require('node:test');
 const { startServer } = require('./server');
 const h = require('./helpers');
 
+const TIMEOUT_MS = 90_000;
+
 let browser;
 before(async () => {
   browser = await h.launchBrowser();
@@ -15,21 +17,21 @@ after(async () => {
 });
 
 /** A fresh server and browser context for one test; closes both afterwards. */
-async function withServer(t, contextOptions, body) {
+async function withServer(contextOptions, body) {
   const server = await startServer();
   const context = await browser.newContext({ locale: 'en-US', ...contextOptions });
   const seen = h.track(context);
   try {
     const page = await context.newPage();
-    await body(page, server.baseURL, seen);
+    await h.reportingLeaks(seen, () => body(page, server.baseURL, seen));
   } finally {
     await context.close();
     await server.stop();
   }
 }
 
-test('whole flow in English: look up, plead with a PNG, review, change, submit, receipt, status', async (t) => {
-  await withServer(t, {}, async (page, baseURL, seen) => {
+test('whole flow in English: look up, plead with a PNG, review, change, submit, receipt, status', { timeout: TIMEOUT_MS }, async () => {
+  await withServer({}, async (page, baseURL, seen) => {
     const person = h.PEOPLE.james;
     const lang = 'en';
     const w = h.WORDS.en;
@@ -64,8 +66,8 @@ test('whole flow in English: look up, plead with a PNG, review, change, submit, 
   });
 });
 
-test('whole flow in Spanish: language chosen on the start page and kept on every page', async (t) => {
-  await withServer(t, {}, async (page, baseURL, seen) => {
+test('whole flow in Spanish: language chosen on the start page and kept on every page', { timeout: TIMEOUT_MS }, async () => {
+  await withServer({}, async (page, baseURL, seen) => {
     const person = h.PEOPLE.jose;
     const lang = 'es';
     const w = h.WORDS.es;
@@ -102,8 +104,8 @@ test('whole flow in Spanish: language chosen on the start page and kept on every
   });
 });
 
-test('whole flow with JavaScript disabled (the pages need none)', async (t) => {
-  await withServer(t, { javaScriptEnabled: false }, async (page, baseURL, seen) => {
+test('whole flow with JavaScript disabled (the pages need none)', { timeout: TIMEOUT_MS }, async () => {
+  await withServer({ javaScriptEnabled: false }, async (page, baseURL, seen) => {
     // Proof that scripting is off in this context: <noscript> content is parsed as elements.
     await page.setContent('<noscript><p id="no-js">off</p></noscript>');
     assert.equal(await page.locator('#no-js').count(), 1, 'JavaScript should be disabled');

@@ -232,6 +232,17 @@ function assertNoPersonalDataInUrls(seen, person, extra = []) {
   assert.deepEqual(leaks, [], `personal data in URLs:\n${leaks.join('\n')}`);
 }
 
+/** Runs `body`; if it fails, adds to its error any personal data the URLs carried so far. */
+async function reportingLeaks(seen, body) {
+  try {
+    return await body();
+  } catch (e) {
+    const leaks = [...new Set(Object.values(PEOPLE).flatMap((p) => personalDataInUrls(seen.requests, p)))];
+    if (!leaks.length) throw e;
+    throw new Error(`personal data in URLs:\n${leaks.join('\n')}\nand then: ${e?.message ?? e}`, { cause: e });
+  }
+}
+
 function assertNoProblems(seen) {
   assert.deepEqual(seen.problems, [], `browser problems:\n${seen.problems.join('\n')}`);
 }
@@ -499,6 +510,7 @@ module.exports = {
   personalDataInUrls,
   pngFile,
   pressReview,
+  reportingLeaks,
   screenshot,
   submitLookup,
   submitPlea,

@@ -7,6 +7,8 @@ const { after, before, test } = require('node:test');
 const { startServer } = require('./server');
 const h = require('./helpers');
 
+const TIMEOUT_MS = 90_000;
+
 let browser;
 before(async () => {
   browser = await h.launchBrowser();
@@ -56,7 +58,7 @@ async function pressAndWait(page, key) {
   return h.navigate(page, () => page.keyboard.press(key));
 }
 
-test('keyboard only: look-up form to confirmation page', async () => {
+test('keyboard only: look-up form to confirmation page', { timeout: TIMEOUT_MS }, async () => {
   const server = await startServer();
   const context = await browser.newContext({ locale: 'en-US' });
   const seen = h.track(context);
@@ -124,6 +126,7 @@ test('keyboard only: look-up form to confirmation page', async () => {
     response = await pressAndWait(page, 'Enter');
     await h.expectPage(page, response, { path: '/plea/submit', status: 201, heading: w.confirm_title });
     assert.match((await page.locator('#confirmation-code').innerText()).trim(), h.CODE);
+    h.assertNoPersonalDataInUrls(seen, person);
     h.assertNoProblems(seen);
   } finally {
     await context.close();

@@ -42,10 +42,6 @@ function freePort() {
 
 function startOnce(port, dir, extraEnv) {
   return new Promise((resolve, reject) => {
-    if (!fs.existsSync(BIN)) {
-      reject(new Error(`PleaDesk binary not found at ${BIN} (build it with cargo build, or set PLEADESK_BIN)`));
-      return;
-    }
     const env = {
       ...process.env,
       DATABASE_URL: `sqlite://${path.join(dir, 't.db')}`,
@@ -105,6 +101,9 @@ function startOnce(port, dir, extraEnv) {
  * between choosing and binding it, and the binary may be being relinked by a build.
  */
 async function startServer(extraEnv = {}) {
+  if (!fs.existsSync(BIN)) {
+    throw new Error(`PleaDesk binary not found at ${BIN} (build it with cargo build, or set PLEADESK_BIN)`);
+  }
   let lastError;
   for (let attempt = 1; attempt <= 3; attempt++) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pleadesk-browser-'));

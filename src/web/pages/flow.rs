@@ -22,6 +22,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(resource("/plea").route(post().to(plea_form)))
         .service(resource("/plea/review").route(post().to(review)))
         .service(resource("/plea/submit").route(post().to(submit)))
+        .service(resource("/plea/confirmation").route(post().to(confirmation)))
         .service(resource("/status").route(get().to(status_form)).route(post().to(status)))
         .service(resource("/status/letter").route(post().to(letter)));
 }
@@ -94,7 +95,8 @@ async fn case(req: HttpRequest, payload: web::Payload, state: web::Data<AppState
     let id = match Identity::parse(&number, &dob, today, lang) {
         Ok(id) => id,
         Err(e) => {
-            let (m, f) = field_errors(&e);
+            let (m, mut f) = field_errors(&e);
+            dob_wording(&state, &pr, &mut f);
             return again(m, f, StatusCode::UNPROCESSABLE_ENTITY);
         }
     };
@@ -391,6 +393,42 @@ async fn submit(req: HttpRequest, payload: web::Payload, state: web::Data<AppSta
     }
 }
 
+/// The pages ask for the birth date in three boxes: say so in their words, not the API's.
+fn dob_wording(state: &AppState, pr: &PageRequest, errors: &mut Value) {
+    if errors.get("date_of_birth").is_some() {
+        errors["date_of_birth"] = super::word(state, pr, "dob_error");
+    }
+}
+
+/// The confirmation page again (after a language switch), from the code and birth date.
+async fn confirmation(req: HttpRequest, payload: web::Payload, state: web::Data<AppState>) -> HttpResponse {
+    let (form, pr) = match open_form(&req, payload, &state).await {
+        Ok(x) => x,
+        Err(page) => return page,
+    };
+    let code = form.get("confirmation").trim().to_string();
+    if let Err(e) = limit(&state, &req, &code) {
+        return service_error(&state, &pr, e);
+    }
+    let dob = form.get("date_of_birth").to_string();
+    let (lang, tz, today) = (pr.lang, state.config.court_tz, today(&state));
+    let (c, d) = (code.clone(), dob.clone());
+    match db::run(&state.pool, move |conn| intake::status(conn, &c, &d, today, lang, tz)).await {
+        Ok(view) => {
+            let letter_id = view.letters.iter().find(|l| l.kind == "acknowledgement").map(|l| l.id);
+            let receipt = json!({"confirmation": view.confirmation, "letter_id": letter_id});
+            render(
+                &state,
+                &pr,
+                "confirmation",
+                StatusCode::OK,
+                json!({"receipt": receipt, "form": {"date_of_birth": dob}}),
+            )
+        }
+        Err(e) => service_error(&state, &pr, e),
+    }
+}
+
 async fn status(req: HttpRequest, payload: web::Payload, state: web::Data<AppState>) -> HttpResponse {
     let (form, pr) = match open_form(&req, payload, &state).await {
         Ok(x) => x,
@@ -409,7 +447,8 @@ async fn status(req: HttpRequest, payload: web::Payload, state: web::Data<AppSta
             render(&state, &pr, "status", StatusCode::OK, json!({"view": view, "form": {"date_of_birth": dob}}))
         }
         Err(e @ (AppError::NotFound(_) | AppError::Invalid { .. })) => {
-            let (m, f) = field_errors(&e);
+            let (m, mut f) = field_errors(&e);
+            dob_wording(&state, &pr, &mut f);
             let status = actix_web::ResponseError::status_code(&e);
             let ctx = json!({"form": {"confirmation": confirmation}, "dob_parts": date_parts(&form, "date_of_birth"), "errors": f, "message": m});
             render(&state, &pr, "status_form", status, ctx)

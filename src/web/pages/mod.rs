@@ -135,6 +135,11 @@ fn cookie<'a>(name: &'a str, value: &'a str, http_only: bool, secure: bool) -> C
         .finish()
 }
 
+/// One word of the pages in the resident's language.
+pub fn word(state: &crate::web::AppState, pr: &PageRequest, key: &str) -> Value {
+    state.pages.words(pr.lang)[key].clone()
+}
+
 /// An error page in the resident's language.
 pub fn error_page(
     state: &crate::web::AppState,
