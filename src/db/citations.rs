@@ -293,28 +293,34 @@ pub struct ContactUpdate<'a> {
 }
 
 pub fn update_contact(conn: &mut DbConn, id: i64, u: &ContactUpdate) -> QueryResult<()> {
-    let target = citations::table.find(id);
-    if let Some(e) = u.email {
-        diesel::update(target).set(citations::email.eq(e)).execute(conn)?;
+    /// Only the fields that are `Some` are written (diesel skips `None` in a changeset).
+    #[derive(AsChangeset)]
+    #[diesel(table_name = citations)]
+    struct Changes<'a> {
+        email: Option<&'a str>,
+        phone: Option<&'a str>,
+        language: Option<&'a str>,
+        address_line1: Option<&'a str>,
+        address_line2: Option<Option<&'a str>>,
+        city: Option<&'a str>,
+        state: Option<&'a str>,
+        postal_code: Option<&'a str>,
     }
-    if let Some(p) = u.phone {
-        diesel::update(target).set(citations::phone.eq(p)).execute(conn)?;
+    let a = u.address;
+    let changes = Changes {
+        email: u.email,
+        phone: u.phone,
+        language: u.language,
+        address_line1: a.map(|a| a.0),
+        address_line2: a.map(|a| a.1),
+        city: a.map(|a| a.2),
+        state: a.map(|a| a.3),
+        postal_code: a.map(|a| a.4),
+    };
+    if u.email.is_none() && u.phone.is_none() && u.language.is_none() && a.is_none() {
+        return Ok(());
     }
-    if let Some(l) = u.language {
-        diesel::update(target).set(citations::language.eq(l)).execute(conn)?;
-    }
-    if let Some((l1, l2, city, state, zip)) = u.address {
-        diesel::update(target)
-            .set((
-                citations::address_line1.eq(l1),
-                citations::address_line2.eq(l2),
-                citations::city.eq(city),
-                citations::state.eq(state),
-                citations::postal_code.eq(zip),
-            ))
-            .execute(conn)?;
-    }
-    Ok(())
+    diesel::update(citations::table.find(id)).set(changes).execute(conn).map(|_| ())
 }
 
 /// Records the same disposition for several charges of a case.

@@ -87,8 +87,7 @@ impl<'a> Composer<'a> {
     }
 
     fn ops(&mut self) -> &mut Vec<Op> {
-        // ok: `pages` starts with one page and only ever grows
-        self.pages.last_mut().expect("a page")
+        self.pages.last_mut().expect("a page") // ok: `pages` starts with one page and only grows
     }
 
     fn new_page(&mut self) {

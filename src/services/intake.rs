@@ -8,37 +8,11 @@ use crate::domain::eligibility::{charge_by_mail, status_after, ChargeFacts, Reas
 use crate::domain::{CitationNumber, DateOfBirth, Language, Plea};
 use crate::error::AppError;
 use crate::services::letters::{self as letter_service, LetterContext};
+use crate::services::messages::msg;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
-
-/// A field error message in the resident's language.
-fn msg(lang: Language, key: &str) -> String {
-    let (en, es) = match key {
-        "citation_number" => ("Enter the citation number printed on your ticket, like DV-2026-000101.", "Escriba el número de citación impreso en su multa, por ejemplo DV-2026-000101."),
-        "date_of_birth" => ("Enter your date of birth as year-month-day, like 1988-04-12.", "Escriba su fecha de nacimiento como año-mes-día, por ejemplo 1988-04-12."),
-        "not_found" => ("We could not find a ticket with that citation number and date of birth. Check both and try again.", "No encontramos una multa con ese número de citación y esa fecha de nacimiento. Revise ambos e intente de nuevo."),
-        "plea_missing" => ("Choose a plea for this charge.", "Elija una declaración para este cargo."),
-        "plea_not_allowed" => ("This charge cannot be answered by mail.", "Este cargo no se puede responder por correo."),
-        "plea_unknown" => ("There is no charge with this number on your ticket.", "Su multa no tiene un cargo con este número."),
-        "signature_name" => ("Type your full name to sign.", "Escriba su nombre completo para firmar."),
-        "attest" => ("Check the box to confirm that the information is true.", "Marque la casilla para confirmar que la información es verdadera."),
-        "email" => ("Enter an email address like name@example.org, or leave it empty.", "Escriba un correo electrónico como nombre@ejemplo.org, o déjelo vacío."),
-        "phone" => ("Enter a phone number like 303-555-0101, or leave it empty.", "Escriba un teléfono como 303-555-0101, o déjelo vacío."),
-        "statement" => ("Your statement is too long; keep it under 5,000 characters.", "Su explicación es demasiado larga; use menos de 5,000 caracteres."),
-        "address" => ("Complete the address: street, city, state (two letters) and ZIP code.", "Complete la dirección: calle, ciudad, estado (dos letras) y código postal."),
-        "deadline" => ("The deadline to answer this ticket by mail has passed. Please contact the court.", "La fecha límite para responder esta multa por correo ya pasó. Comuníquese con el tribunal."),
-        "answered" => ("We already received a plea for this ticket. To change a plea, call or write to the court.", "Ya recibimos una declaración para esta multa. Para cambiarla, llame o escriba al tribunal."),
-        "form" => ("Please correct the fields marked below.", "Corrija los campos marcados abajo."),
-        "idempotency" => ("This request repeats an earlier one with different content; start again.", "Esta solicitud repite una anterior con otro contenido; empiece de nuevo."),
-        _ => ("Please check this field.", "Revise este campo."),
-    };
-    match lang {
-        Language::En => en.to_string(),
-        Language::Es => es.to_string(),
-    }
-}
 
 fn invalid(lang: Language, fields: BTreeMap<String, String>) -> AppError {
     AppError::Invalid { message: msg(lang, "form"), fields }
@@ -440,6 +414,8 @@ pub fn submit(
         if !not_guilty.is_empty() {
             db::citations::dispose(c, case.id, &not_guilty, "hearing_set", today)?;
         }
+        let letter = letter_service::queue_acknowledgement(c, sub_id, ctx)?;
+        // Last, so that the audit chain's lock is held only until the commit that follows.
         audit::append(
             c,
             &Event {
@@ -451,7 +427,6 @@ pub fn submit(
                 details: serde_json::json!({"submission_id": sub_id, "status": status.as_str(), "pleas": plea_rows.len()}),
             },
         )?;
-        let letter = letter_service::queue_acknowledgement(c, sub_id, ctx)?;
         Ok((status.as_str().to_string(), Some(letter)))
     });
     match result {
@@ -496,140 +471,4 @@ fn replay(
         .transpose()?
         .flatten();
     Ok(Some(PleaReceipt { confirmation, status, receipt_url: receipt_url(ctx), letter_id }))
-}
-
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct TimelineEntry {
-    pub date: NaiveDate,
-    pub what: String,
-}
-
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct LetterSummary {
-    pub id: i64,
-    #[serde(rename = "type")]
-    pub kind: String,
-    pub date: NaiveDate,
-    /// False until the letter has been rendered.
-    pub available: bool,
-}
-
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct StatusView {
-    pub citation_number: String,
-    pub confirmation: String,
-    pub status: String,
-    pub status_text: String,
-    pub response_due: NaiveDate,
-    pub timeline: Vec<TimelineEntry>,
-    pub letters: Vec<LetterSummary>,
-}
-
-fn status_text(status: &str, lang: Language) -> &'static str {
-    match (status, lang) {
-        ("open" | "responded", Language::En) => "We received your plea and are processing it.",
-        ("open" | "responded", Language::Es) => "Recibimos su declaración y la estamos procesando.",
-        ("in_review", Language::En) => "A prosecutor is reviewing your request for an offer.",
-        ("in_review", Language::Es) => "Un fiscal está revisando su pedido de una oferta.",
-        ("offer_pending", Language::En) => "The prosecutor made you an offer. See your letters.",
-        ("offer_pending", Language::Es) => "La fiscalía le hizo una oferta. Vea sus cartas.",
-        ("amount_due", Language::En) => "The fine is due. We will send you a letter with the amount and how to pay.",
-        ("amount_due", Language::Es) => {
-            "La multa está pendiente de pago. Le enviaremos una carta con la cantidad y cómo pagar."
-        }
-        ("hearing_set", Language::En) => "A hearing will be set. We will send you a notice with the date.",
-        ("hearing_set", Language::Es) => "Se fijará una audiencia. Le enviaremos un aviso con la fecha.",
-        ("resolved", Language::En) => "Your case is resolved.",
-        ("resolved", Language::Es) => "Su caso está resuelto.",
-        ("default", Language::En) => "The deadline passed without an answer. Contact the court.",
-        ("default", Language::Es) => "La fecha límite pasó sin respuesta. Comuníquese con el tribunal.",
-        (_, Language::En) => "Contact the court for the status of your case.",
-        (_, Language::Es) => "Comuníquese con el tribunal para saber el estado de su caso.",
-    }
-}
-
-/// The submission and case for a confirmation code and date of birth (same 404 otherwise).
-fn find_submission(
-    conn: &mut DbConn,
-    confirmation: &str,
-    dob: &str,
-    today: NaiveDate,
-    lang: Language,
-) -> Result<(db::submissions::SubmissionRecord, CitationRecord), AppError> {
-    let not_found = || AppError::NotFound(msg(lang, "not_found"));
-    let dob =
-        DateOfBirth::parse(dob, today).map_err(|_| AppError::field("date_of_birth", msg(lang, "date_of_birth")))?;
-    let code = confirmation.trim().to_ascii_uppercase();
-    let sub = db::submissions::by_confirmation(conn, &code)?.ok_or_else(not_found)?;
-    let case = match sub.citation_id {
-        Some(id) => db::citations::find_by_id(conn, id)?,
-        None => None,
-    }
-    .filter(|c| c.date_of_birth == dob.date())
-    .ok_or_else(not_found)?;
-    Ok((sub, case))
-}
-
-/// What a resident sees on the status page.
-pub fn status(
-    conn: &mut DbConn,
-    confirmation: &str,
-    dob: &str,
-    today: NaiveDate,
-    lang: Language,
-    tz: chrono_tz::Tz,
-) -> Result<StatusView, AppError> {
-    let (sub, case) = find_submission(conn, confirmation, dob, today, lang)?;
-    let local = |t: chrono::NaiveDateTime| t.and_utc().with_timezone(&tz).date_naive();
-    let (issued, received) = match lang {
-        Language::En => ("You received the ticket.", "We received your plea."),
-        Language::Es => ("Usted recibió la multa.", "Recibimos su declaración."),
-    };
-    let mut timeline = vec![
-        TimelineEntry { date: local(case.issued_at), what: issued.into() },
-        TimelineEntry { date: local(sub.received_at), what: received.into() },
-    ];
-    let letters: Vec<LetterSummary> = db::letters::for_citation(conn, case.id)?
-        .into_iter()
-        .map(|l| {
-            let what = match (l.letter_type.as_str(), lang) {
-                ("acknowledgement", Language::En) => "We sent you a letter confirming your plea.".to_string(),
-                ("acknowledgement", Language::Es) => "Le enviamos una carta que confirma su declaración.".to_string(),
-                (t, Language::En) => format!("We sent you a letter ({t})."),
-                (t, Language::Es) => format!("Le enviamos una carta ({t})."),
-            };
-            timeline.push(TimelineEntry { date: local(l.created_at), what });
-            LetterSummary {
-                id: l.id,
-                kind: l.letter_type,
-                date: local(l.created_at),
-                available: l.storage_path.is_some(),
-            }
-        })
-        .collect();
-    Ok(StatusView {
-        citation_number: case.citation_number,
-        confirmation: sub.confirmation,
-        status_text: status_text(&case.status, lang).to_string(),
-        status: case.status,
-        response_due: case.response_due,
-        timeline,
-        letters,
-    })
-}
-
-/// A letter of the resident's case, for download from the status page.
-pub fn letter_pdf(
-    conn: &mut DbConn,
-    confirmation: &str,
-    dob: &str,
-    letter_id: i64,
-    today: NaiveDate,
-    lang: Language,
-) -> Result<Vec<u8>, AppError> {
-    let (_, case) = find_submission(conn, confirmation, dob, today, lang)?;
-    let letter = db::letters::find(conn, letter_id)?
-        .filter(|l| l.citation_id == Some(case.id))
-        .ok_or_else(|| AppError::NotFound(msg(lang, "not_found")))?;
-    letter_service::stored_pdf(conn, letter.id)
 }

@@ -5,3 +5,5 @@ pub mod case;
 pub mod demo;
 pub mod intake;
 pub mod letters;
+pub mod messages;
+pub mod status;

@@ -3,6 +3,7 @@
 
 use crate::error::AppError;
 use crate::services::intake::{self, Identity, PleaRequest};
+use crate::services::status;
 use crate::web::AppState;
 use crate::{db, domain::Language};
 use actix_web::{http::header, web, HttpRequest, HttpResponse};
@@ -104,7 +105,7 @@ pub async fn status(
     let today = today(&state);
     let tz = state.config.court_tz;
     let view =
-        db::run(&state.pool, move |c| intake::status(c, &body.confirmation, &body.date_of_birth, today, lang, tz))
+        db::run(&state.pool, move |c| status::status(c, &body.confirmation, &body.date_of_birth, today, lang, tz))
             .await?;
     Ok(HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "no-store")).json(view))
 }
@@ -122,7 +123,7 @@ pub async fn letter(
     let today = today(&state);
     let id = id.into_inner();
     let pdf =
-        db::run(&state.pool, move |c| intake::letter_pdf(c, &body.confirmation, &body.date_of_birth, id, today, lang))
+        db::run(&state.pool, move |c| status::letter_pdf(c, &body.confirmation, &body.date_of_birth, id, today, lang))
             .await?;
     Ok(HttpResponse::Ok()
         .content_type("application/pdf")

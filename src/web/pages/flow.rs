@@ -6,6 +6,7 @@ use super::{date_from, date_parts, field_errors, render, service_error, PageRequ
 use crate::db;
 use crate::error::AppError;
 use crate::services::intake::{self, AddressInput, Identity, PleaItem, PleaRequest};
+use crate::services::status;
 use crate::web::api::public::limit;
 use crate::web::AppState;
 use actix_web::http::{header, StatusCode};
@@ -413,7 +414,7 @@ async fn confirmation(req: HttpRequest, payload: web::Payload, state: web::Data<
     let dob = form.get("date_of_birth").to_string();
     let (lang, tz, today) = (pr.lang, state.config.court_tz, today(&state));
     let (c, d) = (code.clone(), dob.clone());
-    match db::run(&state.pool, move |conn| intake::status(conn, &c, &d, today, lang, tz)).await {
+    match db::run(&state.pool, move |conn| status::status(conn, &c, &d, today, lang, tz)).await {
         Ok(view) => {
             let letter_id = view.letters.iter().find(|l| l.kind == "acknowledgement").map(|l| l.id);
             let receipt = json!({"confirmation": view.confirmation, "letter_id": letter_id});
@@ -441,7 +442,7 @@ async fn status(req: HttpRequest, payload: web::Payload, state: web::Data<AppSta
     }
     let (lang, tz, today) = (pr.lang, state.config.court_tz, today(&state));
     let (code, birth) = (confirmation.clone(), dob.clone());
-    let result = db::run(&state.pool, move |c| intake::status(c, &code, &birth, today, lang, tz)).await;
+    let result = db::run(&state.pool, move |c| status::status(c, &code, &birth, today, lang, tz)).await;
     match result {
         Ok(view) => {
             render(&state, &pr, "status", StatusCode::OK, json!({"view": view, "form": {"date_of_birth": dob}}))
@@ -473,10 +474,10 @@ async fn letter(req: HttpRequest, payload: web::Payload, state: web::Data<AppSta
     let (lang, today, ctx) = (pr.lang, today(&state), state.letters.clone());
     let result = db::run(&state.pool, move |c| {
         // The receipt may still be waiting for the worker: render it now (it is stored once).
-        intake::status(c, &confirmation, &dob, today, lang, chrono_tz::UTC)?;
+        status::status(c, &confirmation, &dob, today, lang, chrono_tz::UTC)?;
         let templates = ctx.templates()?;
         crate::services::letters::render_stored(c, letter_id, &ctx, &templates)?;
-        intake::letter_pdf(c, &confirmation, &dob, letter_id, today, lang)
+        status::letter_pdf(c, &confirmation, &dob, letter_id, today, lang)
     })
     .await;
     match result {
