@@ -26,6 +26,13 @@ pub struct AppState {
     pub pages: pages::Pages,
 }
 
+impl AppState {
+    /// Today on the court's calendar.
+    pub fn today(&self) -> chrono::NaiveDate {
+        chrono::Utc::now().with_timezone(&self.config.court_tz).date_naive()
+    }
+}
+
 /// Limit on ordinary JSON request bodies.
 pub const JSON_LIMIT: usize = 64 * 1024;
 

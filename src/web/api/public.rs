@@ -28,10 +28,6 @@ pub fn limit(state: &AppState, req: &HttpRequest, subject: &str) -> Result<(), A
     state.limiter.check(&[format!("ip:{ip}"), format!("subject:{}", subject.trim().to_ascii_uppercase())])
 }
 
-fn today(state: &AppState) -> chrono::NaiveDate {
-    chrono::Utc::now().with_timezone(&state.config.court_tz).date_naive()
-}
-
 #[derive(Deserialize)]
 pub struct LookupBody {
     citation_number: String,
@@ -49,7 +45,7 @@ pub async fn lookup(
     let body = body.into_inner();
     let lang = language(&req, body.language.as_deref());
     limit(&state, &req, &body.citation_number)?;
-    let today = today(&state);
+    let today = state.today();
     let id = Identity::parse(&body.citation_number, &body.date_of_birth, today, lang)?;
     let summary = db::run(&state.pool, move |c| {
         let case = intake::find_case(c, &id, lang)?;
@@ -78,7 +74,7 @@ pub async fn pleas(
         }
         None => None,
     };
-    let today = today(&state);
+    let today = state.today();
     let ctx = state.letters.clone();
     let _ = lang;
     let receipt = db::run(&state.pool, move |c| intake::submit(c, &body, key.as_deref(), &[], &ctx, today)).await?;
@@ -102,7 +98,7 @@ pub async fn status(
     let body = body.into_inner();
     let lang = language(&req, body.language.as_deref());
     limit(&state, &req, &body.confirmation)?;
-    let today = today(&state);
+    let today = state.today();
     let tz = state.config.court_tz;
     let view =
         db::run(&state.pool, move |c| status::status(c, &body.confirmation, &body.date_of_birth, today, lang, tz))
@@ -120,7 +116,7 @@ pub async fn letter(
     let body = body.into_inner();
     let lang = language(&req, body.language.as_deref());
     limit(&state, &req, &body.confirmation)?;
-    let today = today(&state);
+    let today = state.today();
     let id = id.into_inner();
     let pdf =
         db::run(&state.pool, move |c| status::letter_pdf(c, &body.confirmation, &body.date_of_birth, id, today, lang))

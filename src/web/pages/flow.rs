@@ -33,10 +33,6 @@ pub struct LangQuery {
     lang: Option<String>,
 }
 
-fn today(state: &AppState) -> chrono::NaiveDate {
-    chrono::Utc::now().with_timezone(&state.config.court_tz).date_naive()
-}
-
 async fn start(req: HttpRequest, q: web::Query<LangQuery>, state: web::Data<AppState>) -> HttpResponse {
     let pr = PageRequest::new(&req, q.lang.as_deref());
     render(&state, &pr, "start", StatusCode::OK, json!({}))
@@ -91,7 +87,7 @@ async fn case(req: HttpRequest, payload: web::Payload, state: web::Data<AppState
     if let Err(e) = limit(&state, &req, &number) {
         return service_error(&state, &pr, e);
     }
-    let today = today(&state);
+    let today = state.today();
     let lang = pr.lang;
     let id = match Identity::parse(&number, &dob, today, lang) {
         Ok(id) => id,
@@ -153,7 +149,7 @@ async fn load_case(
 ) -> Result<(intake::CaseSummary, db::citations::CitationRecord), HttpResponse> {
     let number = form.get("citation_number").to_string();
     limit(state, req, &number).map_err(|e| service_error(state, pr, e))?;
-    let today = today(state);
+    let today = state.today();
     let lang = pr.lang;
     let id =
         Identity::parse(&number, form.get("date_of_birth"), today, lang).map_err(|e| service_error(state, pr, e))?;
@@ -314,7 +310,7 @@ async fn review(req: HttpRequest, payload: web::Payload, state: web::Data<AppSta
     }
     let request = plea_request(&form, &case.0);
     let lang = pr.lang;
-    let today = today(&state);
+    let today = state.today();
     let checked = db::run(&state.pool, move |c| intake::preview(c, &request, today, lang)).await;
     let mut errors = match &checked {
         Ok(_) => json!({}),
@@ -378,7 +374,7 @@ async fn submit(req: HttpRequest, payload: web::Payload, state: web::Data<AppSta
     let evidence: Vec<i64> = form.tokens.iter().filter_map(|t| pr.evidence_id(t)).collect();
     let key = Some(form.get("idempotency_key").to_string()).filter(|k| !k.is_empty() && k.len() <= 200);
     let ctx = state.letters.clone();
-    let today = today(&state);
+    let today = state.today();
     let result =
         db::run(&state.pool, move |c| intake::submit(c, &request, key.as_deref(), &evidence, &ctx, today)).await;
     match result {
@@ -412,7 +408,7 @@ async fn confirmation(req: HttpRequest, payload: web::Payload, state: web::Data<
         return service_error(&state, &pr, e);
     }
     let dob = form.get("date_of_birth").to_string();
-    let (lang, tz, today) = (pr.lang, state.config.court_tz, today(&state));
+    let (lang, tz, today) = (pr.lang, state.config.court_tz, state.today());
     let (c, d) = (code.clone(), dob.clone());
     match db::run(&state.pool, move |conn| status::status(conn, &c, &d, today, lang, tz)).await {
         Ok(view) => {
@@ -440,7 +436,7 @@ async fn status(req: HttpRequest, payload: web::Payload, state: web::Data<AppSta
     if let Err(e) = limit(&state, &req, &confirmation) {
         return service_error(&state, &pr, e);
     }
-    let (lang, tz, today) = (pr.lang, state.config.court_tz, today(&state));
+    let (lang, tz, today) = (pr.lang, state.config.court_tz, state.today());
     let (code, birth) = (confirmation.clone(), dob.clone());
     let result = db::run(&state.pool, move |c| status::status(c, &code, &birth, today, lang, tz)).await;
     match result {
@@ -471,7 +467,7 @@ async fn letter(req: HttpRequest, payload: web::Payload, state: web::Data<AppSta
         return super::error_page(&state, &pr, StatusCode::NOT_FOUND, "not_found_title", None);
     };
     let dob = form.get("date_of_birth").to_string();
-    let (lang, today, ctx) = (pr.lang, today(&state), state.letters.clone());
+    let (lang, today, ctx) = (pr.lang, state.today(), state.letters.clone());
     let result = db::run(&state.pool, move |c| {
         // The receipt may still be waiting for the worker: render it now (it is stored once).
         status::status(c, &confirmation, &dob, today, lang, chrono_tz::UTC)?;
