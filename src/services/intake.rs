@@ -362,7 +362,29 @@ pub fn submit(
             return Ok(done);
         }
     }
-    let case = find_case(conn, &id, lang)?;
+    let result = record(conn, req, &id, idempotency_key, &hash, evidence, ctx, today, lang);
+    match (result, idempotency_key) {
+        (Ok(receipt), _) => Ok(receipt),
+        // The same key sent twice at once: the second request finds the case answered, or hits
+        // the unique key; it gets the first one's receipt.
+        (Err(e), Some(key)) => replay(conn, key, &hash, ctx, lang)?.ok_or(e),
+        (Err(e), None) => Err(e),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn record(
+    conn: &mut DbConn,
+    req: &PleaRequest,
+    id: &Identity,
+    idempotency_key: Option<&str>,
+    hash: &str,
+    evidence: &[i64],
+    ctx: &LetterContext,
+    today: NaiveDate,
+    lang: Language,
+) -> Result<PleaReceipt, AppError> {
+    let case = find_case(conn, id, lang)?;
     let summary = summary(conn, &case, today, lang)?;
     open_for_pleas(&summary, lang)?;
     let checked = check(req, &summary, lang)?;
@@ -392,7 +414,7 @@ pub fn submit(
                 phone: checked.phone.as_deref(),
                 mailing_address: address_json.as_deref(),
                 idempotency_key,
-                request_hash: Some(&hash),
+                request_hash: Some(hash),
             },
             &plea_rows,
         )?;
@@ -429,17 +451,8 @@ pub fn submit(
         )?;
         Ok((status.as_str().to_string(), Some(letter)))
     });
-    match result {
-        Ok((status, letter_id)) => Ok(PleaReceipt { confirmation, status, receipt_url: receipt_url(ctx), letter_id }),
-        // The same key submitted twice at once: the second insert hit the unique key.
-        Err(e) if idempotency_key.is_some() => {
-            match replay(conn, idempotency_key.unwrap_or_default(), &hash, ctx, lang)? {
-                Some(done) => Ok(done),
-                None => Err(e),
-            }
-        }
-        Err(e) => Err(e),
-    }
+    let (status, letter_id) = result?;
+    Ok(PleaReceipt { confirmation, status, receipt_url: receipt_url(ctx), letter_id })
 }
 
 fn receipt_url(ctx: &LetterContext) -> String {
