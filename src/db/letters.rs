@@ -31,9 +31,10 @@ pub struct NewLetter<'a> {
     pub letter_type: &'a str,
     pub language: &'a str,
     pub recipient: &'a str,
+    pub data: &'a str,
 }
 
-/// Inserts a queued letter without its data yet (the data carries the letter's own id).
+/// Inserts a queued letter.
 pub fn insert(conn: &mut DbConn, l: &NewLetter) -> QueryResult<i64> {
     diesel::insert_into(letters::table)
         .values((
@@ -42,16 +43,12 @@ pub fn insert(conn: &mut DbConn, l: &NewLetter) -> QueryResult<i64> {
             letters::letter_type.eq(l.letter_type),
             letters::language.eq(l.language),
             letters::recipient.eq(l.recipient),
-            letters::data.eq("{}"),
+            letters::data.eq(l.data),
             letters::status.eq("queued"),
             letters::created_at.eq(super::now()),
         ))
         .returning(letters::id)
         .get_result(conn)
-}
-
-pub fn set_data(conn: &mut DbConn, id: i64, data: &str) -> QueryResult<()> {
-    diesel::update(letters::table.find(id)).set(letters::data.eq(data)).execute(conn).map(|_| ())
 }
 
 pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<LetterRecord>> {

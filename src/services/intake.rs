@@ -436,7 +436,7 @@ fn record(
         if !not_guilty.is_empty() {
             db::citations::dispose(c, case.id, &not_guilty, "hearing_set", today)?;
         }
-        let letter = letter_service::queue_acknowledgement(c, sub_id, ctx)?;
+        let letter = queue_receipt(c, &case, &summary, &checked, sub_id, &confirmation, today, ctx)?;
         // Last, so that the audit chain's lock is held only until the commit that follows.
         audit::append(
             c,
@@ -484,4 +484,53 @@ fn replay(
         .transpose()?
         .flatten();
     Ok(Some(PleaReceipt { confirmation, status, receipt_url: receipt_url(ctx), letter_id }))
+}
+
+/// Queues the acknowledgement from what the transaction already knows (no re-reading), to the
+/// contact details just given.
+#[allow(clippy::too_many_arguments)]
+fn queue_receipt(
+    conn: &mut DbConn,
+    case: &CitationRecord,
+    summary: &CaseSummary,
+    checked: &Checked,
+    submission_id: i64,
+    confirmation: &str,
+    today: NaiveDate,
+    ctx: &LetterContext,
+) -> Result<i64, AppError> {
+    use crate::letters::data::{ChargeLine, PleaLine, SubmissionInfo};
+    let mut to = case.clone();
+    if let Some(e) = &checked.email {
+        to.email = Some(e.clone());
+    }
+    if let Some(l) = checked.language {
+        to.language = l.as_str().to_string();
+    }
+    if let Some((l1, l2, city, state, zip)) = &checked.address {
+        (to.address_line1, to.address_line2, to.city, to.state, to.postal_code) =
+            (l1.clone(), l2.clone(), city.clone(), state.clone(), zip.clone());
+    }
+    let spanish = to.language == Language::Es.as_str();
+    let charges = summary
+        .charges
+        .iter()
+        .map(|c| ChargeLine {
+            seq: c.seq,
+            offense_code: c.offense_code.clone(),
+            description: if spanish { c.description_es.clone() } else { c.description.clone() },
+            fine_cents: c.fine_cents,
+            points: c.points,
+            by_mail: !matches!(c.reason, Some(Reason::MustAppear | Reason::NotByMail)),
+        })
+        .collect();
+    let submission = SubmissionInfo {
+        confirmation: confirmation.to_string(),
+        received_on: today,
+        channel: "online".into(),
+        pleas: checked.pleas.iter().map(|(seq, plea)| PleaLine { seq: *seq, plea: *plea }).collect(),
+    };
+    let data =
+        letter_service::letter_data(&to, charges, Some(submission), crate::domain::LetterType::Acknowledgement, ctx);
+    letter_service::queue_letter(conn, case.id, Some(submission_id), &data)
 }

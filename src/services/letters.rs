@@ -126,51 +126,6 @@ fn insert_letter(
     ctx: &LetterContext,
 ) -> Result<i64, AppError> {
     let language: Language = citation.language.parse().unwrap_or(Language::En);
-    let name = [Some(citation.first_name.as_str()), citation.middle_name.as_deref(), Some(citation.last_name.as_str())]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(" ");
-    let recipient = Recipient {
-        address_lines: usps_block(
-            &name,
-            &citation.address_line1,
-            citation.address_line2.as_deref(),
-            &citation.city,
-            &citation.state,
-            &citation.postal_code,
-        ),
-        name,
-        email: citation.email.clone(),
-    };
-    let recipient_json = serde_json::to_string(&recipient).map_err(|e| AppError::Internal(e.into()))?;
-    let id = db::letters::insert(
-        conn,
-        &db::letters::NewLetter {
-            citation_id: citation.id,
-            submission_id,
-            letter_type: kind.as_str(),
-            language: language.as_str(),
-            recipient: &recipient_json,
-        },
-    )?;
-    let data = letter_data(conn, id, citation, submission_id, kind, language, recipient, ctx)?;
-    db::letters::set_data(conn, id, &serde_json::to_string(&data).map_err(|e| AppError::Internal(e.into()))?)?;
-    queue::enqueue(conn, RENDER_JOB, &serde_json::json!({"letter_id": id}), RENDER_ATTEMPTS, db::now())?;
-    Ok(id)
-}
-
-#[allow(clippy::too_many_arguments)]
-fn letter_data(
-    conn: &mut DbConn,
-    letter_id: i64,
-    citation: &db::citations::CitationRecord,
-    submission_id: Option<i64>,
-    kind: LetterType,
-    language: Language,
-    recipient: Recipient,
-    ctx: &LetterContext,
-) -> Result<LetterData, AppError> {
     let charges: Vec<ChargeLine> = db::citations::charges_of(conn, citation)?
         .into_iter()
         .map(|c| ChargeLine {
@@ -203,9 +158,63 @@ fn letter_data(
         }
         None => None,
     };
+    let data = letter_data(citation, charges, submission, kind, ctx);
+    queue_letter(conn, citation.id, submission_id, &data)
+}
+
+/// Stores a letter's data and queues its rendering (inside the caller's transaction). The data's
+/// `letter_id` is the row's id, filled in when the letter is rendered.
+pub fn queue_letter(
+    conn: &mut DbConn,
+    citation_id: i64,
+    submission_id: Option<i64>,
+    data: &LetterData,
+) -> Result<i64, AppError> {
+    let json = |v: serde_json::Result<String>| v.map_err(|e| AppError::Internal(e.into()));
+    let id = db::letters::insert(
+        conn,
+        &db::letters::NewLetter {
+            citation_id,
+            submission_id,
+            letter_type: data.letter_type.as_str(),
+            language: data.language.as_str(),
+            recipient: &json(serde_json::to_string(&data.recipient))?,
+            data: &json(serde_json::to_string(data))?,
+        },
+    )?;
+    queue::enqueue(conn, RENDER_JOB, &serde_json::json!({"letter_id": id}), RENDER_ATTEMPTS, db::now())?;
+    Ok(id)
+}
+
+/// What a letter about `citation` is rendered from (its id is set when it is rendered).
+pub fn letter_data(
+    citation: &db::citations::CitationRecord,
+    charges: Vec<ChargeLine>,
+    submission: Option<SubmissionInfo>,
+    kind: LetterType,
+    ctx: &LetterContext,
+) -> LetterData {
+    let language: Language = citation.language.parse().unwrap_or(Language::En);
+    let name = [Some(citation.first_name.as_str()), citation.middle_name.as_deref(), Some(citation.last_name.as_str())]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let recipient = Recipient {
+        address_lines: usps_block(
+            &name,
+            &citation.address_line1,
+            citation.address_line2.as_deref(),
+            &citation.city,
+            &citation.state,
+            &citation.postal_code,
+        ),
+        name,
+        email: citation.email.clone(),
+    };
     let court = &ctx.court;
-    Ok(LetterData {
-        letter_id,
+    LetterData {
+        letter_id: 0,
         letter_type: kind,
         language,
         date: ctx.today(),
@@ -230,7 +239,7 @@ fn letter_data(
         charges,
         submission,
         base_url: ctx.base_url.clone(),
-    })
+    }
 }
 
 fn letter_path(data_dir: &Path, id: i64) -> PathBuf {
@@ -249,8 +258,9 @@ pub fn render_stored(
     if letter.storage_path.is_some() {
         return Ok(letter);
     }
-    let data: LetterData = serde_json::from_str(&letter.data)
+    let mut data: LetterData = serde_json::from_str(&letter.data)
         .map_err(|e| AppError::Internal(anyhow::anyhow!("letter {id} has unreadable data: {e}")))?;
+    data.letter_id = id;
     let rendered = letters::render(&data, templates, &ctx.setup)
         .map_err(|e| AppError::Internal(anyhow::anyhow!("letter {id}: {e}")))?;
     let path = letter_path(&ctx.data_dir, id);
@@ -307,8 +317,9 @@ pub fn email(
     if letter.emailed_at.is_some() {
         return Ok(());
     }
-    let data: LetterData = serde_json::from_str(&letter.data)
+    let mut data: LetterData = serde_json::from_str(&letter.data)
         .map_err(|e| AppError::Internal(anyhow::anyhow!("letter {id} has unreadable data: {e}")))?;
+    data.letter_id = id;
     let Some(to) = data.recipient.email.clone() else {
         return Ok(());
     };

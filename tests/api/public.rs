@@ -98,6 +98,12 @@ async fn a_plea_is_recorded_once_with_its_receipt_and_status(app: TestApp) {
     // The acknowledgement was queued with the plea; the worker renders and emails it.
     let stats = app.run_jobs().await;
     assert_eq!((stats.done, stats.parked), (2, 0), "render + email");
+    // The receipt went to the email address given with the plea, in Spanish.
+    let outbox = app.data_dir.path().join("data/outbox");
+    let eml = std::fs::read_dir(&outbox).unwrap().next().unwrap().unwrap().path();
+    let eml = std::fs::read_to_string(eml).unwrap();
+    assert!(eml.contains("jose.new@example.org"), "{eml}");
+    assert!(eml.contains("DV-2026-000103") && eml.contains("Estimado/a"), "Spanish receipt email");
     let status: Value = app
         .client
         .post(app.url("/api/v1/public/status"))
