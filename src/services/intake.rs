@@ -94,7 +94,8 @@ pub fn summary(
     today: NaiveDate,
     lang: Language,
 ) -> Result<CaseSummary, AppError> {
-    let answered = c.status != "open" || db::submissions::count_for_citation(conn, c.id)? > 0;
+    // Every recorded plea moves the case out of `open` in the same transaction.
+    let answered = c.status != "open";
     let charges: Vec<ChargeSummary> = db::citations::charges_of(conn, c)?
         .into_iter()
         .map(|ch| {
