@@ -126,7 +126,7 @@ pub fn connect(database_url: &str) -> anyhow::Result<DbPool> {
     }
     let size = match backend {
         Backend::Sqlite(_) => 8,
-        Backend::Postgres(_) => 16,
+        Backend::Postgres(_) => 8,
     };
     let pool = Pool::builder()
         .max_size(size)
