@@ -6,4 +6,5 @@ pub mod demo;
 pub mod intake;
 pub mod letters;
 pub mod messages;
+pub mod plea_request;
 pub mod status;
