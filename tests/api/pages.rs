@@ -25,6 +25,21 @@ fn hidden(html: &str, name: &str) -> String {
         .to_string()
 }
 
+/// Submits the look-up form for DV-2026-000103 with a birth day of `day` July 1992.
+async fn look_up(b: &reqwest::Client, app: &TestApp, csrf: &str, number: &str, day: &str) -> reqwest::Response {
+    b.post(app.url("/case"))
+        .form(&[
+            ("csrf", csrf),
+            ("citation_number", number),
+            ("date_of_birth_month", "7"),
+            ("date_of_birth_day", day),
+            ("date_of_birth_year", "1992"),
+        ])
+        .send()
+        .await
+        .unwrap()
+}
+
 /// The plea form's fields for DV-2026-000103 (two charges).
 fn plea_fields(csrf: &str) -> Form {
     Form::new()
@@ -64,18 +79,7 @@ async fn a_resident_pleads_through_the_pages_without_javascript(app: TestApp) {
     let es = b.get(app.url("/lookup?lang=es")).send().await.unwrap().text().await.unwrap();
     assert!(es.contains("Busque su multa") && es.contains("<html lang=\"es\">"));
     let csrf = csrf_of(&es);
-    let case = b
-        .post(app.url("/case"))
-        .form(&[
-            ("csrf", csrf.as_str()),
-            ("citation_number", "dv-2026-000103"),
-            ("date_of_birth_month", "7"),
-            ("date_of_birth_day", "1"),
-            ("date_of_birth_year", "1992"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let case = look_up(&b, &app, &csrf, "dv-2026-000103", "1").await;
     assert_eq!(case.status(), 200);
     let case = case.text().await.unwrap();
     assert!(
@@ -183,18 +187,7 @@ async fn forms_refuse_a_missing_csrf_token_and_keep_what_was_typed(app: TestApp)
         .unwrap();
     assert_eq!(r.status(), 403);
     // A wrong birth date: the same page, the error, and the number still typed in.
-    let r = b
-        .post(app.url("/case"))
-        .form(&[
-            ("csrf", csrf.as_str()),
-            ("citation_number", "DV-2026-000103"),
-            ("date_of_birth_month", "7"),
-            ("date_of_birth_day", "2"),
-            ("date_of_birth_year", "1992"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let r = look_up(&b, &app, &csrf, "DV-2026-000103", "2").await;
     assert_eq!(r.status(), 404);
     let html = r.text().await.unwrap();
     assert!(

@@ -22,6 +22,19 @@ pub fn language(req: &HttpRequest, body: Option<&str>) -> Language {
     }
 }
 
+/// The start of every public call: the language for messages, the identity check counted against
+/// the client's address and `subject`, and today's court date.
+fn open_call(
+    req: &HttpRequest,
+    state: &AppState,
+    subject: &str,
+    body_language: Option<&str>,
+) -> Result<(Language, chrono::NaiveDate), AppError> {
+    let lang = language(req, body_language);
+    limit(state, req, subject)?;
+    Ok((lang, state.today()))
+}
+
 /// Counts an identity check against the client's address and the thing it names.
 pub fn limit(state: &AppState, req: &HttpRequest, subject: &str) -> Result<(), AppError> {
     let ip = req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default();
@@ -43,9 +56,7 @@ pub async fn lookup(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
     let body = body.into_inner();
-    let lang = language(&req, body.language.as_deref());
-    limit(&state, &req, &body.citation_number)?;
-    let today = state.today();
+    let (lang, today) = open_call(&req, &state, &body.citation_number, body.language.as_deref())?;
     let id = Identity::parse(&body.citation_number, &body.date_of_birth, today, lang)?;
     let summary = db::run(&state.pool, move |c| {
         let case = intake::find_case(c, &id, lang)?;
@@ -62,8 +73,8 @@ pub async fn pleas(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
     let body = body.into_inner();
-    let lang = language(&req, body.language.as_deref());
-    limit(&state, &req, &body.citation_number)?;
+    // The plea's own `language` decides its messages (intake::submit reads it).
+    let (_, today) = open_call(&req, &state, &body.citation_number, body.language.as_deref())?;
     let key = match req.headers().get("idempotency-key") {
         Some(v) => {
             let k = v.to_str().unwrap_or("").trim().to_string();
@@ -74,9 +85,7 @@ pub async fn pleas(
         }
         None => None,
     };
-    let today = state.today();
     let ctx = state.letters.clone();
-    let _ = lang;
     let receipt = db::run(&state.pool, move |c| intake::submit(c, &body, key.as_deref(), &[], &ctx, today)).await?;
     Ok(HttpResponse::Created().insert_header((header::CACHE_CONTROL, "no-store")).json(receipt))
 }
@@ -96,9 +105,7 @@ pub async fn status(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
     let body = body.into_inner();
-    let lang = language(&req, body.language.as_deref());
-    limit(&state, &req, &body.confirmation)?;
-    let today = state.today();
+    let (lang, today) = open_call(&req, &state, &body.confirmation, body.language.as_deref())?;
     let tz = state.config.court_tz;
     let view =
         db::run(&state.pool, move |c| status::status(c, &body.confirmation, &body.date_of_birth, today, lang, tz))
@@ -114,9 +121,7 @@ pub async fn letter(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
     let body = body.into_inner();
-    let lang = language(&req, body.language.as_deref());
-    limit(&state, &req, &body.confirmation)?;
-    let today = state.today();
+    let (lang, today) = open_call(&req, &state, &body.confirmation, body.language.as_deref())?;
     let id = id.into_inner();
     let pdf =
         db::run(&state.pool, move |c| status::letter_pdf(c, &body.confirmation, &body.date_of_birth, id, today, lang))
