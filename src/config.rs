@@ -46,6 +46,12 @@ pub struct CourtConfig {
     pub signature: String,
     /// A PNG logo for the letterhead.
     pub logo: Option<PathBuf>,
+    /// When a court date's session starts (the ticket carries only the date).
+    pub appearance_time: chrono::NaiveTime,
+    /// Where people appear in person: the courtroom and the courthouse's street address.
+    pub appearance_place: Vec<String>,
+    /// Payment and offer-review windows after a plea.
+    pub after_plea: crate::domain::next_steps::AfterPleaRules,
 }
 
 /// (variable, TOML key, default). The TOML key is the variable without `PLEADESK_`, lower-cased.
@@ -69,6 +75,10 @@ const VARS: &[(&str, &str, &str)] = &[
     ("PLEADESK_COURT_WEBSITE", "court_website", ""),
     ("PLEADESK_COURT_SIGNATURE", "court_signature", "Clerk of the Court"),
     ("PLEADESK_COURT_LOGO", "court_logo", ""),
+    ("PLEADESK_COURT_APPEARANCE_TIME", "court_appearance_time", "08:30"),
+    ("PLEADESK_COURT_APPEARANCE_PLACE", "court_appearance_place", ""),
+    ("PLEADESK_PAYMENT_DAYS", "payment_days", "30"),
+    ("PLEADESK_OFFER_REVIEW_DAYS", "offer_review_days", "10"),
     ("PLEADESK_ENVELOPE_OFFSET_X", "envelope_offset_x", "0"),
     ("PLEADESK_ENVELOPE_OFFSET_Y", "envelope_offset_y", "0"),
     ("PLEADESK_MAIL_FROM", "mail_from", "PleaDesk <no-reply@pleadesk.invalid>"),
@@ -185,6 +195,26 @@ impl Config {
                 return Err(err("PLEADESK_COURT_LOGO", format!("{} is not a file", path.display())));
             }
         }
+        let at = value("PLEADESK_COURT_APPEARANCE_TIME");
+        let appearance_time = chrono::NaiveTime::parse_from_str(at.trim(), "%H:%M")
+            .map_err(|_| err("PLEADESK_COURT_APPEARANCE_TIME", format!("'{at}' is not a 24-hour time like 08:30")))?;
+        let place: Vec<String> = value("PLEADESK_COURT_APPEARANCE_PLACE")
+            .split('|')
+            .map(|l| l.trim().to_string())
+            .filter(|l| !l.is_empty())
+            .collect();
+        let appearance_place = if place.is_empty() { address_lines.clone() } else { place };
+        let days = |var: &str, max: u32| -> Result<u32, ConfigError> {
+            let v = value(var);
+            match v.trim().parse::<u32>() {
+                Ok(n) if (1..=max).contains(&n) => Ok(n),
+                _ => Err(err(var, format!("'{v}' must be a whole number of days from 1 to {max}"))),
+            }
+        };
+        let after_plea = crate::domain::next_steps::AfterPleaRules {
+            payment_days: days("PLEADESK_PAYMENT_DAYS", 365)?,
+            offer_review_business_days: days("PLEADESK_OFFER_REVIEW_DAYS", 120)?,
+        };
         let court = CourtConfig {
             name: required("PLEADESK_COURT_NAME")?,
             address_lines,
@@ -196,6 +226,9 @@ impl Config {
                 .unwrap_or_else(|| base_url.clone()),
             signature: required("PLEADESK_COURT_SIGNATURE")?,
             logo,
+            appearance_time,
+            appearance_place,
+            after_plea,
         };
         let mail_from = required("PLEADESK_MAIL_FROM")?;
         if !mail_from.contains('@') {
@@ -284,6 +317,10 @@ mod tests {
         assert_eq!(c.court_tz, chrono_tz::America::Denver);
         assert_eq!(c.base_url, "http://127.0.0.1:8080");
         assert_eq!(c.lookup_per_minute, 10);
+        assert_eq!(c.court.appearance_time, chrono::NaiveTime::from_hms_opt(8, 30, 0).unwrap());
+        // Without a courtroom of its own, people appear at the court's address.
+        assert_eq!(c.court.appearance_place, c.court.address_lines);
+        assert_eq!(c.court.after_plea, crate::domain::next_steps::AfterPleaRules::default());
     }
 
     #[test]
@@ -299,6 +336,9 @@ mod tests {
             ("PLEADESK_COURT_LOGO", "/no/such/logo.png"),
             ("PLEADESK_MAIL_FROM", "nobody"),
             ("PLEADESK_WORKER_INTERVAL_SECS", "0"),
+            ("PLEADESK_COURT_APPEARANCE_TIME", "8.30am"),
+            ("PLEADESK_PAYMENT_DAYS", "0"),
+            ("PLEADESK_OFFER_REVIEW_DAYS", "many"),
         ] {
             let e = Config::load(env_of(&[(var, val)])).unwrap_err().to_string();
             assert!(e.contains(var), "{e}");

@@ -12,6 +12,7 @@ pub mod deadline;
 pub mod eligibility;
 pub mod enums;
 pub mod money;
+pub mod next_steps;
 pub mod offense;
 
 pub use citation::{ChargeDraft, CitationDraft, Defendant};
