@@ -11,6 +11,7 @@ pub mod dates;
 pub mod deadline;
 pub mod eligibility;
 pub mod enums;
+pub mod language;
 pub mod money;
 pub mod offense;
 
@@ -18,6 +19,7 @@ pub use citation::{ChargeDraft, CitationDraft, Defendant};
 pub use citation_number::CitationNumber;
 pub use dates::DateOfBirth;
 pub use enums::*;
+pub use language::PreferredLanguage;
 pub use money::Cents;
 pub use offense::OffenseDraft;
 
