@@ -11,6 +11,7 @@ pub mod dates;
 pub mod deadline;
 pub mod eligibility;
 pub mod enums;
+pub mod holidays;
 pub mod language;
 pub mod money;
 pub mod offense;
