@@ -21,7 +21,7 @@ pub struct Application {
 
 impl Application {
     /// Everything that can fail at start-up fails here, before the server accepts a request.
-    pub async fn build(config: Config) -> anyhow::Result<Application> {
+    pub async fn build(mut config: Config) -> anyhow::Result<Application> {
         let url = config.database_url.clone();
         let pool = actix_web::rt::task::spawn_blocking(move || -> anyhow::Result<DbPool> {
             let pool = db::connect(&url)?;
@@ -35,12 +35,13 @@ impl Application {
         .await??;
         std::fs::create_dir_all(&config.data_dir)
             .map_err(|e| anyhow::anyhow!("PLEADESK_DATA_DIR: cannot create {}: {e}", config.data_dir.display()))?;
-        let letters = LetterContext::from_config(&config)?;
-        // A template that does not load is a start-up error, not a surprise at the first letter.
-        letters.templates().map_err(|e| anyhow::anyhow!("PLEADESK_TEMPLATES_DIR: {e}"))?;
         let listener = TcpListener::bind(config.bind)
             .map_err(|e| anyhow::anyhow!("PLEADESK_BIND: cannot listen on {}: {e}", config.bind))?;
         let port = listener.local_addr()?.port();
+        config.follow_bind(listener.local_addr()?);
+        let letters = LetterContext::from_config(&config)?;
+        // A template that does not load is a start-up error, not a surprise at the first letter.
+        letters.templates().map_err(|e| anyhow::anyhow!("PLEADESK_TEMPLATES_DIR: {e}"))?;
         let state = actix_web::web::Data::new(AppState {
             pool: pool.clone(),
             config: config.clone(),
@@ -54,6 +55,11 @@ impl Application {
 
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// Where residents reach this server (PLEADESK_BASE_URL, or the address bound).
+    pub fn base_url(&self) -> &str {
+        &self.config.base_url
     }
 
     pub fn pool(&self) -> &DbPool {

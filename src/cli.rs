@@ -147,7 +147,6 @@ fn migrate(config: &Config) -> anyhow::Result<ExitCode> {
 }
 
 async fn serve(config: Config, demo: bool) -> anyhow::Result<ExitCode> {
-    let base_url = config.base_url.clone();
     let rules = ImportRules { court_tz: config.court_tz, response_due: config.response_due };
     let today = chrono::Utc::now().with_timezone(&config.court_tz).date_naive();
     let application = app::Application::build(config).await?;
@@ -161,6 +160,12 @@ async fn serve(config: Config, demo: bool) -> anyhow::Result<ExitCode> {
         match loaded {
             Some(d) => {
                 println!("demo data loaded: {} citations", d.citations.imported);
+                println!(
+                    "court holidays loaded: {} (U.S. federal and Colorado, {} to {})",
+                    d.holidays,
+                    d.holiday_years.start(),
+                    d.holiday_years.end()
+                );
                 if let Some(c) = d.clerk {
                     println!("demo clerk: user demo-clerk, password: {}, token: {}", c.password, c.token);
                 }
@@ -168,7 +173,7 @@ async fn serve(config: Config, demo: bool) -> anyhow::Result<ExitCode> {
             None => println!("the database already has citations; demo data not loaded"),
         }
     }
-    println!("PleaDesk is running at {base_url} (listening on port {})", application.port());
+    println!("PleaDesk is running at {} (listening on port {})", application.base_url(), application.port());
     application.run_until_stopped(true).await?;
     println!("PleaDesk stopped");
     Ok(ExitCode::SUCCESS)

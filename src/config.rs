@@ -15,7 +15,11 @@ pub struct Config {
     pub data_dir: PathBuf,
     pub smtp_url: Option<String>,
     pub court_tz: Tz,
+    /// Where residents reach the service; when PLEADESK_BASE_URL is not set, the address that
+    /// `bind` listens on (see [`Config::follow_bind`]).
     pub base_url: String,
+    /// Whether `base_url` (and the court's website) follow the bound address.
+    pub base_url_follows_bind: bool,
     pub lookup_per_minute: u32,
     /// How the response deadline is counted (`court_date-10` or `issued+20`).
     pub response_due: ResponseDueRule,
@@ -43,6 +47,8 @@ pub struct CourtConfig {
     pub hours: String,
     pub hours_es: String,
     pub website: String,
+    /// True when PLEADESK_COURT_WEBSITE is not set and `website` is the base URL.
+    pub website_follows_base_url: bool,
     pub signature: String,
     /// A PNG logo for the letterhead.
     pub logo: Option<PathBuf>,
@@ -61,7 +67,8 @@ const VARS: &[(&str, &str, &str)] = &[
     ("PLEADESK_DATA_DIR", "data_dir", "pleadesk-data"),
     ("PLEADESK_SMTP_URL", "smtp_url", ""),
     ("PLEADESK_COURT_TZ", "court_tz", "America/Denver"),
-    ("PLEADESK_BASE_URL", "base_url", "http://127.0.0.1:8080"),
+    // Empty: follow PLEADESK_BIND (http://127.0.0.1:8080 with the default bind).
+    ("PLEADESK_BASE_URL", "base_url", ""),
     ("PLEADESK_LOOKUP_PER_MINUTE", "lookup_per_minute", "10"),
     ("PLEADESK_RESPONSE_DUE", "response_due", "court_date-10"),
     ("PLEADESK_MAX_IMPORT_BYTES", "max_import_bytes", "20971520"),
@@ -139,7 +146,9 @@ impl Config {
             .parse()
             .map_err(|_| err("PLEADESK_COURT_TZ", format!("'{tz}' is not an IANA time zone like America/Denver")))?;
 
-        let base_url = value("PLEADESK_BASE_URL").trim_end_matches('/').to_string();
+        let given = value("PLEADESK_BASE_URL").trim().trim_end_matches('/').to_string();
+        let base_url_follows_bind = given.is_empty();
+        let base_url = if base_url_follows_bind { url_of(bind) } else { given };
         if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
             return Err(err("PLEADESK_BASE_URL", "must start with http:// or https://"));
         }
@@ -224,6 +233,7 @@ impl Config {
             website: Some(value("PLEADESK_COURT_WEBSITE").trim().to_string())
                 .filter(|w| !w.is_empty())
                 .unwrap_or_else(|| base_url.clone()),
+            website_follows_base_url: value("PLEADESK_COURT_WEBSITE").trim().is_empty(),
             signature: required("PLEADESK_COURT_SIGNATURE")?,
             logo,
             appearance_time,
@@ -261,11 +271,41 @@ impl Config {
             smtp_url,
             court_tz,
             base_url,
+            base_url_follows_bind,
             lookup_per_minute,
             response_due,
             max_import_bytes,
         })
     }
+}
+
+impl Config {
+    /// Once the listener is bound: a base URL that follows `bind` takes the address actually
+    /// bound (the real port when `bind` asked for port 0), and so does a court website that
+    /// follows the base URL.
+    pub fn follow_bind(&mut self, bound: SocketAddr) {
+        if !self.base_url_follows_bind {
+            return;
+        }
+        self.base_url = url_of(bound);
+        if self.court.website_follows_base_url {
+            self.court.website = self.base_url.clone();
+        }
+    }
+}
+
+/// `http://` and the address, with a wildcard address (`0.0.0.0`, `::`) replaced by loopback: a
+/// browser cannot open the wildcard.
+fn url_of(addr: SocketAddr) -> String {
+    let mut addr = addr;
+    if addr.ip().is_unspecified() {
+        addr.set_ip(if addr.is_ipv4() {
+            std::net::Ipv4Addr::LOCALHOST.into()
+        } else {
+            std::net::Ipv6Addr::LOCALHOST.into()
+        });
+    }
+    format!("http://{addr}")
 }
 
 /// Reads the TOML file into key → string value (numbers are accepted and turned into text).
@@ -321,6 +361,40 @@ mod tests {
         // Without a courtroom of its own, people appear at the court's address.
         assert_eq!(c.court.appearance_place, c.court.address_lines);
         assert_eq!(c.court.after_plea, crate::domain::next_steps::AfterPleaRules::default());
+    }
+
+    #[test]
+    fn base_url_follows_the_bind_address_unless_set() {
+        let c = Config::load(env_of(&[("PLEADESK_BIND", "127.0.0.1:9090")])).unwrap();
+        assert_eq!(c.base_url, "http://127.0.0.1:9090");
+        assert_eq!(c.court.website, "http://127.0.0.1:9090");
+        let c = Config::load(env_of(&[("PLEADESK_BIND", "0.0.0.0:9000")])).unwrap();
+        assert_eq!(c.base_url, "http://127.0.0.1:9000", "a wildcard address is reached on loopback");
+        let c = Config::load(env_of(&[("PLEADESK_BIND", "[::]:9000")])).unwrap();
+        assert_eq!(c.base_url, "http://[::1]:9000");
+
+        // Port 0: the real port once bound.
+        let mut c = Config::load(env_of(&[("PLEADESK_BIND", "127.0.0.1:0")])).unwrap();
+        c.follow_bind("127.0.0.1:41234".parse().unwrap());
+        assert_eq!(c.base_url, "http://127.0.0.1:41234");
+        assert_eq!(c.court.website, "http://127.0.0.1:41234");
+
+        // Set explicitly: kept as given, whatever the bind; a set website is kept too.
+        let mut c = Config::load(env_of(&[
+            ("PLEADESK_BIND", "127.0.0.1:9090"),
+            ("PLEADESK_BASE_URL", "https://court.example.org/"),
+            ("PLEADESK_COURT_WEBSITE", "https://www.example.org/court"),
+        ]))
+        .unwrap();
+        c.follow_bind("127.0.0.1:9090".parse().unwrap());
+        assert_eq!(c.base_url, "https://court.example.org");
+        assert_eq!(c.court.website, "https://www.example.org/court");
+        let mut c = Config::load(env_of(&[("PLEADESK_COURT_WEBSITE", "https://www.example.org/court")])).unwrap();
+        c.follow_bind("127.0.0.1:8181".parse().unwrap());
+        assert_eq!(
+            (c.base_url.as_str(), c.court.website.as_str()),
+            ("http://127.0.0.1:8181", "https://www.example.org/court")
+        );
     }
 
     #[test]

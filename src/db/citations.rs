@@ -2,6 +2,7 @@
 
 use super::schema::{charges, citations, offenses, submissions};
 use super::DbConn;
+use crate::domain::{Language, PreferredLanguage};
 use crate::import::citations::ValidCitation;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
@@ -33,7 +34,9 @@ struct CitationFields<'a> {
     plate_state: Option<&'a str>,
     email: Option<&'a str>,
     phone: Option<&'a str>,
+    /// The language of the letters (en or es), derived from `preferred_language`.
     language: &'a str,
+    preferred_language: &'a str,
     response_due: NaiveDate,
     import_hash: &'a str,
     #[diesel(skip_update)]
@@ -67,7 +70,8 @@ impl<'a> CitationFields<'a> {
             plate_state: d.plate_state.as_deref(),
             email: p.email.as_deref(),
             phone: p.phone.as_deref(),
-            language: p.language.as_str(),
+            language: p.language.template_language().as_str(),
+            preferred_language: p.language.as_str(),
             response_due: c.response_due,
             import_hash: &c.hash,
             created_at: now,
@@ -219,11 +223,14 @@ pub struct CitationRecord {
     pub plate_state: Option<String>,
     pub email: Option<String>,
     pub phone: Option<String>,
+    /// The language of letters, emails and pages: `en` or `es`.
     pub language: String,
     pub status: String,
     pub response_due: NaiveDate,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// The defendant's own language (ISO 639-1), as imported.
+    pub preferred_language: String,
 }
 
 /// A charge with the catalog version of its offense in force when the ticket was issued.
@@ -300,6 +307,7 @@ pub fn update_contact(conn: &mut DbConn, id: i64, u: &ContactUpdate) -> QueryRes
         email: Option<&'a str>,
         phone: Option<&'a str>,
         language: Option<&'a str>,
+        preferred_language: Option<String>,
         address_line1: Option<&'a str>,
         address_line2: Option<Option<&'a str>>,
         city: Option<&'a str>,
@@ -307,10 +315,21 @@ pub fn update_contact(conn: &mut DbConn, id: i64, u: &ContactUpdate) -> QueryRes
         postal_code: Option<&'a str>,
     }
     let a = u.address;
+    // A letter language chosen with a plea also updates the preferred language, unless the
+    // preferred one already maps to it (domain::language::PreferredLanguage::with_choice).
+    let preferred_language = match u.language.and_then(|l| l.parse::<Language>().ok()) {
+        Some(chosen) => {
+            let stored: String = citations::table.find(id).select(citations::preferred_language).first(conn)?;
+            let current = PreferredLanguage::parse_or_default(&stored).unwrap_or(PreferredLanguage::ENGLISH);
+            Some(current.with_choice(chosen).as_str().to_string())
+        }
+        None => None,
+    };
     let changes = Changes {
         email: u.email,
         phone: u.phone,
         language: u.language,
+        preferred_language,
         address_line1: a.map(|a| a.0),
         address_line2: a.map(|a| a.1),
         city: a.map(|a| a.2),

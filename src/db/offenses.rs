@@ -53,6 +53,19 @@ pub fn holidays(conn: &mut DbConn) -> QueryResult<Vec<NaiveDate>> {
     court_holidays::table.select(court_holidays::day).load(conn)
 }
 
+/// Adds the holidays not yet on file (a day already there keeps its name); returns how many
+/// were added.
+pub fn add_holidays(conn: &mut DbConn, days: &[(NaiveDate, &str)]) -> QueryResult<usize> {
+    let known: std::collections::HashSet<NaiveDate> = holidays(conn)?.into_iter().collect();
+    let mut added = 0;
+    for (day, name) in days.iter().filter(|(d, _)| !known.contains(d)) {
+        added += diesel::insert_into(court_holidays::table)
+            .values((court_holidays::day.eq(*day), court_holidays::name.eq(*name)))
+            .execute(conn)?;
+    }
+    Ok(added)
+}
+
 /// What saving one catalog row did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Saved {

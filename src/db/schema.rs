@@ -78,6 +78,7 @@ diesel::table! {
         import_hash -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        preferred_language -> Text,
     }
 }
 

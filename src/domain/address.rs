@@ -17,10 +17,27 @@ pub fn usps_line(line: &str) -> String {
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// The last line: `CITY ST 80218` or `CITY ST 80218-1234`.
+/// The last line: `CITY ST 80218`, `CITY ST 80218-1234`, or a Canadian `CITY BC  V6B 1A1`
+/// (two spaces before the postal code, as Canada Post asks). The postal code keeps its letters,
+/// digits, hyphen and inner space.
 pub fn usps_last_line(city: &str, state: &str, postal_code: &str) -> String {
-    let zip: String = postal_code.chars().filter(|c| c.is_ascii_digit() || *c == '-').collect();
-    format!("{} {} {}", usps_line(city), usps_line(state), zip).trim().to_string()
+    let code: String = postal_code
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == ' ')
+        .collect::<String>()
+        .to_ascii_uppercase();
+    let code = code.split_whitespace().collect::<Vec<_>>().join(" ");
+    let gap = if is_canadian(state, &code) { "  " } else { " " };
+    format!("{} {}{gap}{}", usps_line(city), usps_line(state), code).trim().to_string()
+}
+
+/// A Canadian address: a province or territory code and a postal code like `V6B 1A1`.
+pub fn is_canadian(state: &str, postal_code: &str) -> bool {
+    const PROVINCES: &[&str] = &["AB", "BC", "MB", "NB", "NL", "NS", "NT", "NU", "ON", "PE", "QC", "SK", "YT"];
+    let code: Vec<u8> = postal_code.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
+    let shape = code.len() == 6
+        && code.iter().enumerate().all(|(i, b)| if i % 2 == 0 { b.is_ascii_alphabetic() } else { b.is_ascii_digit() });
+    shape && PROVINCES.contains(&state.trim().to_ascii_uppercase().as_str())
 }
 
 /// A full address block: name, street lines, last line.
@@ -37,6 +54,9 @@ pub fn usps_block(
         lines.push(l2);
     }
     lines.push(usps_last_line(city, state, postal_code));
+    if is_canadian(state, postal_code) {
+        lines.push("CANADA".to_string());
+    }
     lines.retain(|l| !l.is_empty());
     lines
 }
@@ -53,5 +73,15 @@ mod tests {
         assert_eq!(usps_last_line("Denver", "co", "80218-1234"), "DENVER CO 80218-1234");
         let block = usps_block("Lan Nguyễn", "1 Main St.", Some(""), "Denver", "CO", "80202");
         assert_eq!(block, vec!["LAN NGUYỄN", "1 MAIN ST", "DENVER CO 80202"]);
+    }
+
+    #[test]
+    fn other_countries_keep_their_postal_codes() {
+        assert_eq!(usps_last_line("San Francisco", "CA", "94103-1234"), "SAN FRANCISCO CA 94103-1234");
+        assert_eq!(usps_last_line("Vancouver", "BC", "v6b 1a1"), "VANCOUVER BC  V6B 1A1");
+        let block = usps_block("Zoë L'Écuyer", "1 W Pender St", None, "Vancouver", "BC", "V6B 1A1");
+        assert_eq!(block, vec!["ZOË LÉCUYER", "1 W PENDER ST", "VANCOUVER BC  V6B 1A1", "CANADA"]);
+        assert!(!is_canadian("CA", "V6B 1A1"), "California is not a province");
+        assert!(!is_canadian("BC", "80202"));
     }
 }

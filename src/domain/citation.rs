@@ -1,6 +1,6 @@
 //! A citation (the case) as the e-citation system sends it, checked as a whole.
 
-use super::{Cents, CitationNumber, DateOfBirth, Language, ParseError};
+use super::{Cents, CitationNumber, DateOfBirth, ParseError, PreferredLanguage};
 use chrono::{DateTime, LocalResult, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use sha2::{Digest, Sha256};
@@ -20,7 +20,8 @@ pub struct Defendant {
     pub license_state: Option<String>,
     pub email: Option<String>,
     pub phone: Option<String>,
-    pub language: Language,
+    /// As the e-citation system gave it (any ISO 639-1 code).
+    pub language: PreferredLanguage,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -138,7 +139,7 @@ mod tests {
                 license_state: None,
                 email: None,
                 phone: None,
-                language: Language::Es,
+                language: PreferredLanguage::parse_or_default("es").unwrap(),
             },
             plate: None,
             plate_state: None,

@@ -30,29 +30,36 @@ pub fn required_text(input: &str, what: &str, max: usize) -> Result<String, Pars
     text(input, what, true, max).map(|o| o.unwrap_or_default())
 }
 
-/// A two-letter U.S. state or territory code, upper-cased (`co` → `CO`).
+/// A state, province or territory code as licences and addresses write them (`CO`, `BC`, `ON`,
+/// or the three-letter subdivisions of Mexico such as `BCN`): 2 or 3 letters, upper-cased.
 pub fn state_code(input: &str, what: &str) -> Result<String, ParseError> {
     let s = input.trim().to_ascii_uppercase();
-    if s.len() == 2 && s.bytes().all(|b| b.is_ascii_uppercase()) {
+    if (2..=3).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_uppercase()) {
         Ok(s)
     } else {
         Err(ParseError::new(format!(
-            "{what} '{}' is not a two-letter state code like CO",
+            "{what} '{}' is not a state or province code like CO or BC",
             input.trim().chars().take(10).collect::<String>()
         )))
     }
 }
 
-/// A ZIP code: `80218` or `80218-1234`.
+/// A postal code, kept as written (trimmed, spaces single). A code of digits only must be a
+/// U.S. ZIP code (`80218`, `80218-1234`); a code with letters is another country's (`V6B 1A1`,
+/// `SW1A 1AA`): letters, digits, a space or hyphen, 3 to 10 characters, with a digit in it.
 pub fn postal_code(input: &str) -> Result<String, ParseError> {
-    let s = input.trim();
+    let s = input.split_whitespace().collect::<Vec<_>>().join(" ");
     let b = s.as_bytes();
     let five = |x: &[u8]| x.len() == 5 && x.iter().all(u8::is_ascii_digit);
-    let ok = five(b) || (b.len() == 10 && five(&b[..5]) && b[5] == b'-' && b[6..].iter().all(u8::is_ascii_digit));
-    if ok {
-        Ok(s.to_string())
+    let zip = five(b) || (b.len() == 10 && five(&b[..5]) && b[5] == b'-' && b[6..].iter().all(u8::is_ascii_digit));
+    let lettered = b.iter().any(u8::is_ascii_alphabetic)
+        && b.iter().any(u8::is_ascii_digit)
+        && (3..=10).contains(&b.len())
+        && b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b' ' || *c == b'-');
+    if zip || lettered {
+        Ok(s)
     } else {
-        Err(ParseError::new("postal code must be a ZIP code like 80218 or 80218-1234"))
+        Err(ParseError::new("postal code must be a ZIP code like 80218 or 80218-1234, or a postal code like V6B 1A1"))
     }
 }
 
@@ -104,9 +111,20 @@ mod tests {
     fn shapes() {
         assert_eq!(state_code(" co ", "state").unwrap(), "CO");
         assert!(state_code("Colorado", "state").is_err());
+        assert_eq!(state_code("bc", "license_state").unwrap(), "BC");
+        assert_eq!(state_code("BCN", "license_state").unwrap(), "BCN");
+        assert!(state_code("C", "state").is_err());
+        assert!(state_code("B.C.", "state").is_err());
         assert!(postal_code("80218").is_ok());
-        assert!(postal_code("80218-1234").is_ok());
+        assert_eq!(postal_code(" 94103-1234 ").unwrap(), "94103-1234");
+        assert_eq!(postal_code("V6B  1A1").unwrap(), "V6B 1A1");
+        assert_eq!(postal_code("SW1A 1AA").unwrap(), "SW1A 1AA");
         assert!(postal_code("8021").is_err());
+        assert!(postal_code("802189").is_err());
+        assert!(postal_code("ABC DEF").is_err(), "no digit");
+        assert!(postal_code("V6B/1A1").is_err());
+        assert!(phone("+14085550101").unwrap().is_some());
+        assert!(phone("+1 (408) 555-0101").unwrap().is_some());
         assert_eq!(email("").unwrap(), None);
         assert!(email("a@b.org").unwrap().is_some());
         assert!(email("a@b").is_err());

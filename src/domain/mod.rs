@@ -11,6 +11,8 @@ pub mod dates;
 pub mod deadline;
 pub mod eligibility;
 pub mod enums;
+pub mod holidays;
+pub mod language;
 pub mod money;
 pub mod next_steps;
 pub mod offense;
@@ -19,6 +21,7 @@ pub use citation::{ChargeDraft, CitationDraft, Defendant};
 pub use citation_number::CitationNumber;
 pub use dates::DateOfBirth;
 pub use enums::*;
+pub use language::PreferredLanguage;
 pub use money::Cents;
 pub use offense::OffenseDraft;
 

@@ -3,22 +3,28 @@
 use super::{Cents, ParseError, PenaltyClass};
 use chrono::NaiveDate;
 
-/// An offense code such as `42-4-1101-C`: letters, digits, `-` and `.`, upper-cased, 1 to 40.
+/// The longest offense code accepted; real statute citations stay well below it.
+pub const MAX_CODE_CHARS: usize = 40;
+
+/// An offense code as the jurisdiction writes it (`42-4-1101-C`, `VC 22350`, `VC 27315(d)(1)`,
+/// `316.189(1)`): trimmed and otherwise kept exactly, since the court's catalog is what makes a
+/// code valid (a charge's code must match a catalog code exactly). Only an empty code, a control
+/// character or more than [`MAX_CODE_CHARS`] characters is refused here.
 pub fn offense_code(input: &str) -> Result<String, ParseError> {
-    let s = input.trim().to_ascii_uppercase();
-    let ok = !s.is_empty()
-        && s.len() <= 40
-        && s.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-' || b == b'.');
-    if ok {
-        Ok(s)
-    } else if s.is_empty() {
-        Err(ParseError::new("offense code is empty"))
-    } else {
-        Err(ParseError::new(format!(
-            "'{}' is not an offense code like 42-4-1101-C",
-            input.trim().chars().take(40).collect::<String>()
-        )))
+    let s = input.trim();
+    if s.is_empty() {
+        return Err(ParseError::new("offense code is empty"));
     }
+    if s.chars().any(char::is_control) {
+        return Err(ParseError::new("offense code contains a control character; remove it"));
+    }
+    if s.chars().count() > MAX_CODE_CHARS {
+        return Err(ParseError::new(format!(
+            "offense code '{}…' is longer than {MAX_CODE_CHARS} characters",
+            s.chars().take(MAX_CODE_CHARS).collect::<String>()
+        )));
+    }
+    Ok(s.to_string())
 }
 
 /// Demerit points for one charge: 0 to 12 (Colorado suspends a licence at 12 in a year).
@@ -85,8 +91,14 @@ mod tests {
 
     #[test]
     fn codes_points_flags() {
-        assert_eq!(offense_code(" 42-4-1101-c ").unwrap(), "42-4-1101-C");
-        assert!(offense_code("42 4 1101").is_err());
+        for code in ["42-4-1101-C", "VC 22350", "VC 27315(d)(1)", "316.189(1)", "CVC §21453(a)", "42-4-1101-c"] {
+            assert_eq!(offense_code(&format!("  {code}\t")).unwrap(), code, "kept as written");
+        }
+        assert!(offense_code("  ").unwrap_err().to_string().contains("empty"));
+        assert!(offense_code("VC\u{0}22350").unwrap_err().to_string().contains("control character"));
+        assert!(offense_code("VC 22350\n(a)").is_err(), "a line break inside a code");
+        assert!(offense_code(&"9".repeat(40)).is_ok());
+        assert!(offense_code(&"9".repeat(41)).unwrap_err().to_string().contains("longer than 40"));
         assert_eq!(points("4").unwrap(), 4);
         assert!(points("13").is_err());
         assert!(points("-1").is_err());

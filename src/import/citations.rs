@@ -9,7 +9,9 @@ use crate::domain::contact::{email, phone, postal_code, required_text, state_cod
 use crate::domain::dates::parse_date;
 use crate::domain::deadline::{CourtCalendar, ResponseDueRule};
 use crate::domain::offense::{offense_code, points, version_in_force};
-use crate::domain::{Cents, ChargeDraft, CitationDraft, CitationNumber, DateOfBirth, Defendant, Language, ParseError};
+use crate::domain::{
+    Cents, ChargeDraft, CitationDraft, CitationNumber, DateOfBirth, Defendant, ParseError, PreferredLanguage,
+};
 use chrono::NaiveDate;
 use chrono_tz::Tz;
 use std::collections::HashMap;
@@ -319,7 +321,7 @@ fn parse_head(row: &RawRow, tz: Tz) -> Result<CitationDraft, ParseError> {
         license_state: optional_state(16, "license_state")?,
         email: email(f(19))?,
         phone: phone(f(20))?,
-        language: Language::parse_or_default(f(21))?,
+        language: PreferredLanguage::parse_or_default(f(21))?,
     };
     Ok(CitationDraft {
         number,

@@ -21,6 +21,21 @@ pub struct LetterData {
     pub submission: Option<SubmissionInfo>,
     /// Where residents go online (PLEADESK_BASE_URL).
     pub base_url: String,
+    /// For a reader whose own language has no letters: one line in their language saying that
+    /// free language help is available and which number to call.
+    #[serde(default)]
+    pub assistance: Option<Assistance>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Assistance {
+    /// ISO 639-1 code of the text.
+    pub lang: String,
+    pub text: String,
+    pub rtl: bool,
+    /// Whether the letter's typeface can print it (left to right, every glyph in the font);
+    /// emails and pages always show it.
+    pub printable: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -69,6 +69,17 @@ impl Fonts {
     }
 }
 
+/// Whether the letters' typeface has a glyph for every character of `text` (Latin, Vietnamese,
+/// Greek and Cyrillic yes; Chinese, Korean or Ethiopic no).
+pub fn covers(text: &str) -> bool {
+    fonts().is_ok_and(|f| {
+        text.chars().filter(|c| !c.is_whitespace() && !c.is_control()).all(|c| {
+            f.regular.parsed.lookup_glyph_index(c as u32).is_some()
+                && f.bold.parsed.lookup_glyph_index(c as u32).is_some()
+        })
+    })
+}
+
 /// The fonts, parsed on first use.
 pub fn fonts() -> Result<&'static Fonts, String> {
     static FONTS: OnceLock<Result<Fonts, String>> = OnceLock::new();
@@ -91,5 +102,7 @@ mod tests {
         assert!(f.regular.width("iiii", 10.0) < f.regular.width("MMMM", 10.0));
         // Vietnamese letters are in the font, not the fallback.
         assert!(f.regular.parsed.lookup_glyph_index('ễ' as u32).is_some());
+        assert!(covers("CHÚ Ý: Gọi số (720) 555-0100.") && covers("ВНИМАНИЕ"));
+        assert!(!covers("注意") && !covers("주의"));
     }
 }

@@ -232,6 +232,7 @@ pub fn example_data(letter_type: LetterType, language: Language, letter_id: i64)
             ],
         }),
         base_url: "https://pleadesk.example.org".into(),
+        assistance: None,
     }
 }
 

@@ -35,7 +35,10 @@ pub struct DefendantView {
     pub license_state: Option<String>,
     pub email: Option<String>,
     pub phone: Option<String>,
+    /// The defendant's preferred language (ISO 639-1) as imported.
     pub language: String,
+    /// The language their letters and pages are written in (`en` or `es`).
+    pub letter_language: String,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -115,7 +118,8 @@ fn view(c: CitationRecord, charges: Vec<ChargeView>) -> CaseView {
             license_state: c.license_state,
             email: c.email,
             phone: c.phone,
-            language: c.language,
+            language: c.preferred_language,
+            letter_language: c.language,
         },
         vehicle: VehicleView { plate: c.plate, plate_state: c.plate_state },
         charges,

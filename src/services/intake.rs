@@ -65,6 +65,8 @@ pub struct CaseSummary {
     pub citation_number: String,
     pub status: String,
     pub language: String,
+    /// The defendant's own language (ISO 639-1); pages add a language-assistance line for it.
+    pub preferred_language: String,
     pub first_name: String,
     pub issued_on: NaiveDate,
     pub court_date: NaiveDate,
@@ -131,6 +133,7 @@ pub fn summary(
         citation_number: c.citation_number.clone(),
         status: c.status.clone(),
         language: c.language.clone(),
+        preferred_language: c.preferred_language.clone(),
         first_name: c.first_name.clone(),
         issued_on: c.issued_at.date(),
         court_date: c.court_date,

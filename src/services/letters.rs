@@ -4,7 +4,8 @@
 use crate::config::Config;
 use crate::db::{self, letters::LetterRecord, DbConn};
 use crate::domain::address::usps_block;
-use crate::domain::{CitationNumber, Language, LetterType, Plea};
+use crate::domain::language::assistance_line;
+use crate::domain::{CitationNumber, Language, LetterType, Plea, PreferredLanguage};
 use crate::error::AppError;
 use crate::jobs::queue;
 use crate::letters::data::*;
@@ -239,7 +240,20 @@ pub fn letter_data(
         charges,
         submission,
         base_url: ctx.base_url.clone(),
+        assistance: assistance(citation, &court.phone),
     }
+}
+
+/// The language-assistance line for the defendant's preferred language, if they need one.
+fn assistance(citation: &db::citations::CitationRecord, phone: &str) -> Option<Assistance> {
+    let preferred = PreferredLanguage::parse_or_default(&citation.preferred_language).ok()?;
+    let line = assistance_line(preferred, phone)?;
+    Some(Assistance {
+        printable: !line.rtl && letters::fonts::covers(&line.text),
+        lang: line.lang,
+        text: line.text,
+        rtl: line.rtl,
+    })
 }
 
 fn letter_path(data_dir: &Path, id: i64) -> PathBuf {
@@ -328,7 +342,7 @@ pub fn email(
     let title = letter_title(&data, templates);
     let ctx_json = serde_json::json!({
         "language": lang, "title": title, "recipient": data.recipient, "citation": data.citation,
-        "court": data.court, "base_url": data.base_url,
+        "court": data.court, "base_url": data.base_url, "assistance": data.assistance,
     });
     let render = |part: &str| {
         templates

@@ -34,6 +34,8 @@ pub struct StatusView {
     pub response_due: NaiveDate,
     pub timeline: Vec<TimelineEntry>,
     pub letters: Vec<LetterSummary>,
+    /// The defendant's own language (ISO 639-1); pages add a language-assistance line for it.
+    pub preferred_language: String,
 }
 
 fn status_text(status: &str, lang: Language) -> &'static str {
@@ -126,6 +128,7 @@ pub fn status(
         response_due: case.response_due,
         timeline,
         letters,
+        preferred_language: case.preferred_language,
     })
 }
 

@@ -227,7 +227,7 @@ impl TestApp {
             use pleadesk::import::{self, rows};
             let mut rows = rows::from_csv(&sample("citations.csv"), import::citations::COLUMNS).unwrap();
             let today = chrono::Utc::now().with_timezone(&chrono_tz::America::Denver).date_naive();
-            pleadesk::services::demo::shift_dates(&mut rows, today).unwrap();
+            pleadesk::services::demo::shift_dates(&mut rows, today, &Default::default()).unwrap();
             let rules = import::ImportRules {
                 court_tz: chrono_tz::America::Denver,
                 response_due: pleadesk::domain::deadline::ResponseDueRule::BeforeCourtDate(10),

@@ -13,6 +13,7 @@ mod merge;
 mod merge_inputs;
 mod migrations;
 mod openapi;
+mod other_states;
 mod pages;
 mod public;
 mod serve;

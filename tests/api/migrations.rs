@@ -6,11 +6,11 @@ use pleadesk::db;
 fn round_trip(url: &str) {
     let pool = db::connect(url).unwrap();
     let mut conn = pool.get().unwrap();
-    assert_eq!(db::migrate(&mut conn).unwrap(), 4);
+    assert_eq!(db::migrate(&mut conn).unwrap(), 5);
     conn.batch_execute("INSERT INTO court_holidays (day, name) VALUES ('2026-12-25', 'Christmas')").unwrap();
-    assert_eq!(db::revert_all(&mut conn).unwrap(), 4);
+    assert_eq!(db::revert_all(&mut conn).unwrap(), 5);
     assert!(conn.batch_execute("SELECT * FROM citations").is_err(), "tables are gone after down");
-    assert_eq!(db::migrate(&mut conn).unwrap(), 4);
+    assert_eq!(db::migrate(&mut conn).unwrap(), 5);
     conn.batch_execute("SELECT id, citation_number, status FROM citations; SELECT hash, prev_hash FROM events; SELECT * FROM court_holidays").unwrap();
     assert_eq!(db::migrate(&mut conn).unwrap(), 0);
 }

@@ -1,5 +1,6 @@
 //! `pleadesk serve --demo` as an operator runs it: a real process, stopped with SIGTERM.
 
+use chrono::Datelike;
 use std::io::{BufRead, BufReader, Read};
 use std::process::{Command, Stdio};
 use std::sync::mpsc;
@@ -44,7 +45,15 @@ async fn serve_demo_loads_current_cases_logs_no_personal_data_and_stops_on_sigte
     };
     let printed = lines.join("\n");
     assert!(printed.contains("demo data loaded: 12 citations"), "{printed}");
-    assert!(printed.contains("PleaDesk is running at http://127.0.0.1:8080"), "{printed}");
+    // No PLEADESK_BASE_URL: the address announced (and printed in letters) is the one bound.
+    let base_url = format!("http://127.0.0.1:{port}");
+    assert!(printed.contains(&format!("PleaDesk is running at {base_url} (listening on port {port})")), "{printed}");
+    let year = chrono::Utc::now().with_timezone(&chrono_tz::America::Denver).date_naive().year();
+    let holidays: Vec<chrono::NaiveDate> =
+        pleadesk::domain::holidays::federal_and_colorado(year - 1..=year + 1).into_iter().map(|h| h.day).collect();
+    let loaded =
+        format!("court holidays loaded: {} (U.S. federal and Colorado, {} to {})", holidays.len(), year - 1, year + 1);
+    assert!(printed.contains(&loaded), "{printed}");
     let token = printed
         .split("token: ")
         .nth(1)
@@ -72,6 +81,12 @@ async fn serve_demo_loads_current_cases_logs_no_personal_data_and_stops_on_sigte
     assert!(issued < today && (today - issued).num_days() <= 30, "issued recently: {issued}");
     assert_eq!(case["defendant"]["last_name"], "Hernández");
     assert_eq!(case["defendant"]["date_of_birth"], "1988-04-12", "birth dates are not moved");
+    // The demo court sits on business days: court dates and deadlines avoid weekends and the
+    // federal and Colorado holidays.
+    let court = chrono::NaiveDate::parse_from_str(case["court_date"].as_str().unwrap(), "%Y-%m-%d").unwrap();
+    for day in [court, due] {
+        assert!(day.weekday().number_from_monday() <= 5 && !holidays.contains(&day), "{day} is a business day");
+    }
 
     // Requests that fail on personal data: neither the input nor the error text reaches the log.
     let resp = client.get(format!("{base}/api/v1/citations/Leaky%20Surname")).bearer_auth(&token).send().await.unwrap();
@@ -108,6 +123,10 @@ async fn serve_demo_loads_current_cases_logs_no_personal_data_and_stops_on_sigte
         actix_web::rt::time::sleep(Duration::from_millis(100)).await;
     }
     assert!(emailed, "the worker emailed the letter");
+    let eml = std::fs::read_dir(&outbox).unwrap().next().unwrap().unwrap().path();
+    let raw = std::fs::read(eml).unwrap();
+    let msg = mail_parser::MessageParser::default().parse(&raw).expect("a MIME message");
+    assert!(msg.body_text(0).unwrap().contains(&base_url), "the email links to the address served");
 
     let status = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
     assert!(status.success());

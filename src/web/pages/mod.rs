@@ -87,6 +87,14 @@ impl PageRequest {
     }
 }
 
+/// The language-assistance line for the case a page shows (`case` or `view`), when the
+/// defendant's own language is neither English nor Spanish.
+fn assistance(ctx: &serde_json::Map<String, Value>, phone: &str) -> Option<crate::domain::language::AssistanceLine> {
+    let code = ["case", "view"].iter().find_map(|k| ctx.get(*k)?.get("preferred_language")?.as_str())?;
+    let preferred = crate::domain::PreferredLanguage::parse_or_default(code).ok()?;
+    crate::domain::language::assistance_line(preferred, phone)
+}
+
 /// Renders a page with the shared context (words, court, language, CSRF token).
 pub fn render(
     state: &crate::web::AppState,
@@ -104,6 +112,9 @@ pub fn render(
         map.insert("csrf".into(), json!(pr.csrf));
         map.entry("errors").or_insert(json!({}));
         map.entry("form").or_insert(json!({}));
+        if let Some(line) = assistance(map, &state.config.court.phone) {
+            map.insert("assistance".into(), json!(line));
+        }
     }
     let body = match pages.templates.render(&format!("pages/{name}.html"), &ctx) {
         Ok(b) => b,

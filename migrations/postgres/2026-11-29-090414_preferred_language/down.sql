@@ -1,0 +1,1 @@
+ALTER TABLE citations DROP COLUMN preferred_language;
