@@ -13,6 +13,7 @@ pub mod eligibility;
 pub mod enums;
 pub mod money;
 pub mod offense;
+pub mod redact;
 
 pub use citation::{ChargeDraft, CitationDraft, Defendant};
 pub use citation_number::CitationNumber;

@@ -1,12 +1,12 @@
 //! Creating a letter: the data it is rendered from and its queued render job, in the caller's
 //! transaction.
 
-use super::{LetterContext, RENDER_ATTEMPTS};
+use super::{LetterContext, RENDER_ATTEMPTS, RENDER_JOB};
+use crate::db::jobs as queue;
 use crate::db::{self, letters::LetterRecord, DbConn};
 use crate::domain::address::usps_block;
 use crate::domain::{CitationNumber, Language, LetterType, Plea};
 use crate::error::AppError;
-use crate::jobs::queue;
 use crate::letters::data::*;
 
 /// Creates a letter of `kind` for a case and queues its rendering, in one transaction.

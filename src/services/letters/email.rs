@@ -1,7 +1,10 @@
 //! Sending a stored letter by email.
 
-use super::{stored_pdf, LetterContext};
+use super::render::{checked_pdf, data_of};
+use super::LetterContext;
 use crate::db::{self, DbConn};
+use crate::domain::redact::scrub;
+use crate::domain::EmailStatus;
 use crate::error::AppError;
 use crate::letters;
 use crate::letters::data::LetterData;
@@ -20,13 +23,11 @@ pub fn email(
     if letter.emailed_at.is_some() {
         return Ok(());
     }
-    let mut data: LetterData = serde_json::from_str(&letter.data)
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("letter {id} has unreadable data: {e}")))?;
-    data.letter_id = id;
+    let data = data_of(&letter)?;
     let Some(to) = data.recipient.email.clone() else {
         return Ok(());
     };
-    let pdf = stored_pdf(conn, id)?;
+    let pdf = checked_pdf(&letter, ctx, Some(templates))?;
     let lang = data.language.as_str();
     let title = letter_title(&data, templates);
     let ctx_json = serde_json::json!({
@@ -47,9 +48,16 @@ pub fn email(
         html: render("html")?,
         attachment_name: format!("{}-{}.pdf", data.citation.number, data.letter_type),
         pdf,
-        message_id: format!("<letter-{id}.{}@pleadesk>", data.citation.number),
+        message_id: mail::message_id("letter", id, &ctx.base_url),
     };
+    // Recorded (and committed) before the SMTP conversation: if the process dies after the server
+    // took the message but before `set_emailed`, the retry finds `sending` and sends the same
+    // message again with the same Message-ID, which the receiving side can recognise.
+    if db::letters::set_email_sending(conn, id)? == EmailStatus::Sending {
+        tracing::warn!(letter_id = id, "sending a letter again: an earlier attempt may have been delivered");
+    }
     mailer.send(&outgoing).map_err(|e| {
+        let e = scrub(&e);
         tracing::warn!(letter_id = id, to = %mail::mask(&to), error = %e, "email not accepted");
         AppError::Unavailable(format!("the mail server did not accept letter {id}: {e}"))
     })?;
