@@ -13,4 +13,5 @@ pub mod jobs;
 pub mod letters;
 pub mod mail;
 pub mod services;
+pub mod storage;
 pub mod web;

@@ -2,8 +2,7 @@
 
 use super::schema::{charges, citations, offenses, submissions};
 use super::DbConn;
-use crate::domain::{Language, PreferredLanguage};
-use crate::import::citations::ValidCitation;
+use crate::domain::{CitationDraft, Language, PreferredLanguage};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use std::collections::HashMap;
@@ -44,8 +43,17 @@ struct CitationFields<'a> {
     updated_at: NaiveDateTime,
 }
 
+/// A checked citation to write, with what the import worked out for it.
+#[derive(Debug, Clone, Copy)]
+pub struct CitationWrite<'a> {
+    pub draft: &'a CitationDraft,
+    pub response_due: NaiveDate,
+    /// The content hash that decides whether a re-import changes anything.
+    pub hash: &'a str,
+}
+
 impl<'a> CitationFields<'a> {
-    fn from(c: &'a ValidCitation, now: NaiveDateTime) -> Self {
+    fn from(c: &CitationWrite<'a>, now: NaiveDateTime) -> Self {
         let d = &c.draft;
         let p = &d.defendant;
         CitationFields {
@@ -73,7 +81,7 @@ impl<'a> CitationFields<'a> {
             language: p.language.template_language().as_str(),
             preferred_language: p.language.as_str(),
             response_due: c.response_due,
-            import_hash: &c.hash,
+            import_hash: c.hash,
             created_at: now,
             updated_at: now,
         }
@@ -107,15 +115,17 @@ struct Existing {
 }
 
 /// Writes a batch of checked citations (the caller holds the transaction) and says what happened
-/// to each, in order.
-pub fn apply_import(conn: &mut DbConn, batch: &[ValidCitation]) -> QueryResult<Vec<Outcome>> {
+/// to each, in order. The citations already on file are locked first (see [`lock`]), so that the
+/// "plea on file?" check and the rewrite of the charges cannot interleave with a plea.
+pub fn apply_import(conn: &mut DbConn, batch: &[CitationWrite]) -> QueryResult<Vec<Outcome>> {
     let now = super::now();
     let numbers: Vec<&str> = batch.iter().map(|c| c.draft.number.as_str()).collect();
+    lock_numbers(conn, &numbers)?;
     let existing = find_existing(conn, &numbers)?;
 
     let mut outcomes = Vec::with_capacity(batch.len());
-    let mut fresh: Vec<&ValidCitation> = Vec::new();
-    let mut replaced: Vec<(i64, &ValidCitation)> = Vec::new();
+    let mut fresh: Vec<&CitationWrite> = Vec::new();
+    let mut replaced: Vec<(i64, &CitationWrite)> = Vec::new();
     for c in batch {
         outcomes.push(match existing.get(c.draft.number.as_str()) {
             None => {
@@ -141,7 +151,7 @@ pub fn apply_import(conn: &mut DbConn, batch: &[ValidCitation]) -> QueryResult<V
             .load::<(String, i64)>(conn)?
             .into_iter()
             .collect();
-        let with_ids: Vec<(i64, &ValidCitation)> =
+        let with_ids: Vec<(i64, &CitationWrite)> =
             fresh.iter().filter_map(|c| ids.get(c.draft.number.as_str()).map(|id| (*id, *c))).collect();
         insert_charges(conn, &with_ids)?;
     }
@@ -151,6 +161,31 @@ pub fn apply_import(conn: &mut DbConn, batch: &[ValidCitation]) -> QueryResult<V
     }
     insert_charges(conn, &replaced)?;
     Ok(outcomes)
+}
+
+/// Locks a citation's row until the end of the caller's write transaction: an import and a plea
+/// on the same citation then run one after the other. On PostgreSQL a `SELECT … FOR UPDATE`; on
+/// SQLite nothing to do, as [`super::write_transaction`] already holds the database's one write
+/// lock (`BEGIN IMMEDIATE`) from its start.
+pub fn lock(conn: &mut DbConn, id: i64) -> QueryResult<()> {
+    if let DbConn::Pg(c) = conn {
+        citations::table.find(id).select(citations::id).for_update().load::<i64>(c)?;
+    }
+    Ok(())
+}
+
+/// [`lock`] for the citations of an import batch that are already on file, in id order (so that
+/// two imports locking overlapping batches cannot deadlock).
+fn lock_numbers(conn: &mut DbConn, numbers: &[&str]) -> QueryResult<()> {
+    if let DbConn::Pg(c) = conn {
+        citations::table
+            .filter(citations::citation_number.eq_any(numbers))
+            .order(citations::id)
+            .select(citations::id)
+            .for_update()
+            .load::<i64>(c)?;
+    }
+    Ok(())
 }
 
 fn find_existing(conn: &mut DbConn, numbers: &[&str]) -> QueryResult<HashMap<String, Existing>> {
@@ -175,7 +210,7 @@ fn insert_citations(conn: &mut DbConn, rows: &[CitationFields]) -> QueryResult<(
     Ok(())
 }
 
-fn insert_charges(conn: &mut DbConn, citations: &[(i64, &ValidCitation)]) -> QueryResult<()> {
+fn insert_charges(conn: &mut DbConn, citations: &[(i64, &CitationWrite)]) -> QueryResult<()> {
     let rows: Vec<NewCharge> = citations
         .iter()
         .flat_map(|(id, c)| {

@@ -14,23 +14,37 @@ pub struct DocumentRecord {
     pub storage_path: String,
 }
 
-/// Records a stored file, or returns the one already recorded with the same content.
+/// Records a stored file, or returns the one already recorded with the same content. Safe when
+/// the same content arrives twice at once: the insert that loses the race on the unique checksum
+/// finds the winner's row instead of failing.
 pub fn upsert(conn: &mut DbConn, sha256: &str, content_type: &str, size: i64, path: &str) -> QueryResult<i64> {
-    if let Some(id) =
-        documents::table.filter(documents::sha256.eq(sha256)).select(documents::id).first(conn).optional()?
-    {
+    if let Some(id) = by_sha256(conn, sha256)? {
         return Ok(id);
     }
-    diesel::insert_into(documents::table)
-        .values((
-            documents::sha256.eq(sha256),
-            documents::content_type.eq(content_type),
-            documents::size_bytes.eq(size),
-            documents::storage_path.eq(path),
-            documents::created_at.eq(super::now()),
-        ))
-        .returning(documents::id)
-        .get_result(conn)
+    // A savepoint (or a transaction of its own), so that a failed insert leaves the caller's
+    // PostgreSQL transaction usable.
+    let inserted = conn.transaction(|c| {
+        diesel::insert_into(documents::table)
+            .values((
+                documents::sha256.eq(sha256),
+                documents::content_type.eq(content_type),
+                documents::size_bytes.eq(size),
+                documents::storage_path.eq(path),
+                documents::created_at.eq(super::now()),
+            ))
+            .returning(documents::id)
+            .get_result(c)
+    });
+    match inserted {
+        Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => {
+            by_sha256(conn, sha256)?.ok_or(diesel::result::Error::NotFound)
+        }
+        other => other,
+    }
+}
+
+fn by_sha256(conn: &mut DbConn, sha256: &str) -> QueryResult<Option<i64>> {
+    documents::table.filter(documents::sha256.eq(sha256)).select(documents::id).first(conn).optional()
 }
 
 pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<DocumentRecord>> {

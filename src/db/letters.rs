@@ -2,6 +2,7 @@
 
 use super::schema::{citations, letters};
 use super::DbConn;
+use crate::domain::{EmailStatus, LetterStatus};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -18,11 +19,14 @@ pub struct LetterRecord {
     pub storage_path: Option<String>,
     pub sha256: Option<String>,
     pub pages: Option<i32>,
-    pub status: String,
+    #[diesel(deserialize_as = String)]
+    pub status: LetterStatus,
     pub created_at: NaiveDateTime,
     pub printed_at: Option<NaiveDateTime>,
     pub emailed_at: Option<NaiveDateTime>,
     pub mailed_at: Option<NaiveDateTime>,
+    #[diesel(deserialize_as = String)]
+    pub email_status: EmailStatus,
 }
 
 pub struct NewLetter<'a> {
@@ -44,7 +48,7 @@ pub fn insert(conn: &mut DbConn, l: &NewLetter) -> QueryResult<i64> {
             letters::language.eq(l.language),
             letters::recipient.eq(l.recipient),
             letters::data.eq(l.data),
-            letters::status.eq("queued"),
+            letters::status.eq(LetterStatus::Queued.as_str()),
             letters::created_at.eq(super::now()),
         ))
         .returning(letters::id)
@@ -63,10 +67,22 @@ pub fn set_rendered(conn: &mut DbConn, id: i64, path: &str, sha256: &str, pages:
     Ok(n == 1)
 }
 
+/// Records, before the SMTP conversation starts, that the email is being sent (committed on its
+/// own). Returns the state it had: `Sending` means an earlier attempt may have delivered it.
+pub fn set_email_sending(conn: &mut DbConn, id: i64) -> QueryResult<EmailStatus> {
+    super::write_transaction(conn, |c| {
+        let before: String = letters::table.find(id).select(letters::email_status).first(c)?;
+        diesel::update(letters::table.find(id).filter(letters::emailed_at.is_null()))
+            .set(letters::email_status.eq(EmailStatus::Sending.as_str()))
+            .execute(c)?;
+        before.parse().map_err(|e: crate::domain::ParseError| diesel::result::Error::DeserializationError(e.into()))
+    })
+}
+
 /// Records that the email went out; true if this call recorded it (false: it already had).
 pub fn set_emailed(conn: &mut DbConn, id: i64, at: NaiveDateTime) -> QueryResult<bool> {
     let n = diesel::update(letters::table.find(id).filter(letters::emailed_at.is_null()))
-        .set(letters::emailed_at.eq(at))
+        .set((letters::emailed_at.eq(at), letters::email_status.eq(EmailStatus::Sent.as_str())))
         .execute(conn)?;
     Ok(n == 1)
 }
@@ -74,7 +90,7 @@ pub fn set_emailed(conn: &mut DbConn, id: i64, at: NaiveDateTime) -> QueryResult
 /// Queued letters not rendered yet.
 pub fn unrendered_queued(conn: &mut DbConn) -> QueryResult<Vec<i64>> {
     letters::table
-        .filter(letters::status.eq("queued"))
+        .filter(letters::status.eq(LetterStatus::Queued.as_str()))
         .filter(letters::storage_path.is_null())
         .order(letters::id)
         .select(letters::id)
@@ -84,7 +100,7 @@ pub fn unrendered_queued(conn: &mut DbConn) -> QueryResult<Vec<i64>> {
 /// (id, path, sha256) of every rendered letter waiting to be printed, oldest first.
 pub fn printable(conn: &mut DbConn) -> QueryResult<Vec<(i64, String, String)>> {
     let rows: Vec<(i64, Option<String>, Option<String>)> = letters::table
-        .filter(letters::status.eq("queued"))
+        .filter(letters::status.eq(LetterStatus::Queued.as_str()))
         .filter(letters::storage_path.is_not_null())
         .order(letters::id)
         .select((letters::id, letters::storage_path, letters::sha256))
@@ -96,15 +112,21 @@ pub fn printable(conn: &mut DbConn) -> QueryResult<Vec<(i64, String, String)>> {
 pub fn mark_printed(conn: &mut DbConn, ids: &[i64], at: NaiveDateTime) -> QueryResult<usize> {
     let mut marked = 0;
     for chunk in ids.chunks(1000) {
-        marked += diesel::update(letters::table.filter(letters::id.eq_any(chunk)).filter(letters::status.eq("queued")))
-            .set((letters::status.eq("printed"), letters::printed_at.eq(at)))
-            .execute(conn)?;
+        marked += diesel::update(
+            letters::table.filter(letters::id.eq_any(chunk)).filter(letters::status.eq(LetterStatus::Queued.as_str())),
+        )
+        .set((letters::status.eq(LetterStatus::Printed.as_str()), letters::printed_at.eq(at)))
+        .execute(conn)?;
     }
     Ok(marked)
 }
 
 /// Letters in a status with their citation numbers, oldest first.
-pub fn list(conn: &mut DbConn, status: Option<&str>, limit: i64) -> QueryResult<Vec<(LetterRecord, Option<String>)>> {
+pub fn list(
+    conn: &mut DbConn,
+    status: Option<LetterStatus>,
+    limit: i64,
+) -> QueryResult<Vec<(LetterRecord, Option<String>)>> {
     let mut q = letters::table
         .left_join(citations::table)
         .select((LetterRecord::as_select(), citations::citation_number.nullable()))
@@ -112,7 +134,7 @@ pub fn list(conn: &mut DbConn, status: Option<&str>, limit: i64) -> QueryResult<
         .limit(limit)
         .into_boxed();
     if let Some(s) = status {
-        q = q.filter(letters::status.eq(s.to_string()));
+        q = q.filter(letters::status.eq(s.as_str()));
     }
     q.load(conn)
 }

@@ -219,6 +219,7 @@ diesel::table! {
         printed_at -> Nullable<Timestamp>,
         emailed_at -> Nullable<Timestamp>,
         mailed_at -> Nullable<Timestamp>,
+        email_status -> Text,
     }
 }
 

@@ -117,6 +117,12 @@ string_enum!(
 );
 
 string_enum!(
+    /// Where a letter's email stands: `sending` is recorded before the SMTP conversation, so a
+    /// retry after a crash knows the message may already have been delivered.
+    EmailStatus, "email status" { NotSent => "not_sent", Sending => "sending", Sent => "sent" }
+);
+
+string_enum!(
     /// What a staff account may do (SPEC §1).
     Role, "role" {
         Clerk => "clerk",

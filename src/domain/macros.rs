@@ -29,6 +29,15 @@ macro_rules! string_enum {
             }
         }
 
+        /// For reading the stored name back (`#[diesel(deserialize_as = String)]`): a value the
+        /// database should never hold is an error, not a silent default.
+        impl TryFrom<String> for $name {
+            type Error = $crate::domain::ParseError;
+            fn try_from(s: String) -> Result<Self, Self::Error> {
+                s.parse()
+            }
+        }
+
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())

@@ -16,6 +16,7 @@ pub mod language;
 pub mod money;
 pub mod next_steps;
 pub mod offense;
+pub mod redact;
 
 pub use citation::{ChargeDraft, CitationDraft, Defendant};
 pub use citation_number::CitationNumber;

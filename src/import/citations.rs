@@ -86,7 +86,8 @@ pub struct ValidCitation {
 /// Offense codes → the dates their catalog versions took effect.
 pub type Catalog = HashMap<String, Vec<NaiveDate>>;
 
-/// Imports rows already read from a CSV or JSON body.
+/// Imports rows already read from a CSV or JSON body. Each batch is written in one transaction
+/// together with its audit event, so that no change is ever committed without its record.
 pub fn import(
     conn: &mut DbConn,
     rows: Vec<RawRow>,
@@ -96,38 +97,69 @@ pub fn import(
     let catalog = db::offenses::catalog(conn)?;
     let calendar = CourtCalendar::new(db::offenses::holidays(conn)?);
     let (valid, rejected) = check_rows(rows, &catalog, rules, &calendar);
+    let run = Run { actor, id: hex::encode(rand::random::<[u8; 6]>()), rejected_rows: rejected.len() };
     let mut summary = ImportSummary { rejected, ..Default::default() };
     for batch in valid.chunks(BATCH) {
-        write_batch(conn, batch, &mut summary);
+        write_batch(conn, batch, &run, &mut summary);
+    }
+    if valid.is_empty() {
+        // Nothing to write: the attempt is recorded on its own.
+        crate::audit::record(conn, &run.event(&[]))?;
     }
     summary.rejected.sort_by_key(|r| r.line);
-    crate::audit::record(
-        conn,
-        &crate::audit::Event {
-            actor,
-            action: "citations.import",
-            subject_type: "import",
-            subject_id: "-",
-            outcome: if summary.rejected.is_empty() { "ok" } else { "partial" },
-            details: serde_json::json!({
-                "imported": summary.imported, "updated": summary.updated,
-                "unchanged": summary.unchanged, "rejected_rows": summary.rejected.len(),
-            }),
-        },
-    )?;
     Ok(summary)
 }
 
-/// Writes a batch in one transaction. If the batch fails as a whole (a database constraint, a
-/// concurrent import), each citation is retried in a transaction of its own so that only the
-/// citation at fault is rejected.
-fn write_batch(conn: &mut DbConn, batch: &[ValidCitation], summary: &mut ImportSummary) {
-    match db::write_transaction(conn, |c| db::citations::apply_import(c, batch)) {
+/// One import, as its audit events name it.
+struct Run<'a> {
+    actor: &'a str,
+    /// Ties together the events of the batches of one import.
+    id: String,
+    /// Rows rejected by the checks, before anything was written.
+    rejected_rows: usize,
+}
+
+impl Run<'_> {
+    /// The event recording one batch (what happened to each of its citations).
+    fn event(&self, outcomes: &[db::citations::Outcome]) -> crate::audit::Event<'_> {
+        use db::citations::Outcome;
+        let count = |o: Outcome| outcomes.iter().filter(|x| **x == o).count();
+        let refused = count(Outcome::HasPlea);
+        crate::audit::Event {
+            actor: self.actor,
+            action: "citations.import",
+            subject_type: "import",
+            subject_id: "-",
+            outcome: if self.rejected_rows == 0 && refused == 0 { "ok" } else { "partial" },
+            details: serde_json::json!({
+                "import": self.id,
+                "imported": count(Outcome::Imported), "updated": count(Outcome::Updated),
+                "unchanged": count(Outcome::Unchanged), "refused_has_plea": refused,
+                "rejected_rows": self.rejected_rows,
+            }),
+        }
+    }
+}
+
+/// Writes a batch and its audit event in one transaction. If the batch fails as a whole (a
+/// database constraint, a concurrent import), each citation is retried in a transaction of its
+/// own so that only the citation at fault is rejected.
+fn write_batch(conn: &mut DbConn, batch: &[ValidCitation], run: &Run, summary: &mut ImportSummary) {
+    let writes: Vec<db::citations::CitationWrite> = batch
+        .iter()
+        .map(|c| db::citations::CitationWrite { draft: &c.draft, response_due: c.response_due, hash: &c.hash })
+        .collect();
+    let written = db::write_transaction(conn, |c| {
+        let outcomes = db::citations::apply_import(c, &writes)?;
+        crate::audit::append(c, &run.event(&outcomes))?;
+        Ok::<_, diesel::result::Error>(outcomes)
+    });
+    match written {
         Ok(outcomes) => tally(batch, outcomes, summary),
         Err(e) if batch.len() > 1 => {
             tracing::warn!(error = %e, size = batch.len(), "import batch failed; retrying citations one by one");
             for one in batch.chunks(1) {
-                write_batch(conn, one, summary);
+                write_batch(conn, one, run, summary);
             }
         }
         Err(e) => {

@@ -1,7 +1,9 @@
 //! Background work: the durable queue (`queue`) and the worker that runs due jobs — in `serve`
 //! continuously, in `pleadesk jobs run-once` once.
 
-pub mod queue;
+/// The queue's table and its queries (kept in `db`, so that services enqueue work without
+/// depending on this module).
+pub use crate::db::jobs as queue;
 
 use crate::db::{self, DbPool};
 use crate::error::AppError;
@@ -45,15 +47,19 @@ impl Worker {
             let result = self.run_job(&mut conn, &job, &templates);
             match result {
                 Ok(()) => {
-                    queue::complete(&mut conn, job.id)?;
-                    stats.done += 1;
+                    if queue::complete(&mut conn, &job, &self.name)? {
+                        stats.done += 1;
+                    } else {
+                        lease_lost(&job);
+                    }
                 }
-                Err(e) => match queue::fail(&mut conn, &job, &e.detail(), at)? {
-                    queue::Failed::Parked => {
+                Err(e) => match queue::fail(&mut conn, &job, &self.name, &e.detail(), at)? {
+                    None => lease_lost(&job),
+                    Some(queue::Failed::Parked) => {
                         tracing::error!(job_id = job.id, kind = %job.kind, attempts = job.attempts, "job parked after its last attempt");
                         stats.parked += 1;
                     }
-                    queue::Failed::RetryAt(at) => {
+                    Some(queue::Failed::RetryAt(at)) => {
                         tracing::warn!(job_id = job.id, kind = %job.kind, attempts = job.attempts, retry_at = %at, "job failed; will retry");
                         stats.retried += 1;
                     }
@@ -82,6 +88,12 @@ impl Worker {
             other => Err(AppError::Internal(anyhow::anyhow!("unknown job kind '{other}'"))),
         }
     }
+}
+
+/// This worker held the job past its lease and another worker claimed it: that worker's outcome
+/// counts, this one's is dropped (the job's effects may have happened twice — see ARCHITECTURE).
+fn lease_lost(job: &queue::Job) {
+    tracing::warn!(job_id = job.id, kind = %job.kind, "the job's lease ran out and another worker took it over; this outcome was not recorded");
 }
 
 /// A worker running on its own thread until `stop` is called.

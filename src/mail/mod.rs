@@ -73,6 +73,20 @@ fn build(mail: &Outgoing) -> Result<Message, String> {
         .map_err(|e| format!("the message cannot be built: {e}"))
 }
 
+/// A Message-ID that stays the same for every attempt to send the same thing (`kind` and `id`,
+/// e.g. a letter), under the host of the service's base URL: `<letter-42@court.example.org>`.
+pub fn message_id(kind: &str, id: i64, base_url: &str) -> String {
+    let rest = base_url.split_once("://").map(|(_, r)| r).unwrap_or(base_url);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let host_port = authority.rsplit_once('@').map(|(_, h)| h).unwrap_or(authority);
+    let host = match host_port.split_once(']') {
+        Some((v6, _)) => &host_port[..v6.len() + 1], // `[::1]`, a domain literal
+        None => host_port.split(':').next().unwrap_or_default(),
+    };
+    let host = if host.is_empty() { "pleadesk.invalid" } else { host };
+    format!("<{kind}-{id}@{host}>")
+}
+
 /// `maria.hernandez@example.org` → `m***@example.org`, for logs.
 pub fn mask(address: &str) -> String {
     match address.split_once('@') {
@@ -89,6 +103,14 @@ mod tests {
     fn masks_the_local_part() {
         assert_eq!(mask("maria.hernandez@example.org"), "m***@example.org");
         assert_eq!(mask("nonsense"), "***");
+    }
+
+    #[test]
+    fn message_ids_are_stable_and_name_the_host() {
+        assert_eq!(message_id("letter", 42, "https://court.example.org/plea"), "<letter-42@court.example.org>");
+        assert_eq!(message_id("letter", 42, "http://127.0.0.1:8080"), "<letter-42@127.0.0.1>");
+        assert_eq!(message_id("letter", 7, "http://[::1]:80/"), "<letter-7@[::1]>");
+        assert_eq!(message_id("letter", 7, ""), "<letter-7@pleadesk.invalid>");
     }
 
     #[test]

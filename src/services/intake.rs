@@ -256,6 +256,12 @@ fn record(
     let checked = check(req, &summary, lang)?;
     let confirmation = confirmation_code();
     let result = db::write_transaction(conn, |c| -> Result<(String, Option<i64>), AppError> {
+        // Under the citation's lock (the one an import takes before rewriting charges), the
+        // charges pleaded to must still be the ones the resident saw.
+        db::citations::lock(c, case.id)?;
+        if !unchanged_since(c, &case, &summary)? {
+            return Err(AppError::Conflict(msg(lang, "case_changed")));
+        }
         let pleas: Vec<Plea> = checked.pleas.iter().map(|(_, p)| *p).collect();
         let status = status_after(&pleas);
         if !db::citations::answer(c, case.id, status.as_str())? {
@@ -319,6 +325,24 @@ fn record(
     });
     let (status, letter_id) = result?;
     Ok(PleaReceipt { confirmation, status, receipt_url: receipt_url(ctx), letter_id })
+}
+
+/// Whether the case still has the charges, fines and dates the resident answered (an import
+/// may have rewritten them since they were read).
+fn unchanged_since(conn: &mut DbConn, seen: &CitationRecord, summary: &CaseSummary) -> Result<bool, AppError> {
+    let Some(now) = db::citations::find_by_id(conn, seen.id)? else {
+        return Ok(false);
+    };
+    if (now.court_date, now.response_due, now.issued_at) != (seen.court_date, seen.response_due, seen.issued_at) {
+        return Ok(false);
+    }
+    let charges: Vec<(i32, String, i64, i32)> = db::citations::charges_of(conn, &now)?
+        .into_iter()
+        .map(|c| (c.seq, c.offense_code, c.fine_cents, c.points))
+        .collect();
+    let answered: Vec<(i32, String, i64, i32)> =
+        summary.charges.iter().map(|c| (c.seq, c.offense_code.clone(), c.fine_cents, c.points)).collect();
+    Ok(charges == answered)
 }
 
 fn receipt_url(ctx: &LetterContext) -> String {

@@ -19,6 +19,7 @@ pub fn msg(lang: Language, key: &str) -> String {
         "address" => ("Complete the address: street, city, state (two letters) and ZIP code.", "Complete la dirección: calle, ciudad, estado (dos letras) y código postal."),
         "deadline" => ("The deadline to answer this ticket by mail has passed. Please contact the court.", "La fecha límite para responder esta multa por correo ya pasó. Comuníquese con el tribunal."),
         "answered" => ("We already received a plea for this ticket. To change a plea, call or write to the court.", "Ya recibimos una declaración para esta multa. Para cambiarla, llame o escriba al tribunal."),
+        "case_changed" => ("The court updated this ticket while you were answering. Look it up again, check the charges, and send your plea again.", "El tribunal actualizó esta citación mientras usted respondía. Búsquela de nuevo, revise los cargos y envíe su declaración otra vez."),
         "form" => ("Please correct the fields marked below.", "Corrija los campos marcados abajo."),
         "idempotency" => ("This request repeats an earlier one with different content; start again.", "Esta solicitud repite una anterior con otro contenido; empiece de nuevo."),
         _ => ("Please check this field.", "Revise este campo."),

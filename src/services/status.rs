@@ -140,10 +140,11 @@ pub fn letter_pdf(
     letter_id: i64,
     today: NaiveDate,
     lang: Language,
+    ctx: &letter_service::LetterContext,
 ) -> Result<Vec<u8>, AppError> {
     let (_, case) = find_submission(conn, confirmation, dob, today, lang)?;
     let letter = db::letters::find(conn, letter_id)?
         .filter(|l| l.citation_id == Some(case.id))
         .ok_or_else(|| AppError::NotFound(msg(lang, "not_found")))?;
-    letter_service::stored_pdf(conn, letter.id)
+    letter_service::stored_pdf(conn, letter.id, ctx)
 }

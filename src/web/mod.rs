@@ -117,3 +117,18 @@ pub fn server(listener: TcpListener, state: web::Data<AppState>) -> std::io::Res
     .run();
     Ok(server)
 }
+
+/// Runs blocking database work (diesel is synchronous) on actix's thread pool, with a
+/// connection from the pool, off the async threads.
+pub async fn run_db<T, F>(pool: &crate::db::DbPool, f: F) -> Result<T, crate::error::AppError>
+where
+    F: FnOnce(&mut crate::db::DbConn) -> Result<T, crate::error::AppError> + Send + 'static,
+    T: Send + 'static,
+{
+    let pool = pool.clone();
+    actix_web::web::block(move || {
+        let mut conn = pool.get().map_err(crate::error::AppError::from)?;
+        f(&mut conn)
+    })
+    .await?
+}

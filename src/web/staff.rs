@@ -24,7 +24,7 @@ impl FromRequest for StaffUser {
             let (Some(token), Some(state)) = (token, state) else {
                 return Err(AppError::Unauthorized);
             };
-            let user = crate::db::run(&state.pool, move |c| auth::user_for_token(c, &token)).await?;
+            let user = super::run_db(&state.pool, move |c| auth::user_for_token(c, &token)).await?;
             user.ok_or(AppError::Unauthorized)
         })
     }

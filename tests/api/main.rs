@@ -7,6 +7,7 @@ mod audit;
 mod auth;
 mod citation_import;
 mod cli;
+mod durable;
 mod health;
 mod letters;
 mod merge;

@@ -4,8 +4,8 @@ use crate::auth::StaffUser;
 use crate::domain::{CitationNumber, Role};
 use crate::error::AppError;
 use crate::import::{self, rows, ImportRules};
-use crate::web::{body, AppState};
-use crate::{db, services};
+use crate::services;
+use crate::web::{body, run_db, AppState};
 use actix_web::{web, HttpRequest, HttpResponse};
 
 /// Imports an e-citation file sent as `text/csv`, or the same rows as a JSON array of objects.
@@ -35,7 +35,7 @@ pub async fn import(
     let rows = parsed.map_err(|e| AppError::invalid(e.0))?;
     let rules = ImportRules { court_tz: state.config.court_tz, response_due: state.config.response_due };
     let actor = format!("staff:{}", user.id);
-    let summary = db::run(&state.pool, move |c| import::citations::import(c, rows, &rules, &actor)).await?;
+    let summary = run_db(&state.pool, move |c| import::citations::import(c, rows, &rules, &actor)).await?;
     tracing::info!(
         imported = summary.imported,
         updated = summary.updated,
@@ -55,7 +55,7 @@ pub async fn get(
     user.require(Role::ALL)?;
     let number = CitationNumber::parse(&number).map_err(|e| AppError::field("number", e.to_string()))?;
     let actor = format!("staff:{}", user.id);
-    let view = db::run(&state.pool, move |c| {
+    let view = run_db(&state.pool, move |c| {
         let view = services::case::case_view(c, &number)?;
         // Every staff read of personal data is on the record.
         let event = crate::audit::Event {

@@ -1,11 +1,10 @@
 //! The job queue as staff see it: parked jobs (with their errors) and a way to retry them.
 
 use crate::auth::StaffUser;
-use crate::db;
 use crate::domain::{JobStatus, Role};
 use crate::error::AppError;
 use crate::jobs::queue;
-use crate::web::AppState;
+use crate::web::{run_db, AppState};
 use actix_web::{web, HttpResponse};
 
 #[derive(serde::Deserialize)]
@@ -27,7 +26,7 @@ pub async fn list(
         .unwrap_or("parked")
         .parse()
         .map_err(|e: crate::domain::ParseError| AppError::field("status", e.to_string()))?;
-    let jobs = db::run(&state.pool, move |c| Ok(queue::list(c, status.as_str(), 1000)?)).await?;
+    let jobs = run_db(&state.pool, move |c| Ok(queue::list(c, status, 1000)?)).await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({ "jobs": jobs })))
 }
 
@@ -35,7 +34,7 @@ pub async fn list(
 pub async fn retry(user: StaffUser, id: web::Path<i64>, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     user.require(&[Role::Admin])?;
     let id = id.into_inner();
-    let ok = db::run(&state.pool, move |c| Ok(queue::retry_parked(c, id)?)).await?;
+    let ok = run_db(&state.pool, move |c| Ok(queue::retry_parked(c, id)?)).await?;
     if ok {
         Ok(HttpResponse::Ok().json(serde_json::json!({ "id": id, "status": "queued" })))
     } else {

@@ -5,7 +5,7 @@ use crate::db;
 use crate::domain::{CitationNumber, LetterType, Role};
 use crate::error::AppError;
 use crate::services::letters as service;
-use crate::web::AppState;
+use crate::web::{run_db, AppState};
 use actix_web::{http::header, web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
@@ -27,6 +27,7 @@ fn view(l: &db::letters::LetterRecord, citation_number: Option<&str>) -> serde_j
         "created_at": l.created_at.and_utc().to_rfc3339(),
         "printed_at": l.printed_at.map(|t| t.and_utc().to_rfc3339()),
         "emailed_at": l.emailed_at.map(|t| t.and_utc().to_rfc3339()),
+        "email_status": l.email_status,
     })
 }
 
@@ -43,7 +44,7 @@ pub async fn create(
         body.kind.parse().map_err(|e: crate::domain::ParseError| AppError::field("type", e.to_string()))?;
     let ctx = state.letters.clone();
     let actor = format!("staff:{}", user.id);
-    let (letter, render_error, number) = db::run(&state.pool, move |c| {
+    let (letter, render_error, number) = run_db(&state.pool, move |c| {
         let created = service::create(c, &number, kind, &ctx, &actor)?;
         // Render now so the clerk can print it at once; the queued job then finds it done. If
         // rendering fails (a broken template), the letter stays queued and the job retries.
@@ -79,7 +80,7 @@ pub async fn list(
         }
         None => None,
     };
-    let rows = db::run(&state.pool, move |c| Ok(db::letters::list(c, status.map(|s| s.as_str()), 10_000)?)).await?;
+    let rows = run_db(&state.pool, move |c| Ok(db::letters::list(c, status, 10_000)?)).await?;
     let letters: Vec<_> = rows.iter().map(|(l, n)| view(l, n.as_deref())).collect();
     Ok(HttpResponse::Ok().json(serde_json::json!({ "letters": letters })))
 }
@@ -88,7 +89,8 @@ pub async fn list(
 pub async fn pdf(user: StaffUser, id: web::Path<i64>, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     user.require(Role::ALL)?;
     let id = id.into_inner();
-    let bytes = db::run(&state.pool, move |c| service::stored_pdf(c, id)).await?;
+    let ctx = state.letters.clone();
+    let bytes = run_db(&state.pool, move |c| service::stored_pdf(c, id, &ctx)).await?;
     Ok(HttpResponse::Ok()
         .content_type("application/pdf")
         .insert_header((header::CONTENT_DISPOSITION, format!("inline; filename=\"letter-{id}.pdf\"")))
@@ -110,7 +112,7 @@ pub async fn print_run(
     let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S%3fZ").to_string();
     let out = dir.join(format!("mail-run-{stamp}.pdf"));
     let path = out.clone();
-    let run = db::run(&state.pool, move |c| {
+    let run = run_db(&state.pool, move |c| {
         std::fs::create_dir_all(&dir)
             .map_err(|e| AppError::Internal(anyhow::anyhow!("cannot create {}: {e}", dir.display())))?;
         service::print_run(c, &ctx, &path, &actor)

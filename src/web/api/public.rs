@@ -1,11 +1,11 @@
 //! The public JSON API for residents (SPEC §4): look-up, plea, status, letter download. Every
 //! call is an identity check: rate-limited per client address and per citation or code.
 
+use crate::domain::Language;
 use crate::error::AppError;
 use crate::services::intake::{self, Identity, PleaRequest};
 use crate::services::status;
-use crate::web::AppState;
-use crate::{db, domain::Language};
+use crate::web::{run_db, AppState};
 use actix_web::{http::header, web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
@@ -58,7 +58,7 @@ pub async fn lookup(
     let body = body.into_inner();
     let (lang, today) = open_call(&req, &state, &body.citation_number, body.language.as_deref())?;
     let id = Identity::parse(&body.citation_number, &body.date_of_birth, today, lang)?;
-    let summary = db::run(&state.pool, move |c| {
+    let summary = run_db(&state.pool, move |c| {
         let case = intake::find_case(c, &id, lang)?;
         intake::summary(c, &case, today, lang)
     })
@@ -86,7 +86,7 @@ pub async fn pleas(
         None => None,
     };
     let ctx = state.letters.clone();
-    let receipt = db::run(&state.pool, move |c| intake::submit(c, &body, key.as_deref(), &[], &ctx, today)).await?;
+    let receipt = run_db(&state.pool, move |c| intake::submit(c, &body, key.as_deref(), &[], &ctx, today)).await?;
     Ok(HttpResponse::Created().insert_header((header::CACHE_CONTROL, "no-store")).json(receipt))
 }
 
@@ -108,7 +108,7 @@ pub async fn status(
     let (lang, today) = open_call(&req, &state, &body.confirmation, body.language.as_deref())?;
     let tz = state.config.court_tz;
     let view =
-        db::run(&state.pool, move |c| status::status(c, &body.confirmation, &body.date_of_birth, today, lang, tz))
+        run_db(&state.pool, move |c| status::status(c, &body.confirmation, &body.date_of_birth, today, lang, tz))
             .await?;
     Ok(HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "no-store")).json(view))
 }
@@ -123,9 +123,11 @@ pub async fn letter(
     let body = body.into_inner();
     let (lang, today) = open_call(&req, &state, &body.confirmation, body.language.as_deref())?;
     let id = id.into_inner();
-    let pdf =
-        db::run(&state.pool, move |c| status::letter_pdf(c, &body.confirmation, &body.date_of_birth, id, today, lang))
-            .await?;
+    let ctx = state.letters.clone();
+    let pdf = run_db(&state.pool, move |c| {
+        status::letter_pdf(c, &body.confirmation, &body.date_of_birth, id, today, lang, &ctx)
+    })
+    .await?;
     Ok(HttpResponse::Ok()
         .content_type("application/pdf")
         .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"letter-{id}.pdf\"")))

@@ -8,12 +8,11 @@ use crate::error::AppError;
 use crate::services::intake::{self, AddressInput, Identity, PleaItem, PleaRequest};
 use crate::services::status;
 use crate::web::api::public::limit;
-use crate::web::AppState;
+use crate::web::{run_db, AppState};
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use serde_json::{json, Value};
-use sha2::{Digest, Sha256};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     use web::{get, post, resource};
@@ -97,7 +96,7 @@ async fn case(req: HttpRequest, payload: web::Payload, state: web::Data<AppState
             return again(m, f, StatusCode::UNPROCESSABLE_ENTITY);
         }
     };
-    let result = db::run(&state.pool, move |c| {
+    let result = run_db(&state.pool, move |c| {
         let case = intake::find_case(c, &id, lang)?;
         intake::summary(c, &case, today, lang)
     })
@@ -153,7 +152,7 @@ async fn load_case(
     let lang = pr.lang;
     let id =
         Identity::parse(&number, form.get("date_of_birth"), today, lang).map_err(|e| service_error(state, pr, e))?;
-    db::run(&state.pool, move |c| {
+    run_db(&state.pool, move |c| {
         let case = intake::find_case(c, &id, lang)?;
         let summary = intake::summary(c, &case, today, lang)?;
         Ok((summary, case))
@@ -250,30 +249,9 @@ fn plea_request(form: &FormData, summary: &intake::CaseSummary) -> PleaRequest {
 /// Stores uploaded evidence; returns the tokens of everything kept so far.
 async fn store_evidence(state: &web::Data<AppState>, pr: &PageRequest, form: &mut FormData) -> Result<(), AppError> {
     let uploads = std::mem::take(&mut form.uploads);
-    let dir = state.config.data_dir.join("evidence");
-    let stored: Vec<i64> = db::run(&state.pool, move |c| {
-        let mut ids = Vec::new();
-        for u in uploads {
-            let sha = hex::encode(Sha256::digest(&u.bytes));
-            let ext = match u.content_type {
-                "application/pdf" => "pdf",
-                "image/jpeg" => "jpg",
-                _ => "png",
-            };
-            let path = dir.join(&sha[..2]).join(format!("{sha}.{ext}"));
-            if !path.exists() {
-                std::fs::create_dir_all(path.parent().unwrap_or(&dir)).map_err(|e| AppError::Internal(e.into()))?;
-                std::fs::write(&path, &u.bytes).map_err(|e| AppError::Internal(e.into()))?;
-            }
-            ids.push(db::documents::upsert(
-                c,
-                &sha,
-                u.content_type,
-                u.bytes.len() as i64,
-                &path.display().to_string(),
-            )?);
-        }
-        Ok(ids)
+    let data_dir = state.config.data_dir.clone();
+    let stored: Vec<i64> = run_db(&state.pool, move |c| {
+        uploads.iter().map(|u| crate::services::evidence::store(c, &data_dir, u.content_type, &u.bytes)).collect()
     })
     .await?;
     form.tokens.extend(stored.into_iter().map(|id| pr.evidence_token(id)));
@@ -311,7 +289,7 @@ async fn review(req: HttpRequest, payload: web::Payload, state: web::Data<AppSta
     let request = plea_request(&form, &case.0);
     let lang = pr.lang;
     let today = state.today();
-    let checked = db::run(&state.pool, move |c| intake::preview(c, &request, today, lang)).await;
+    let checked = run_db(&state.pool, move |c| intake::preview(c, &request, today, lang)).await;
     let mut errors = match &checked {
         Ok(_) => json!({}),
         Err(e) => field_errors(e).1,
@@ -376,7 +354,7 @@ async fn submit(req: HttpRequest, payload: web::Payload, state: web::Data<AppSta
     let ctx = state.letters.clone();
     let today = state.today();
     let result =
-        db::run(&state.pool, move |c| intake::submit(c, &request, key.as_deref(), &evidence, &ctx, today)).await;
+        run_db(&state.pool, move |c| intake::submit(c, &request, key.as_deref(), &evidence, &ctx, today)).await;
     match result {
         Ok(receipt) => {
             let view = json!({"receipt": receipt, "form": {"date_of_birth": form.get("date_of_birth")}});
@@ -410,7 +388,7 @@ async fn confirmation(req: HttpRequest, payload: web::Payload, state: web::Data<
     let dob = form.get("date_of_birth").to_string();
     let (lang, tz, today) = (pr.lang, state.config.court_tz, state.today());
     let (c, d) = (code.clone(), dob.clone());
-    match db::run(&state.pool, move |conn| status::status(conn, &c, &d, today, lang, tz)).await {
+    match run_db(&state.pool, move |conn| status::status(conn, &c, &d, today, lang, tz)).await {
         Ok(view) => {
             let letter_id = view.letters.iter().find(|l| l.kind == "acknowledgement").map(|l| l.id);
             let receipt = json!({"confirmation": view.confirmation, "letter_id": letter_id});
@@ -438,7 +416,7 @@ async fn status(req: HttpRequest, payload: web::Payload, state: web::Data<AppSta
     }
     let (lang, tz, today) = (pr.lang, state.config.court_tz, state.today());
     let (code, birth) = (confirmation.clone(), dob.clone());
-    let result = db::run(&state.pool, move |c| status::status(c, &code, &birth, today, lang, tz)).await;
+    let result = run_db(&state.pool, move |c| status::status(c, &code, &birth, today, lang, tz)).await;
     match result {
         Ok(view) => {
             render(&state, &pr, "status", StatusCode::OK, json!({"view": view, "form": {"date_of_birth": dob}}))
@@ -468,12 +446,12 @@ async fn letter(req: HttpRequest, payload: web::Payload, state: web::Data<AppSta
     };
     let dob = form.get("date_of_birth").to_string();
     let (lang, today, ctx) = (pr.lang, state.today(), state.letters.clone());
-    let result = db::run(&state.pool, move |c| {
+    let result = run_db(&state.pool, move |c| {
         // The receipt may still be waiting for the worker: render it now (it is stored once).
         status::status(c, &confirmation, &dob, today, lang, chrono_tz::UTC)?;
         let templates = ctx.templates()?;
         crate::services::letters::render_stored(c, letter_id, &ctx, &templates)?;
-        status::letter_pdf(c, &confirmation, &dob, letter_id, today, lang)
+        status::letter_pdf(c, &confirmation, &dob, letter_id, today, lang, &ctx)
     })
     .await;
     match result {

@@ -2,10 +2,17 @@
 //! change that needs them; workers claim one at a time — `FOR UPDATE SKIP LOCKED` on PostgreSQL so
 //! several workers share the queue, an IMMEDIATE transaction on SQLite — with a lease, so a job
 //! whose worker died is claimed again. Failures retry with exponential backoff; a job that keeps
-//! failing is parked with its error, never dropped.
+//! failing is parked with its error, never dropped. Completing or failing a job is accepted only
+//! from the worker that still holds its lease (same worker, same attempt): a worker that stalled
+//! past its lease while another took the job over cannot overwrite the newer outcome.
+//!
+//! The queue lives with the other tables' queries so that services can enqueue work without
+//! depending on the worker (`jobs`), which runs the services.
 
-use crate::db::schema::jobs;
-use crate::db::DbConn;
+use super::schema::jobs;
+use super::DbConn;
+use crate::domain::redact::scrub;
+use crate::domain::JobStatus;
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Integer, Text, Timestamp};
@@ -40,7 +47,7 @@ pub fn enqueue(
         .values((
             jobs::kind.eq(kind),
             jobs::payload.eq(payload.to_string()),
-            jobs::status.eq("queued"),
+            jobs::status.eq(JobStatus::Queued.as_str()),
             jobs::run_at.eq(run_at),
             jobs::max_attempts.eq(max_attempts),
             jobs::created_at.eq(now),
@@ -74,17 +81,31 @@ pub fn claim(conn: &mut DbConn, worker: &str, now: NaiveDateTime) -> QueryResult
     })
 }
 
-pub fn complete(conn: &mut DbConn, id: i64) -> QueryResult<()> {
-    diesel::update(jobs::table.find(id))
+/// Only the row of `job` as `worker` claimed it: still running, locked by that worker, on that
+/// attempt (a later claim, even by a worker of the same name, counts another attempt).
+macro_rules! leased {
+    ($job:expr, $worker:expr) => {
+        jobs::table
+            .find($job.id)
+            .filter(jobs::status.eq(JobStatus::Running.as_str()))
+            .filter(jobs::locked_by.eq($worker))
+            .filter(jobs::attempts.eq($job.attempts))
+    };
+}
+
+/// Marks a job done. False (and nothing changed) if `worker` no longer holds its lease: the
+/// lease ran out and another worker claimed the job, whose outcome then counts.
+pub fn complete(conn: &mut DbConn, job: &Job, worker: &str) -> QueryResult<bool> {
+    let n = diesel::update(leased!(job, worker))
         .set((
-            jobs::status.eq("done"),
+            jobs::status.eq(JobStatus::Done.as_str()),
             jobs::locked_by.eq(None::<String>),
             jobs::locked_until.eq(None::<NaiveDateTime>),
             jobs::last_error.eq(None::<String>),
             jobs::updated_at.eq(crate::db::now()),
         ))
-        .execute(conn)
-        .map(|_| ())
+        .execute(conn)?;
+    Ok(n == 1)
 }
 
 /// What happened to a failed job.
@@ -101,20 +122,28 @@ pub fn backoff_secs(attempts: i32) -> i64 {
 }
 
 /// Records a failure: retry later with backoff, or park the job once it has used every attempt.
-pub fn fail(conn: &mut DbConn, job: &Job, error: &str, now: NaiveDateTime) -> QueryResult<Failed> {
-    let error: String = error.chars().take(2000).collect();
+/// `None` (and nothing changed) if `worker` no longer holds the job's lease. Email addresses in
+/// the error (mail servers quote recipients) are removed before it is stored.
+pub fn fail(
+    conn: &mut DbConn,
+    job: &Job,
+    worker: &str,
+    error: &str,
+    now: NaiveDateTime,
+) -> QueryResult<Option<Failed>> {
+    let error: String = scrub(error).chars().take(2000).collect();
     let outcome = if job.attempts >= job.max_attempts {
         Failed::Parked
     } else {
         Failed::RetryAt(now + Duration::seconds(backoff_secs(job.attempts)))
     };
     let (status, run_at) = match outcome {
-        Failed::Parked => ("parked", now),
-        Failed::RetryAt(at) => ("queued", at),
+        Failed::Parked => (JobStatus::Parked, now),
+        Failed::RetryAt(at) => (JobStatus::Queued, at),
     };
-    diesel::update(jobs::table.find(job.id))
+    let n = diesel::update(leased!(job, worker))
         .set((
-            jobs::status.eq(status),
+            jobs::status.eq(status.as_str()),
             jobs::run_at.eq(run_at),
             jobs::last_error.eq(Some(error)),
             jobs::locked_by.eq(None::<String>),
@@ -122,7 +151,7 @@ pub fn fail(conn: &mut DbConn, job: &Job, error: &str, now: NaiveDateTime) -> Qu
             jobs::updated_at.eq(now),
         ))
         .execute(conn)?;
-    Ok(outcome)
+    Ok((n == 1).then_some(outcome))
 }
 
 /// A job as staff see it.
@@ -132,7 +161,9 @@ pub struct JobRecord {
     pub id: i64,
     pub kind: String,
     pub payload: String,
-    pub status: String,
+    #[diesel(deserialize_as = String)]
+    #[schema(value_type = String, example = "parked")]
+    pub status: JobStatus,
     pub run_at: NaiveDateTime,
     pub attempts: i32,
     pub max_attempts: i32,
@@ -140,9 +171,9 @@ pub struct JobRecord {
     pub updated_at: NaiveDateTime,
 }
 
-pub fn list(conn: &mut DbConn, status: &str, limit: i64) -> QueryResult<Vec<JobRecord>> {
+pub fn list(conn: &mut DbConn, status: JobStatus, limit: i64) -> QueryResult<Vec<JobRecord>> {
     jobs::table
-        .filter(jobs::status.eq(status))
+        .filter(jobs::status.eq(status.as_str()))
         .order(jobs::id.asc())
         .limit(limit)
         .select(JobRecord::as_select())
@@ -151,9 +182,9 @@ pub fn list(conn: &mut DbConn, status: &str, limit: i64) -> QueryResult<Vec<JobR
 
 /// Puts a parked job back in the queue (after the cause was fixed).
 pub fn retry_parked(conn: &mut DbConn, id: i64) -> QueryResult<bool> {
-    let n = diesel::update(jobs::table.find(id).filter(jobs::status.eq("parked")))
+    let n = diesel::update(jobs::table.find(id).filter(jobs::status.eq(JobStatus::Parked.as_str())))
         .set((
-            jobs::status.eq("queued"),
+            jobs::status.eq(JobStatus::Queued.as_str()),
             jobs::attempts.eq(0),
             jobs::run_at.eq(crate::db::now()),
             jobs::updated_at.eq(crate::db::now()),

@@ -1,0 +1,200 @@
+//! Creating a letter: the data it is rendered from and its queued render job, in the caller's
+//! transaction.
+
+use super::{LetterContext, RENDER_ATTEMPTS, RENDER_JOB};
+use crate::db::jobs as queue;
+use crate::db::{self, letters::LetterRecord, DbConn};
+use crate::domain::address::usps_block;
+use crate::domain::language::assistance_line;
+use crate::domain::{CitationNumber, Language, LetterType, Plea, PreferredLanguage};
+use crate::error::AppError;
+use crate::letters::data::*;
+
+/// Creates a letter of `kind` for a case and queues its rendering, in one transaction.
+pub fn create(
+    conn: &mut DbConn,
+    number: &CitationNumber,
+    kind: LetterType,
+    ctx: &LetterContext,
+    actor: &str,
+) -> Result<LetterRecord, AppError> {
+    let citation = db::citations::find_by_number(conn, number.as_str())?
+        .ok_or_else(|| AppError::NotFound(format!("no citation {number} is on file")))?;
+    let submission = match kind {
+        LetterType::PleaForm => None,
+        LetterType::Acknowledgement => Some(
+            db::submissions::latest_for_citation(conn, citation.id)?
+                .ok_or_else(|| AppError::Conflict(format!("citation {number} has no plea on file to acknowledge")))?,
+        ),
+        other => {
+            return Err(AppError::field(
+                "type",
+                format!("{other} letters are not available yet; use plea_form or acknowledgement"),
+            ));
+        }
+    };
+    db::write_transaction(conn, |c| {
+        let id = insert_letter(c, &citation, submission.as_ref().map(|s| s.id), kind, ctx)?;
+        crate::audit::append(
+            c,
+            &crate::audit::Event {
+                actor,
+                action: "letter.created",
+                subject_type: "citation",
+                subject_id: number.as_str(),
+                outcome: "ok",
+                details: serde_json::json!({"letter_id": id, "type": kind.as_str()}),
+            },
+        )?;
+        db::letters::find(c, id)?.ok_or_else(|| AppError::Internal(anyhow::anyhow!("letter {id} vanished")))
+    })
+}
+
+/// Queues the acknowledgement of a recorded plea. Call it inside the transaction that records
+/// the plea, so that the receipt is never lost.
+pub fn queue_acknowledgement(conn: &mut DbConn, submission_id: i64, ctx: &LetterContext) -> Result<i64, AppError> {
+    let sub = db::submissions::find(conn, submission_id)?
+        .ok_or_else(|| AppError::NotFound(format!("no submission {submission_id}")))?;
+    let citation_id =
+        sub.citation_id.ok_or_else(|| AppError::Conflict("the plea is not linked to a citation yet".into()))?;
+    let citation = db::citations::find_by_id(conn, citation_id)?
+        .ok_or_else(|| AppError::NotFound(format!("no citation {citation_id}")))?;
+    insert_letter(conn, &citation, Some(sub.id), LetterType::Acknowledgement, ctx)
+}
+
+fn insert_letter(
+    conn: &mut DbConn,
+    citation: &db::citations::CitationRecord,
+    submission_id: Option<i64>,
+    kind: LetterType,
+    ctx: &LetterContext,
+) -> Result<i64, AppError> {
+    let language: Language = citation.language.parse().unwrap_or(Language::En);
+    let charges: Vec<ChargeLine> = db::citations::charges_of(conn, citation)?
+        .into_iter()
+        .map(|c| ChargeLine {
+            seq: c.seq,
+            description: c
+                .offense
+                .as_ref()
+                .map(|o| if language == Language::Es { o.description_es.clone() } else { o.description.clone() })
+                .unwrap_or_else(|| c.offense_code.clone()),
+            by_mail: c.offense.as_ref().is_some_and(|o| o.plea_by_mail && !o.must_appear),
+            offense_code: c.offense_code,
+            fine_cents: c.fine_cents,
+            points: c.points,
+        })
+        .collect();
+    let submission = match submission_id {
+        Some(id) => {
+            let sub =
+                db::submissions::find(conn, id)?.ok_or_else(|| AppError::NotFound(format!("no submission {id}")))?;
+            let pleas = db::submissions::pleas_of(conn, id)?
+                .into_iter()
+                .filter_map(|(seq, p)| p.parse::<Plea>().ok().map(|plea| PleaLine { seq, plea }))
+                .collect();
+            Some(SubmissionInfo {
+                confirmation: sub.confirmation,
+                received_on: sub.received_at.and_utc().with_timezone(&ctx.court_tz).date_naive(),
+                channel: sub.channel,
+                pleas,
+            })
+        }
+        None => None,
+    };
+    let data = letter_data(citation, charges, submission, kind, ctx);
+    queue_letter(conn, citation.id, submission_id, &data)
+}
+
+/// Stores a letter's data and queues its rendering (inside the caller's transaction). The data's
+/// `letter_id` is the row's id, filled in when the letter is rendered.
+pub fn queue_letter(
+    conn: &mut DbConn,
+    citation_id: i64,
+    submission_id: Option<i64>,
+    data: &LetterData,
+) -> Result<i64, AppError> {
+    let json = |v: serde_json::Result<String>| v.map_err(|e| AppError::Internal(e.into()));
+    let id = db::letters::insert(
+        conn,
+        &db::letters::NewLetter {
+            citation_id,
+            submission_id,
+            letter_type: data.letter_type.as_str(),
+            language: data.language.as_str(),
+            recipient: &json(serde_json::to_string(&data.recipient))?,
+            data: &json(serde_json::to_string(data))?,
+        },
+    )?;
+    queue::enqueue(conn, RENDER_JOB, &serde_json::json!({"letter_id": id}), RENDER_ATTEMPTS, db::now())?;
+    Ok(id)
+}
+
+/// What a letter about `citation` is rendered from (its id is set when it is rendered).
+pub fn letter_data(
+    citation: &db::citations::CitationRecord,
+    charges: Vec<ChargeLine>,
+    submission: Option<SubmissionInfo>,
+    kind: LetterType,
+    ctx: &LetterContext,
+) -> LetterData {
+    let language: Language = citation.language.parse().unwrap_or(Language::En);
+    let name = [Some(citation.first_name.as_str()), citation.middle_name.as_deref(), Some(citation.last_name.as_str())]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let recipient = Recipient {
+        address_lines: usps_block(
+            &name,
+            &citation.address_line1,
+            citation.address_line2.as_deref(),
+            &citation.city,
+            &citation.state,
+            &citation.postal_code,
+        ),
+        name,
+        email: citation.email.clone(),
+    };
+    let court = &ctx.court;
+    LetterData {
+        letter_id: 0,
+        letter_type: kind,
+        language,
+        date: ctx.today(),
+        court: CourtProfile {
+            name: court.name.clone(),
+            address_lines: court.address_lines.clone(),
+            phone: court.phone.clone(),
+            hours: if language == Language::Es { court.hours_es.clone() } else { court.hours.clone() },
+            website: court.website.clone(),
+            signature: court.signature.clone(),
+        },
+        recipient,
+        citation: CaseInfo {
+            number: citation.citation_number.clone(),
+            issued_on: citation.issued_at.and_utc().with_timezone(&ctx.court_tz).date_naive(),
+            court_date: citation.court_date,
+            response_due: citation.response_due,
+            location: citation.location.clone(),
+            agency: citation.agency.clone(),
+        },
+        total_fine_cents: charges.iter().map(|c| c.fine_cents).sum(),
+        charges,
+        submission,
+        base_url: ctx.base_url.clone(),
+        assistance: assistance(citation, &court.phone),
+    }
+}
+
+/// The language-assistance line for the defendant's preferred language, if they need one.
+fn assistance(citation: &db::citations::CitationRecord, phone: &str) -> Option<Assistance> {
+    let preferred = PreferredLanguage::parse_or_default(&citation.preferred_language).ok()?;
+    let line = assistance_line(preferred, phone)?;
+    Some(Assistance {
+        printable: !line.rtl && crate::letters::fonts::covers(&line.text),
+        lang: line.lang,
+        text: line.text,
+        rtl: line.rtl,
+    })
+}

@@ -1,0 +1,106 @@
+//! Rendering a letter once and storing it with its checksum; reading it back checked.
+
+use super::{LetterContext, EMAIL_ATTEMPTS, EMAIL_JOB};
+use crate::db::jobs as queue;
+use crate::db::{self, letters::LetterRecord, DbConn};
+use crate::error::AppError;
+use crate::letters;
+use crate::letters::data::LetterData;
+use crate::letters::templates::Templates;
+use crate::storage::{self, ReadError};
+use std::path::{Path, PathBuf};
+
+fn letter_path(data_dir: &Path, id: i64) -> PathBuf {
+    data_dir.join("letters").join(format!("{:04}", id / 1000)).join(format!("letter-{id}.pdf"))
+}
+
+/// Renders a letter once and stores it; rendering again later is a no-op. When the defendant has
+/// an email address, the email is queued in the same transaction that records the PDF.
+pub fn render_stored(
+    conn: &mut DbConn,
+    id: i64,
+    ctx: &LetterContext,
+    templates: &Templates,
+) -> Result<LetterRecord, AppError> {
+    let letter = db::letters::find(conn, id)?.ok_or_else(|| AppError::NotFound(format!("no letter {id}")))?;
+    if letter.storage_path.is_some() {
+        return Ok(letter);
+    }
+    let data = data_of(&letter)?;
+    let rendered = render(&data, ctx, templates)?;
+    let path = letter_path(&ctx.data_dir, id);
+    storage::write_durably(&path, &rendered.pdf)
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("storing letter {id}: {e}")))?;
+    let stored = path.display().to_string();
+    db::write_transaction(conn, |c| -> Result<(), AppError> {
+        if db::letters::set_rendered(c, id, &stored, &rendered.sha256, rendered.pages as i32)?
+            && data.recipient.email.is_some()
+        {
+            queue::enqueue(c, EMAIL_JOB, &serde_json::json!({"letter_id": id}), EMAIL_ATTEMPTS, db::now())?;
+        }
+        Ok(())
+    })?;
+    db::letters::find(conn, id)?.ok_or_else(|| AppError::NotFound(format!("no letter {id}")))
+}
+
+/// The stored PDF of a letter, checked against its SHA-256. If the file is missing (a restore
+/// without the data folder, a disk replaced), the letter is rendered again from its stored data
+/// and served only if the result matches the recorded checksum byte for byte.
+pub fn stored_pdf(conn: &mut DbConn, id: i64, ctx: &LetterContext) -> Result<Vec<u8>, AppError> {
+    let letter = db::letters::find(conn, id)?.ok_or_else(|| AppError::NotFound(format!("no letter {id}")))?;
+    checked_pdf(&letter, ctx, None)
+}
+
+/// A rendered letter's PDF: the stored file if it matches its checksum, else (file missing) the
+/// letter rendered again from its data, which must match the checksum too.
+pub(super) fn checked_pdf(
+    letter: &LetterRecord,
+    ctx: &LetterContext,
+    templates: Option<&Templates>,
+) -> Result<Vec<u8>, AppError> {
+    let id = letter.id;
+    let (Some(path), Some(sha)) = (&letter.storage_path, &letter.sha256) else {
+        return Err(AppError::Conflict(format!("letter {id} is not rendered yet; try again in a moment")));
+    };
+    let path = Path::new(path);
+    match storage::read_checked(path, sha) {
+        Ok(bytes) => Ok(bytes),
+        Err(ReadError::Missing) => {
+            let loaded;
+            let templates = match templates {
+                Some(t) => t,
+                None => {
+                    loaded = ctx.templates()?;
+                    &loaded
+                }
+            };
+            let rendered = render(&data_of(letter)?, ctx, templates)?;
+            if rendered.sha256 != *sha {
+                return Err(AppError::Conflict(format!(
+                    "letter {id}: its stored PDF is missing, and rendering it again from its data gives a different \
+                     PDF (the templates, fonts or court details changed since); restore {} from a backup",
+                    path.display()
+                )));
+            }
+            storage::write_durably(path, &rendered.pdf)
+                .map_err(|e| AppError::Internal(anyhow::anyhow!("restoring letter {id}: {e}")))?;
+            tracing::warn!(letter_id = id, "a letter's stored PDF was missing; rendered again and restored");
+            Ok(rendered.pdf)
+        }
+        Err(e) => Err(AppError::Internal(anyhow::anyhow!("letter {id}: {e}"))),
+    }
+}
+
+/// The data a letter is rendered from, with its id filled in.
+pub(super) fn data_of(letter: &LetterRecord) -> Result<LetterData, AppError> {
+    let id = letter.id;
+    let mut data: LetterData = serde_json::from_str(&letter.data)
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("letter {id} has unreadable data: {e}")))?;
+    data.letter_id = id;
+    Ok(data)
+}
+
+fn render(data: &LetterData, ctx: &LetterContext, templates: &Templates) -> Result<letters::Rendered, AppError> {
+    letters::render(data, templates, &ctx.setup)
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("letter {}: {e}", data.letter_id)))
+}
