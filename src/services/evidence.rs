@@ -1,9 +1,13 @@
 //! Evidence a resident uploads: stored once per content (named by its SHA-256), written durably,
-//! and recorded once even when the same file arrives twice at the same moment.
+//! and recorded once even when the same file arrives twice at the same moment. Evidence never sent
+//! with a plea is deleted after a day (the browser token that could attach it expires with its
+//! one-day CSRF cookie): the rows and one audit event in one transaction, then the files.
 
+use crate::audit::{self, Event};
 use crate::db::{self, DbConn};
 use crate::error::AppError;
 use crate::storage;
+use chrono::{Duration, NaiveDateTime};
 use std::path::Path;
 
 /// Stores an uploaded file under `data_dir/evidence/` and records it; returns the document id.
@@ -19,4 +23,39 @@ pub fn store(conn: &mut DbConn, data_dir: &Path, content_type: &str, bytes: &[u8
     storage::put_checked(&path, bytes, &sha)
         .map_err(|e| AppError::Internal(anyhow::anyhow!("storing evidence {}: {e}", path.display())))?;
     Ok(db::documents::upsert(conn, &sha, content_type, bytes.len() as i64, &path.display().to_string())?)
+}
+
+/// How long an upload waits for its plea.
+pub const KEEP_UNATTACHED_HOURS: i64 = 24;
+
+/// Deletes every upload older than a day at `now` that no plea refers to; returns how many.
+pub fn purge_unattached(conn: &mut DbConn, now: NaiveDateTime) -> Result<usize, AppError> {
+    let before = now - Duration::hours(KEEP_UNATTACHED_HOURS);
+    let deleted = db::write_transaction(conn, |c| -> Result<Vec<(i64, String)>, AppError> {
+        let deleted = db::documents::delete_unattached(c, before)?;
+        if !deleted.is_empty() {
+            let ids: Vec<i64> = deleted.iter().map(|(id, _)| *id).collect();
+            let event = Event {
+                actor: "system",
+                action: "evidence.purged",
+                subject_type: "documents",
+                subject_id: "unattached",
+                outcome: "ok",
+                details: serde_json::json!({"count": ids.len(), "document_ids": ids}),
+            };
+            audit::append(c, &event)?;
+        }
+        Ok(deleted)
+    })?;
+    for (id, path) in &deleted {
+        match std::fs::remove_file(path) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => tracing::warn!(document_id = id, error = %e, "an unattached upload's file could not be removed"),
+        }
+    }
+    if !deleted.is_empty() {
+        tracing::info!(count = deleted.len(), "unattached uploads deleted");
+    }
+    Ok(deleted.len())
 }

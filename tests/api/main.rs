@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod access;
 mod audit;
 mod auth;
 mod citation_import;
@@ -10,6 +11,7 @@ mod cli;
 mod durable;
 mod health;
 mod letters;
+mod limits;
 mod merge;
 mod merge_inputs;
 mod migrations;
@@ -18,3 +20,4 @@ mod other_states;
 mod pages;
 mod public;
 mod serve;
+mod uploads;
