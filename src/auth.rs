@@ -29,22 +29,6 @@ pub struct StaffUser {
     pub role: Role,
 }
 
-impl StaffUser {
-    /// 403 unless the user has one of `roles`.
-    pub fn require(&self, roles: &[Role]) -> Result<(), AppError> {
-        if roles.contains(&self.role) {
-            Ok(())
-        } else {
-            let names: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
-            Err(AppError::Forbidden(format!(
-                "your role ({}) may not do this; it needs one of: {}",
-                self.role,
-                names.join(", ")
-            )))
-        }
-    }
-}
-
 pub fn hash_token(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }

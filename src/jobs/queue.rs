@@ -162,6 +162,26 @@ pub fn retry_parked(conn: &mut DbConn, id: i64) -> QueryResult<bool> {
     Ok(n == 1)
 }
 
+/// An administrator (`actor`) puts a parked job back in the queue: the change and its audit event
+/// (`job.retried`) in one transaction. False if there is no parked job `id`.
+pub fn retry_parked_by(conn: &mut DbConn, id: i64, actor: &str) -> QueryResult<bool> {
+    crate::db::write_transaction(conn, |c| {
+        if !retry_parked(c, id)? {
+            return Ok(false);
+        }
+        let event = crate::audit::Event {
+            actor,
+            action: "job.retried",
+            subject_type: "job",
+            subject_id: &id.to_string(),
+            outcome: "ok",
+            details: serde_json::json!({}),
+        };
+        crate::audit::append(c, &event)?;
+        Ok(true)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,8 +1,12 @@
-//! The staff view of one case.
+//! What staff read: one case, the list of letters, a letter's PDF. Every read of personal data is
+//! an audit event (who read whose data; ids and citation numbers only), recorded once the data
+//! has been found and before it is returned.
 
-use crate::db::{self, citations::CitationRecord, DbConn};
-use crate::domain::CitationNumber;
+use crate::audit::{self, Event};
+use crate::db::{self, citations::CitationRecord, letters::LetterRecord, DbConn};
+use crate::domain::{CitationNumber, LetterStatus};
 use crate::error::AppError;
+use crate::services::letters as letter_service;
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -64,6 +68,69 @@ pub struct ChargeView {
     pub points: i32,
     pub plea_by_mail: bool,
     pub must_appear: bool,
+}
+
+/// The whole case for a staff member (`actor`), on the record as `citation.read`.
+pub fn read_case(conn: &mut DbConn, number: &CitationNumber, actor: &str) -> Result<CaseView, AppError> {
+    let view = case_view(conn, number)?;
+    let event = Event {
+        actor,
+        action: "citation.read",
+        subject_type: "citation",
+        subject_id: number.as_str(),
+        outcome: "ok",
+        details: serde_json::json!({}),
+    };
+    audit::record(conn, &event)?;
+    Ok(view)
+}
+
+/// The letters (with their citation numbers) for a staff member, on the record as `letters.list`
+/// with the filter and how many were listed.
+pub fn read_letters(
+    conn: &mut DbConn,
+    status: Option<LetterStatus>,
+    limit: i64,
+    actor: &str,
+) -> Result<Vec<(LetterRecord, Option<String>)>, AppError> {
+    let rows = db::letters::list(conn, status.map(|s| s.as_str()), limit)?;
+    let filter = status.map(|s| s.as_str()).unwrap_or("all");
+    let event = Event {
+        actor,
+        action: "letters.list",
+        subject_type: "letters",
+        subject_id: filter,
+        outcome: "ok",
+        details: serde_json::json!({"count": rows.len()}),
+    };
+    audit::record(conn, &event)?;
+    Ok(rows)
+}
+
+/// A letter's stored PDF for a staff member, on the record as `letter.read` under the letter's
+/// citation.
+pub fn read_letter_pdf(conn: &mut DbConn, id: i64, actor: &str) -> Result<Vec<u8>, AppError> {
+    let bytes = letter_service::stored_pdf(conn, id)?;
+    let letter = db::letters::find(conn, id)?.ok_or_else(|| AppError::NotFound(format!("no letter {id}")))?;
+    let number = match letter.citation_id {
+        Some(cid) => db::citations::find_by_id(conn, cid)?.map(|c| c.citation_number),
+        None => None,
+    };
+    let id_text = id.to_string();
+    let (subject_type, subject_id) = match &number {
+        Some(n) => ("citation", n.as_str()),
+        None => ("letter", id_text.as_str()),
+    };
+    let event = Event {
+        actor,
+        action: "letter.read",
+        subject_type,
+        subject_id,
+        outcome: "ok",
+        details: serde_json::json!({"letter_id": id, "type": letter.letter_type}),
+    };
+    audit::record(conn, &event)?;
+    Ok(bytes)
 }
 
 pub fn case_view(conn: &mut DbConn, number: &CitationNumber) -> Result<CaseView, AppError> {

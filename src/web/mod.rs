@@ -6,7 +6,7 @@ mod body;
 pub mod openapi;
 pub mod pages;
 pub mod ratelimit;
-mod staff;
+pub(crate) mod staff;
 pub mod telemetry;
 
 use crate::config::Config;

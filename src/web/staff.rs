@@ -1,16 +1,76 @@
-//! The `StaffUser` extractor: `Authorization: Bearer <token>` → the signed-in staff member, or 401.
+//! Who may call a staff route. Each staff handler names its guard in its signature —
+//! `Staff<CaseReaders>`, `Staff<ClerkOrAdmin>`, … — and the guard runs before the handler (and
+//! before its body is read): `Authorization: Bearer <token>` → the signed-in staff member (401
+//! without a valid token), then 403 unless the member's role is in the guard's set. A handler
+//! never decides on roles itself: without a guard it has no [`StaffUser`] at all.
 
 use super::AppState;
 use crate::auth::{self, StaffUser};
+use crate::domain::Role;
 use crate::error::AppError;
 use actix_web::dev::Payload;
 use actix_web::{http::header, web, FromRequest, HttpRequest};
 use std::future::Future;
+use std::marker::PhantomData;
 use std::pin::Pin;
 
-impl FromRequest for StaffUser {
+/// A set of roles allowed on a group of routes.
+pub trait Roles: 'static {
+    const ROLES: &'static [Role];
+}
+
+macro_rules! role_set {
+    ($($(#[$doc:meta])* $name:ident = [$($role:ident),+];)+) => {
+        $(
+            $(#[$doc])*
+            pub struct $name;
+            impl Roles for $name {
+                const ROLES: &'static [Role] = &[$(Role::$role),+];
+            }
+        )+
+    };
+}
+
+role_set! {
+    /// Importing citations: the clerks, the admins, and the police system's integration token.
+    Importers = [Clerk, Admin, Integration];
+    /// Reading cases and letters (personal data): people at the court, never an integration.
+    CaseReaders = [Clerk, Prosecutor, Admin];
+    /// Clerks' work: creating letters, the mail run, the job queue.
+    ClerkOrAdmin = [Clerk, Admin];
+    /// Administration: putting parked jobs back in the queue.
+    AdminOnly = [Admin];
+}
+
+/// A signed-in staff member whose role is one of `R::ROLES`.
+pub struct Staff<R: Roles> {
+    pub user: StaffUser,
+    roles: PhantomData<R>,
+}
+
+impl<R: Roles> Staff<R> {
+    /// `staff:<user id>`, the actor of the audit events this member causes.
+    pub fn actor(&self) -> String {
+        format!("staff:{}", self.user.id)
+    }
+}
+
+/// 403 unless `user` has one of `roles`.
+fn allow(user: &StaffUser, roles: &[Role]) -> Result<(), AppError> {
+    if roles.contains(&user.role) {
+        return Ok(());
+    }
+    let names: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
+    Err(AppError::Forbidden(format!(
+        "your role ({}) may not do this; it needs one of: {}",
+        user.role,
+        names.join(", ")
+    )))
+}
+
+impl<R: Roles> FromRequest for Staff<R> {
     type Error = AppError;
-    type Future = Pin<Box<dyn Future<Output = Result<StaffUser, AppError>>>>;
+    type Future = Pin<Box<dyn Future<Output = Result<Staff<R>, AppError>>>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let token = req
@@ -25,7 +85,28 @@ impl FromRequest for StaffUser {
                 return Err(AppError::Unauthorized);
             };
             let user = crate::db::run(&state.pool, move |c| auth::user_for_token(c, &token)).await?;
-            user.ok_or(AppError::Unauthorized)
+            let user = user.ok_or(AppError::Unauthorized)?;
+            allow(&user, R::ROLES)?;
+            Ok(Staff { user, roles: PhantomData })
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user(role: Role) -> StaffUser {
+        StaffUser { id: 1, username: "u".into(), role }
+    }
+
+    #[test]
+    fn an_integration_may_only_import() {
+        assert!(allow(&user(Role::Integration), Importers::ROLES).is_ok());
+        for roles in [CaseReaders::ROLES, ClerkOrAdmin::ROLES, AdminOnly::ROLES] {
+            assert!(allow(&user(Role::Integration), roles).is_err(), "{roles:?}");
+        }
+        let e = allow(&user(Role::Prosecutor), ClerkOrAdmin::ROLES).unwrap_err();
+        assert!(e.to_string().contains("(prosecutor)") && e.to_string().contains("clerk, admin"), "{e}");
     }
 }

@@ -1,21 +1,20 @@
 //! `POST /api/v1/citations/import` and `GET /api/v1/citations/{number}`.
 
-use crate::auth::StaffUser;
-use crate::domain::{CitationNumber, Role};
+use crate::domain::CitationNumber;
 use crate::error::AppError;
 use crate::import::{self, rows, ImportRules};
+use crate::web::staff::{CaseReaders, Importers, Staff};
 use crate::web::{body, AppState};
 use crate::{db, services};
 use actix_web::{web, HttpRequest, HttpResponse};
 
 /// Imports an e-citation file sent as `text/csv`, or the same rows as a JSON array of objects.
 pub async fn import(
-    user: StaffUser,
+    user: Staff<Importers>,
     req: HttpRequest,
     payload: web::Payload,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
-    user.require(&[Role::Clerk, Role::Admin, Role::Integration])?;
     let media = body::media_type(&req);
     let is_json = match media.as_str() {
         "text/csv" | "application/csv" | "text/plain" => false,
@@ -34,7 +33,7 @@ pub async fn import(
     };
     let rows = parsed.map_err(|e| AppError::invalid(e.0))?;
     let rules = ImportRules { court_tz: state.config.court_tz, response_due: state.config.response_due };
-    let actor = format!("staff:{}", user.id);
+    let actor = user.actor();
     let summary = db::run(&state.pool, move |c| import::citations::import(c, rows, &rules, &actor)).await?;
     tracing::info!(
         imported = summary.imported,
@@ -48,27 +47,12 @@ pub async fn import(
 
 /// The whole case, for staff.
 pub async fn get(
-    user: StaffUser,
+    user: Staff<CaseReaders>,
     number: web::Path<String>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
-    user.require(Role::ALL)?;
     let number = CitationNumber::parse(&number).map_err(|e| AppError::field("number", e.to_string()))?;
-    let actor = format!("staff:{}", user.id);
-    let view = db::run(&state.pool, move |c| {
-        let view = services::case::case_view(c, &number)?;
-        // Every staff read of personal data is on the record.
-        let event = crate::audit::Event {
-            actor: &actor,
-            action: "citation.read",
-            subject_type: "citation",
-            subject_id: number.as_str(),
-            outcome: "ok",
-            details: serde_json::json!({}),
-        };
-        crate::audit::record(c, &event)?;
-        Ok(view)
-    })
-    .await?;
+    let actor = user.actor();
+    let view = db::run(&state.pool, move |c| services::case::read_case(c, &number, &actor)).await?;
     Ok(HttpResponse::Ok().json(view))
 }

@@ -1,10 +1,10 @@
 //! The job queue as staff see it: parked jobs (with their errors) and a way to retry them.
 
-use crate::auth::StaffUser;
 use crate::db;
-use crate::domain::{JobStatus, Role};
+use crate::domain::JobStatus;
 use crate::error::AppError;
 use crate::jobs::queue;
+use crate::web::staff::{AdminOnly, ClerkOrAdmin, Staff};
 use crate::web::AppState;
 use actix_web::{web, HttpResponse};
 
@@ -15,11 +15,10 @@ pub struct ListQuery {
 
 /// `GET /api/v1/jobs?status=parked` (default: parked).
 pub async fn list(
-    user: StaffUser,
+    _user: Staff<ClerkOrAdmin>,
     q: web::Query<ListQuery>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
-    user.require(&[Role::Clerk, Role::Admin])?;
     let status: JobStatus = q
         .into_inner()
         .status
@@ -32,10 +31,14 @@ pub async fn list(
 }
 
 /// `POST /api/v1/jobs/{id}/retry`: puts a parked job back in the queue.
-pub async fn retry(user: StaffUser, id: web::Path<i64>, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
-    user.require(&[Role::Admin])?;
+pub async fn retry(
+    user: Staff<AdminOnly>,
+    id: web::Path<i64>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    let ok = db::run(&state.pool, move |c| Ok(queue::retry_parked(c, id)?)).await?;
+    let actor = user.actor();
+    let ok = db::run(&state.pool, move |c| Ok(queue::retry_parked_by(c, id, &actor)?)).await?;
     if ok {
         Ok(HttpResponse::Ok().json(serde_json::json!({ "id": id, "status": "queued" })))
     } else {

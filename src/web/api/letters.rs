@@ -1,10 +1,10 @@
 //! Letters for staff: create one for a case, list, download, and the daily mail run.
 
-use crate::auth::StaffUser;
 use crate::db;
-use crate::domain::{CitationNumber, LetterType, Role};
+use crate::domain::{CitationNumber, LetterType};
 use crate::error::AppError;
-use crate::services::letters as service;
+use crate::services::{case, letters as service};
+use crate::web::staff::{CaseReaders, ClerkOrAdmin, Staff};
 use crate::web::AppState;
 use actix_web::{http::header, web, HttpRequest, HttpResponse};
 use serde::Deserialize;
@@ -32,17 +32,16 @@ fn view(l: &db::letters::LetterRecord, citation_number: Option<&str>) -> serde_j
 
 /// `POST /api/v1/citations/{number}/letters` `{"type": "plea_form"}`: renders and queues a letter.
 pub async fn create(
-    user: StaffUser,
+    user: Staff<ClerkOrAdmin>,
     number: web::Path<String>,
     body: web::Json<CreateLetter>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
-    user.require(&[Role::Clerk, Role::Admin])?;
     let number = CitationNumber::parse(&number).map_err(|e| AppError::field("number", e.to_string()))?;
     let kind: LetterType =
         body.kind.parse().map_err(|e: crate::domain::ParseError| AppError::field("type", e.to_string()))?;
     let ctx = state.letters.clone();
-    let actor = format!("staff:{}", user.id);
+    let actor = user.actor();
     let (letter, render_error, number) = db::run(&state.pool, move |c| {
         let created = service::create(c, &number, kind, &ctx, &actor)?;
         // Render now so the clerk can print it at once; the queued job then finds it done. If
@@ -68,27 +67,31 @@ pub struct ListQuery {
 
 /// `GET /api/v1/letters?status=queued`
 pub async fn list(
-    user: StaffUser,
+    user: Staff<CaseReaders>,
     q: web::Query<ListQuery>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
-    user.require(Role::ALL)?;
     let status = match q.into_inner().status {
         Some(s) => {
             Some(s.parse::<crate::domain::LetterStatus>().map_err(|e| AppError::field("status", e.to_string()))?)
         }
         None => None,
     };
-    let rows = db::run(&state.pool, move |c| Ok(db::letters::list(c, status.map(|s| s.as_str()), 10_000)?)).await?;
+    let actor = user.actor();
+    let rows = db::run(&state.pool, move |c| case::read_letters(c, status, 10_000, &actor)).await?;
     let letters: Vec<_> = rows.iter().map(|(l, n)| view(l, n.as_deref())).collect();
     Ok(HttpResponse::Ok().json(serde_json::json!({ "letters": letters })))
 }
 
 /// `GET /api/v1/letters/{id}/pdf`: the stored PDF, the same bytes every time.
-pub async fn pdf(user: StaffUser, id: web::Path<i64>, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
-    user.require(Role::ALL)?;
+pub async fn pdf(
+    user: Staff<CaseReaders>,
+    id: web::Path<i64>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    let bytes = db::run(&state.pool, move |c| service::stored_pdf(c, id)).await?;
+    let actor = user.actor();
+    let bytes = db::run(&state.pool, move |c| case::read_letter_pdf(c, id, &actor)).await?;
     Ok(HttpResponse::Ok()
         .content_type("application/pdf")
         .insert_header((header::CONTENT_DISPOSITION, format!("inline; filename=\"letter-{id}.pdf\"")))
@@ -99,13 +102,12 @@ pub async fn pdf(user: StaffUser, id: web::Path<i64>, state: web::Data<AppState>
 /// `POST /api/v1/letters/print-run`: every queued letter in one PDF, then marked printed. The
 /// file is also kept under the data folder (`print-runs/`) in case the download is interrupted.
 pub async fn print_run(
-    user: StaffUser,
+    user: Staff<ClerkOrAdmin>,
     req: HttpRequest,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
-    user.require(&[Role::Clerk, Role::Admin])?;
     let ctx = state.letters.clone();
-    let actor = format!("staff:{}", user.id);
+    let actor = user.actor();
     let dir = state.config.data_dir.join("print-runs");
     let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S%3fZ").to_string();
     let out = dir.join(format!("mail-run-{stamp}.pdf"));

@@ -1,0 +1,219 @@
+//! Only the right people see anything: every staff route admits exactly its roles, and every
+//! staff read of personal data and every admin action is on the audit trail.
+
+use crate::helpers::{error_body, TestApp};
+use crate::on_both_backends;
+use pleadesk::domain::Role;
+use serde_json::{json, Value};
+use std::collections::BTreeSet;
+
+const READERS: &[Role] = &[Role::Clerk, Role::Prosecutor, Role::Admin];
+const CLERKS: &[Role] = &[Role::Clerk, Role::Admin];
+
+/// Every staff route (method, path as in the OpenAPI document) and the roles allowed on it. A
+/// staff route the application registers that is missing here fails the test below.
+const STAFF_ROUTES: &[(&str, &str, &[Role])] = &[
+    ("post", "/api/v1/citations/import", &[Role::Clerk, Role::Admin, Role::Integration]),
+    ("get", "/api/v1/citations/{number}", READERS),
+    ("post", "/api/v1/citations/{number}/letters", CLERKS),
+    ("get", "/api/v1/letters", READERS),
+    ("post", "/api/v1/letters/print-run", CLERKS),
+    ("get", "/api/v1/letters/{id}/pdf", READERS),
+    ("get", "/api/v1/jobs", CLERKS),
+    ("post", "/api/v1/jobs/{id}/retry", &[Role::Admin]),
+];
+
+/// Routes anyone may call (residents identify themselves in the body).
+fn is_public(path: &str) -> bool {
+    path == "/healthz" || path == "/api/v1/openapi.json" || path.starts_with("/api/v1/public/")
+}
+
+/// (method, path) of every route in the OpenAPI document, which another test holds equal to the
+/// route table.
+async fn documented_routes(app: &TestApp) -> BTreeSet<(String, String)> {
+    let doc: Value = app.client.get(app.url("/api/v1/openapi.json")).send().await.unwrap().json().await.unwrap();
+    let mut out = BTreeSet::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let secured = op["security"].as_array().is_some_and(|s| !s.is_empty());
+            assert_eq!(secured, !is_public(path), "{method} {path}: documented security and the route's kind disagree");
+            out.insert((method.clone(), path.clone()));
+        }
+    }
+    out
+}
+
+async fn user_id(app: &TestApp, token: &str) -> i64 {
+    let token = token.to_string();
+    app.with_db(move |c| pleadesk::auth::user_for_token(c, &token).unwrap().unwrap().id).await
+}
+
+/// (actor, action, subject_type, subject_id, details) of every audit event, in order.
+async fn events(app: &TestApp) -> Vec<(String, String, String, String, Value)> {
+    let rows: Vec<(String, String, String, String, String)> = app
+        .with_db(|c| {
+            use diesel::prelude::*;
+            use pleadesk::db::schema::events;
+            events::table
+                .order(events::id)
+                .select((events::actor, events::action, events::subject_type, events::subject_id, events::details))
+                .load(c)
+                .unwrap()
+        })
+        .await;
+    rows.into_iter().map(|(a, b, c, d, e)| (a, b, c, d, serde_json::from_str(&e).unwrap())).collect()
+}
+
+async fn every_staff_route_admits_exactly_its_roles(app: TestApp) {
+    app.with_current_samples().await;
+    let documented = documented_routes(&app).await;
+    let listed: BTreeSet<(String, String)> =
+        STAFF_ROUTES.iter().map(|(m, p, _)| (m.to_string(), p.to_string())).collect();
+    for (method, path) in &documented {
+        assert!(
+            is_public(path) || listed.contains(&(method.clone(), path.clone())),
+            "{method} {path} is a staff route missing from STAFF_ROUTES: add it with the roles allowed"
+        );
+    }
+    for route in &listed {
+        assert!(documented.contains(route), "{route:?} is listed but not registered");
+    }
+
+    let mut tokens = Vec::new();
+    for role in Role::ALL {
+        tokens.push((*role, app.token(*role).await));
+    }
+    for (method, path, allowed) in STAFF_ROUTES {
+        let url = app.url(&path.replace("{number}", "DV-2026-000101").replace("{id}", "1"));
+        let send = |token: Option<&str>| {
+            let mut req = if *method == "get" {
+                app.client.get(&url)
+            } else {
+                app.client.post(&url).json(&json!({"type": "plea_form"}))
+            };
+            if let Some(t) = token {
+                req = req.bearer_auth(t);
+            }
+            req.send()
+        };
+        error_body(send(None).await.unwrap(), 401, "unauthorized").await;
+        error_body(send(Some("pdk_not-a-real-token")).await.unwrap(), 401, "unauthorized").await;
+        for (role, token) in &tokens {
+            let resp = send(Some(token)).await.unwrap();
+            let status = resp.status().as_u16();
+            if allowed.contains(role) {
+                assert!(status != 401 && status != 403, "{role} must be let through {method} {path}, got {status}");
+            } else {
+                let body = error_body(resp, 403, "forbidden").await;
+                let message = body["error"]["message"].as_str().unwrap();
+                assert!(message.contains(&format!("({role})")), "{method} {path}: {message}");
+            }
+        }
+    }
+}
+
+async fn an_integration_token_imports_and_reads_nothing(app: TestApp) {
+    let clerk = app.with_current_samples().await;
+    let integration = app.token(Role::Integration).await;
+    let csv = crate::helpers::sample("citations.csv");
+    assert_eq!(app.post_import(&integration, "text/csv", csv).await.status(), 200);
+    let before = events(&app).await.len();
+    error_body(app.get_citation(&integration, "DV-2026-000101").await, 403, "forbidden").await;
+    error_body(app.get(&integration, "/api/v1/letters").await, 403, "forbidden").await;
+    let letter = app.post_json(&clerk, "/api/v1/citations/DV-2026-000101/letters", &json!({"type": "plea_form"})).await;
+    let letter: Value = letter.json().await.unwrap();
+    let path = format!("/api/v1/letters/{}/pdf", letter["id"]);
+    error_body(app.get(&integration, &path).await, 403, "forbidden").await;
+    error_body(app.get(&integration, "/api/v1/jobs").await, 403, "forbidden").await;
+    let after = events(&app).await;
+    assert_eq!(after.len(), before + 1, "only the clerk's letter is on the record: {:?}", &after[before..]);
+    assert_eq!(after[before].1, "letter.created");
+}
+
+async fn staff_reads_of_personal_data_are_on_the_record(app: TestApp) {
+    let clerk = app.with_current_samples().await;
+    let prosecutor = app.token(Role::Prosecutor).await;
+    let (clerk_actor, prosecutor_actor) =
+        (format!("staff:{}", user_id(&app, &clerk).await), format!("staff:{}", user_id(&app, &prosecutor).await));
+    let letter = app.post_json(&clerk, "/api/v1/citations/DV-2026-000102/letters", &json!({"type": "plea_form"})).await;
+    assert_eq!(letter.status(), 201);
+    let letter: Value = letter.json().await.unwrap();
+    let letter_id = letter["id"].as_i64().unwrap();
+    let before = events(&app).await.len();
+
+    assert_eq!(app.get_citation(&prosecutor, "DV-2026-000101").await.status(), 200);
+    let listed: Value = app.get(&prosecutor, "/api/v1/letters?status=queued").await.json().await.unwrap();
+    assert_eq!(listed["letters"].as_array().unwrap().len(), 1);
+    let pdf = app.get(&clerk, &format!("/api/v1/letters/{letter_id}/pdf")).await;
+    assert_eq!(pdf.status(), 200);
+    // A read that finds nothing shows nothing and records nothing.
+    assert_eq!(app.get(&clerk, "/api/v1/letters/999999/pdf").await.status(), 404);
+    assert_eq!(app.get_citation(&clerk, "DV-2026-999999").await.status(), 404);
+
+    let got = events(&app).await;
+    let got: Vec<_> =
+        got[before..].iter().map(|(a, b, c, d, e)| (a.as_str(), b.as_str(), c.as_str(), d.as_str(), e)).collect();
+    assert_eq!(got.len(), 3, "{got:?}");
+    assert_eq!(
+        (got[0].0, got[0].1, got[0].2, got[0].3),
+        (prosecutor_actor.as_str(), "citation.read", "citation", "DV-2026-000101")
+    );
+    assert_eq!(
+        (got[1].0, got[1].1, got[1].2, got[1].3),
+        (prosecutor_actor.as_str(), "letters.list", "letters", "queued")
+    );
+    assert_eq!(got[1].4, &json!({"count": 1}));
+    assert_eq!(
+        (got[2].0, got[2].1, got[2].2, got[2].3),
+        (clerk_actor.as_str(), "letter.read", "citation", "DV-2026-000102")
+    );
+    assert_eq!(got[2].4, &json!({"letter_id": letter_id, "type": "plea_form"}));
+    for (_, _, _, _, details) in &got {
+        let text = details.to_string();
+        assert!(
+            !text.contains("Hernández") && !text.contains("1988") && !text.contains('@'),
+            "no personal data: {text}"
+        );
+    }
+}
+
+async fn a_job_retry_is_on_the_record(app: TestApp) {
+    let clerk = app.with_samples().await;
+    let dir = app.data_dir.path().join("templates/letters/en");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("plea_form.txt"), "# Plea form\n\n[nonsense]\n").unwrap();
+    let letter = app.post_json(&clerk, "/api/v1/citations/DV-2026-000102/letters", &json!({"type": "plea_form"})).await;
+    assert_eq!(letter.status(), 201);
+    for day in 1..=5 {
+        app.run_jobs_at(pleadesk::db::now() + chrono::Duration::days(day)).await;
+    }
+    let parked: Value = app.get(&clerk, "/api/v1/jobs?status=parked").await.json().await.unwrap();
+    let job_id = parked["jobs"][0]["id"].as_i64().expect("a parked job");
+    let admin = app.token(Role::Admin).await;
+    let admin_actor = format!("staff:{}", user_id(&app, &admin).await);
+    let before = events(&app).await.len();
+    // A clerk may not; an admin may, once.
+    let path = format!("/api/v1/jobs/{job_id}/retry");
+    error_body(app.post_json(&clerk, &path, &json!({})).await, 403, "forbidden").await;
+    assert_eq!(app.post_json(&admin, &path, &json!({})).await.status(), 200);
+    error_body(app.post_json(&admin, &path, &json!({})).await, 404, "not_found").await;
+    let got = events(&app).await;
+    let got = &got[before..];
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(
+        (got[0].0.as_str(), got[0].1.as_str(), got[0].2.as_str(), got[0].3.as_str()),
+        (admin_actor.as_str(), "job.retried", "job", job_id.to_string().as_str())
+    );
+    let (code, out) = {
+        let o = app.cli().args(["audit", "verify"]).output().unwrap();
+        (o.status.code(), String::from_utf8_lossy(&o.stdout).into_owned())
+    };
+    assert_eq!(code, Some(0), "{out}");
+}
+
+on_both_backends!(
+    every_staff_route_admits_exactly_its_roles,
+    an_integration_token_imports_and_reads_nothing,
+    staff_reads_of_personal_data_are_on_the_record,
+    a_job_retry_is_on_the_record,
+);
