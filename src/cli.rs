@@ -267,6 +267,7 @@ fn run_jobs(config: &Config, as_of: Option<chrono::NaiveDate>) -> anyhow::Result
     };
     let stats = worker.run_once(now)?;
     println!("jobs: {} done, {} to retry, {} parked", stats.done, stats.retried, stats.parked);
+    println!("evidence: {} unattached uploads deleted", stats.evidence_purged);
     Ok(ExitCode::SUCCESS)
 }
 

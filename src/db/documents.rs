@@ -1,7 +1,8 @@
 //! Queries on stored documents (scans and evidence).
 
-use super::schema::{documents, submission_documents};
+use super::schema::{documents, submission_documents, submissions};
 use super::DbConn;
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -14,11 +15,15 @@ pub struct DocumentRecord {
     pub storage_path: String,
 }
 
-/// Records a stored file, or returns the one already recorded with the same content.
+/// Records a stored file, or returns the one already recorded with the same content. A resident's
+/// upload (no `uploaded_by`) sent again counts as new for the 24-hour clean-up.
 pub fn upsert(conn: &mut DbConn, sha256: &str, content_type: &str, size: i64, path: &str) -> QueryResult<i64> {
     if let Some(id) =
         documents::table.filter(documents::sha256.eq(sha256)).select(documents::id).first(conn).optional()?
     {
+        diesel::update(documents::table.find(id).filter(documents::uploaded_by.is_null()))
+            .set(documents::created_at.eq(super::now()))
+            .execute(conn)?;
         return Ok(id);
     }
     diesel::insert_into(documents::table)
@@ -45,4 +50,21 @@ pub fn attach(conn: &mut DbConn, submission_id: i64, ids: &[i64]) -> QueryResult
             .execute(conn)?;
     }
     Ok(())
+}
+
+/// Deletes the residents' uploads (no `uploaded_by`) recorded before `before` that no submission
+/// refers to; returns (id, storage path) of each one deleted.
+pub fn delete_unattached(conn: &mut DbConn, before: NaiveDateTime) -> QueryResult<Vec<(i64, String)>> {
+    use diesel::dsl::{exists, not};
+    let attached = submission_documents::table.filter(submission_documents::document_id.eq(documents::id));
+    let scanned = submissions::table.filter(submissions::document_id.eq(documents::id.nullable()));
+    diesel::delete(
+        documents::table
+            .filter(documents::uploaded_by.is_null())
+            .filter(documents::created_at.lt(before))
+            .filter(not(exists(attached)))
+            .filter(not(exists(scanned))),
+    )
+    .returning((documents::id, documents::storage_path))
+    .get_results(conn)
 }

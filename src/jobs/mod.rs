@@ -27,10 +27,13 @@ pub struct RunStats {
     pub done: u32,
     pub retried: u32,
     pub parked: u32,
+    /// Uploads deleted because no plea came for them within a day.
+    pub evidence_purged: u32,
 }
 
 impl Worker {
-    /// Runs every job due at `now` (and those the finished jobs queue for `now`) once.
+    /// Runs every job due at `now` (and those the finished jobs queue for `now`) once, then
+    /// deletes the uploads no plea came for within a day of `now`.
     pub fn run_once(&self, now: NaiveDateTime) -> Result<RunStats, AppError> {
         let mut stats = RunStats::default();
         let mut conn = self.pool.get()?;
@@ -60,6 +63,7 @@ impl Worker {
                 },
             }
         }
+        stats.evidence_purged = crate::services::evidence::purge_unattached(&mut conn, now)? as u32;
         Ok(stats)
     }
 

@@ -219,6 +219,10 @@ pub fn submit(
 ) -> Result<PleaReceipt, AppError> {
     let lang = req.language.as_deref().and_then(|l| Language::parse_or_default(l).ok()).unwrap_or(Language::En);
     let id = Identity::parse(&req.citation_number, &req.date_of_birth, today, lang)?;
+    // A key is unique per ticket, not across tickets: the same key sent for two tickets is two
+    // requests (stored as `<citation number>/<key>`).
+    let scoped = idempotency_key.map(|k| format!("{}/{k}", id.number.as_str()));
+    let idempotency_key = scoped.as_deref();
     let hash = request_hash(req);
     if let Some(key) = idempotency_key {
         if let Some(done) = replay(conn, key, &hash, ctx, lang)? {

@@ -139,8 +139,39 @@ pub fn letter_pdf(
     lang: Language,
 ) -> Result<Vec<u8>, AppError> {
     let (_, case) = find_submission(conn, confirmation, dob, today, lang)?;
-    let letter = db::letters::find(conn, letter_id)?
-        .filter(|l| l.citation_id == Some(case.id))
-        .ok_or_else(|| AppError::NotFound(msg(lang, "not_found")))?;
+    let letter = own_letter(conn, &case, letter_id, lang)?;
     letter_service::stored_pdf(conn, letter.id)
+}
+
+/// A letter of the resident's case for the status page: rendered now if the worker has not done
+/// it yet (it is stored once). Whether the letter belongs to the case is checked first; a letter
+/// of another case is refused with nothing rendered.
+pub fn letter_pdf_rendered(
+    conn: &mut DbConn,
+    confirmation: &str,
+    dob: &str,
+    letter_id: i64,
+    today: NaiveDate,
+    lang: Language,
+    ctx: &letter_service::LetterContext,
+) -> Result<Vec<u8>, AppError> {
+    let (_, case) = find_submission(conn, confirmation, dob, today, lang)?;
+    let letter = own_letter(conn, &case, letter_id, lang)?;
+    if letter.storage_path.is_none() {
+        let templates = ctx.templates()?;
+        letter_service::render_stored(conn, letter.id, ctx, &templates)?;
+    }
+    letter_service::stored_pdf(conn, letter.id)
+}
+
+/// The letter `letter_id` if it is one of `case`'s; the same 404 as a wrong identity otherwise.
+fn own_letter(
+    conn: &mut DbConn,
+    case: &CitationRecord,
+    letter_id: i64,
+    lang: Language,
+) -> Result<db::letters::LetterRecord, AppError> {
+    db::letters::find(conn, letter_id)?
+        .filter(|l| l.citation_id == Some(case.id))
+        .ok_or_else(|| AppError::NotFound(msg(lang, "not_found")))
 }

@@ -1,5 +1,6 @@
-//! Only the right people see anything: every staff route admits exactly its roles, and every
-//! staff read of personal data and every admin action is on the audit trail.
+//! Only the right people see anything: every staff route admits exactly its roles, every staff
+//! read of personal data and every admin action is on the audit trail, and a resident reaches only
+//! the letters of their own case.
 
 use crate::helpers::{error_body, TestApp};
 use crate::on_both_backends;
@@ -211,9 +212,77 @@ async fn a_job_retry_is_on_the_record(app: TestApp) {
     assert_eq!(code, Some(0), "{out}");
 }
 
+/// DV-2026-000103 and DV-2026-000101 each pleaded through the API; their receipts not yet rendered.
+async fn two_pleas(app: &TestApp) -> [(String, &'static str, i64); 2] {
+    let mut out = Vec::new();
+    for (number, dob, name, charges) in [
+        ("DV-2026-000103", "1992-07-01", "José Luis Muñoz Peña", 2),
+        ("DV-2026-000101", "1988-04-12", "Maria Hernández", 1),
+    ] {
+        let pleas: Vec<Value> = (1..=charges).map(|seq| json!({"charge_seq": seq, "plea": "not_guilty"})).collect();
+        let body = json!({
+            "citation_number": number, "date_of_birth": dob, "pleas": pleas,
+            "language": "en", "signature_name": name, "attest": true,
+        });
+        let resp = app.client.post(app.url("/api/v1/public/pleas")).json(&body).send().await.unwrap();
+        assert_eq!(resp.status(), 201);
+        let r: Value = resp.json().await.unwrap();
+        out.push((r["confirmation"].as_str().unwrap().to_string(), dob, r["letter_id"].as_i64().unwrap()));
+    }
+    [out.remove(0), out.remove(0)]
+}
+
+fn files_under(dir: &std::path::Path) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else { return 0 };
+    entries.flatten().map(|e| if e.path().is_dir() { files_under(&e.path()) } else { 1 }).sum()
+}
+
+async fn the_status_page_renders_only_a_letter_of_ones_own_case(app: TestApp) {
+    app.with_current_samples().await;
+    let [(mine, my_dob, my_letter), (_, _, their_letter)] = two_pleas(&app).await;
+    let b = reqwest::Client::builder().cookie_store(true).build().unwrap();
+    let page = b.get(app.url("/status")).send().await.unwrap().text().await.unwrap();
+    let csrf = page.split("name=\"csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+    let data = app.data_dir.path().join("data");
+    let files = files_under(&data);
+    let download = |letter: i64| {
+        b.post(app.url("/status/letter"))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("confirmation", mine.as_str()),
+                ("date_of_birth", my_dob),
+                ("letter_id", &letter.to_string()),
+            ])
+            .send()
+    };
+    // Someone else's letter: refused, and nothing rendered, stored or changed.
+    let resp = download(their_letter).await.unwrap();
+    assert_eq!(resp.status(), 404);
+    assert!(resp.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+    assert!(!resp.bytes().await.unwrap().starts_with(b"%PDF"));
+    let stored: (Option<String>, Option<String>, String) = app
+        .with_db(move |c| {
+            use diesel::prelude::*;
+            use pleadesk::db::schema::letters;
+            letters::table
+                .find(their_letter)
+                .select((letters::storage_path, letters::sha256, letters::status))
+                .first(c)
+                .unwrap()
+        })
+        .await;
+    assert_eq!(stored, (None, None, "queued".to_string()), "the other case's letter is untouched");
+    assert_eq!(files_under(&data), files, "no file was written");
+    // One's own letter renders on demand.
+    let resp = download(my_letter).await.unwrap();
+    assert_eq!(resp.status(), 200);
+    assert!(resp.bytes().await.unwrap().starts_with(b"%PDF-"));
+}
+
 on_both_backends!(
     every_staff_route_admits_exactly_its_roles,
     an_integration_token_imports_and_reads_nothing,
     staff_reads_of_personal_data_are_on_the_record,
     a_job_retry_is_on_the_record,
+    the_status_page_renders_only_a_letter_of_ones_own_case,
 );

@@ -1,5 +1,6 @@
 //! The public JSON API for residents (SPEC §4): look-up, plea, status, letter download. Every
-//! call is an identity check: rate-limited per client address and per citation or code.
+//! call is an identity check: rate-limited per client address, and its outcome counted per
+//! citation or code (failures only; see `web::ratelimit`).
 
 use crate::error::AppError;
 use crate::services::intake::{self, Identity, PleaRequest};
@@ -35,10 +36,25 @@ fn open_call(
     Ok((lang, state.today()))
 }
 
-/// Counts an identity check against the client's address and the thing it names.
+/// The client's address: the TCP peer (a forwarding header is not trusted).
+pub fn client(req: &HttpRequest) -> String {
+    req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default()
+}
+
+/// Counts an identity check against the client's address; refused while the thing it names is
+/// locked by this client's failures.
 pub fn limit(state: &AppState, req: &HttpRequest, subject: &str) -> Result<(), AppError> {
-    let ip = req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default();
-    state.limiter.check(&[format!("ip:{ip}"), format!("subject:{}", subject.trim().to_ascii_uppercase())])
+    state.limiter.attempt(&client(req), subject)
+}
+
+/// Records how an identity check about `subject` ended: a 404 (wrong number, code or birth date)
+/// is a failure, a success clears the failures; anything else (a bad field) counts neither way.
+pub fn outcome<T>(state: &AppState, req: &HttpRequest, subject: &str, result: &Result<T, AppError>) {
+    match result {
+        Ok(_) => state.limiter.succeeded(&client(req), subject),
+        Err(AppError::NotFound(_)) => state.limiter.failed(&client(req), subject),
+        Err(_) => {}
+    }
 }
 
 #[derive(Deserialize)]
@@ -62,7 +78,9 @@ pub async fn lookup(
         let case = intake::find_case(c, &id, lang)?;
         intake::summary(c, &case, today, lang)
     })
-    .await?;
+    .await;
+    outcome(&state, &req, &body.citation_number, &summary);
+    let summary = summary?;
     Ok(HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "no-store")).json(summary))
 }
 
@@ -86,7 +104,10 @@ pub async fn pleas(
         None => None,
     };
     let ctx = state.letters.clone();
-    let receipt = db::run(&state.pool, move |c| intake::submit(c, &body, key.as_deref(), &[], &ctx, today)).await?;
+    let subject = body.citation_number.clone();
+    let receipt = db::run(&state.pool, move |c| intake::submit(c, &body, key.as_deref(), &[], &ctx, today)).await;
+    outcome(&state, &req, &subject, &receipt);
+    let receipt = receipt?;
     Ok(HttpResponse::Created().insert_header((header::CACHE_CONTROL, "no-store")).json(receipt))
 }
 
@@ -107,9 +128,12 @@ pub async fn status(
     let body = body.into_inner();
     let (lang, today) = open_call(&req, &state, &body.confirmation, body.language.as_deref())?;
     let tz = state.config.court_tz;
+    let subject = body.confirmation.clone();
     let view =
         db::run(&state.pool, move |c| status::status(c, &body.confirmation, &body.date_of_birth, today, lang, tz))
-            .await?;
+            .await;
+    outcome(&state, &req, &subject, &view);
+    let view = view?;
     Ok(HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "no-store")).json(view))
 }
 
@@ -123,9 +147,12 @@ pub async fn letter(
     let body = body.into_inner();
     let (lang, today) = open_call(&req, &state, &body.confirmation, body.language.as_deref())?;
     let id = id.into_inner();
+    let subject = body.confirmation.clone();
     let pdf =
         db::run(&state.pool, move |c| status::letter_pdf(c, &body.confirmation, &body.date_of_birth, id, today, lang))
-            .await?;
+            .await;
+    outcome(&state, &req, &subject, &pdf);
+    let pdf = pdf?;
     Ok(HttpResponse::Ok()
         .content_type("application/pdf")
         .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"letter-{id}.pdf\"")))

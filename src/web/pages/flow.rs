@@ -1,13 +1,13 @@
 //! The resident's path through the pages: start → look-up → case → plea form → review →
 //! confirmation; and status. Each step re-checks identity from the POSTed fields.
 
-use super::form::{self, FormData};
+use super::form::FormData;
 use super::{date_from, date_parts, field_errors, render, service_error, PageRequest};
 use crate::db;
 use crate::error::AppError;
 use crate::services::intake::{self, AddressInput, Identity, PleaItem, PleaRequest};
 use crate::services::status;
-use crate::web::api::public::limit;
+use crate::web::api::public::{limit, outcome};
 use crate::web::AppState;
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -48,24 +48,13 @@ async fn status_form(req: HttpRequest, q: web::Query<LangQuery>, state: web::Dat
     render(&state, &pr, "status_form", StatusCode::OK, json!({"dob_parts": {}}))
 }
 
-/// Reads the form and checks its CSRF token; the page to show instead when that fails.
+/// Reads the form behind its CSRF and rate-limit checks; the page to show instead when one fails.
 async fn open_form(
     req: &HttpRequest,
     payload: web::Payload,
     state: &AppState,
 ) -> Result<(FormData, PageRequest), HttpResponse> {
-    let form = match form::read(req, payload).await {
-        Ok(f) => f,
-        Err(e) => {
-            let pr = PageRequest::new(req, None);
-            return Err(service_error(state, &pr, e));
-        }
-    };
-    let pr = PageRequest::new(req, Some(form.get("switch_lang")));
-    if !pr.check_csrf(form.get("csrf")) {
-        return Err(super::error_page(state, &pr, StatusCode::FORBIDDEN, "csrf_title", Some("csrf_body")));
-    }
-    Ok((form, pr))
+    super::guard::open_form(req, payload, state).await
 }
 
 /// The identity fields as the next forms carry them.
@@ -102,6 +91,7 @@ async fn case(req: HttpRequest, payload: web::Payload, state: web::Data<AppState
         intake::summary(c, &case, today, lang)
     })
     .await;
+    outcome(&state, &req, &number, &result);
     match result {
         Ok(summary) => render(
             &state,
@@ -153,13 +143,14 @@ async fn load_case(
     let lang = pr.lang;
     let id =
         Identity::parse(&number, form.get("date_of_birth"), today, lang).map_err(|e| service_error(state, pr, e))?;
-    db::run(&state.pool, move |c| {
+    let result = db::run(&state.pool, move |c| {
         let case = intake::find_case(c, &id, lang)?;
         let summary = intake::summary(c, &case, today, lang)?;
         Ok((summary, case))
     })
-    .await
-    .map_err(|e| service_error(state, pr, e))
+    .await;
+    outcome(state, req, &number, &result);
+    result.map_err(|e| service_error(state, pr, e))
 }
 
 fn evidence_list(pr: &PageRequest, tokens: &[String]) -> Value {
@@ -410,7 +401,9 @@ async fn confirmation(req: HttpRequest, payload: web::Payload, state: web::Data<
     let dob = form.get("date_of_birth").to_string();
     let (lang, tz, today) = (pr.lang, state.config.court_tz, state.today());
     let (c, d) = (code.clone(), dob.clone());
-    match db::run(&state.pool, move |conn| status::status(conn, &c, &d, today, lang, tz)).await {
+    let result = db::run(&state.pool, move |conn| status::status(conn, &c, &d, today, lang, tz)).await;
+    outcome(&state, &req, &code, &result);
+    match result {
         Ok(view) => {
             let letter_id = view.letters.iter().find(|l| l.kind == "acknowledgement").map(|l| l.id);
             let receipt = json!({"confirmation": view.confirmation, "letter_id": letter_id});
@@ -439,6 +432,7 @@ async fn status(req: HttpRequest, payload: web::Payload, state: web::Data<AppSta
     let (lang, tz, today) = (pr.lang, state.config.court_tz, state.today());
     let (code, birth) = (confirmation.clone(), dob.clone());
     let result = db::run(&state.pool, move |c| status::status(c, &code, &birth, today, lang, tz)).await;
+    outcome(&state, &req, &confirmation, &result);
     match result {
         Ok(view) => {
             render(&state, &pr, "status", StatusCode::OK, json!({"view": view, "form": {"date_of_birth": dob}}))
@@ -468,14 +462,10 @@ async fn letter(req: HttpRequest, payload: web::Payload, state: web::Data<AppSta
     };
     let dob = form.get("date_of_birth").to_string();
     let (lang, today, ctx) = (pr.lang, state.today(), state.letters.clone());
-    let result = db::run(&state.pool, move |c| {
-        // The receipt may still be waiting for the worker: render it now (it is stored once).
-        status::status(c, &confirmation, &dob, today, lang, chrono_tz::UTC)?;
-        let templates = ctx.templates()?;
-        crate::services::letters::render_stored(c, letter_id, &ctx, &templates)?;
-        status::letter_pdf(c, &confirmation, &dob, letter_id, today, lang)
-    })
-    .await;
+    let code = confirmation.clone();
+    let result =
+        db::run(&state.pool, move |c| status::letter_pdf_rendered(c, &code, &dob, letter_id, today, lang, &ctx)).await;
+    outcome(&state, &req, &confirmation, &result);
     match result {
         Ok(pdf) => HttpResponse::Ok()
             .content_type("application/pdf")

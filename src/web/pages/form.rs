@@ -3,14 +3,21 @@
 
 use crate::error::AppError;
 use actix_multipart::Multipart;
-use actix_web::{web, HttpRequest};
+use actix_web::error::PayloadError;
+use actix_web::{http::header, web, HttpRequest};
 use futures_util::StreamExt;
+use std::cell::Cell;
 use std::collections::HashMap;
+use std::rc::Rc;
 
 /// Largest body of an ordinary (non-file) form.
 pub const FORM_LIMIT: usize = 64 * 1024;
 pub const MAX_FILES: usize = 5;
 pub const MAX_FILE_BYTES: usize = 10 * 1024 * 1024;
+/// Largest multipart body in all: a few phone photos and the form.
+pub const MAX_BODY: usize = 25 * 1024 * 1024;
+/// Most parts in a multipart body: the plea form has a few dozen fields.
+pub const MAX_PARTS: usize = 200;
 
 /// One uploaded file whose content is a PDF, JPEG or PNG.
 pub struct Upload {
@@ -47,11 +54,15 @@ pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
     }
 }
 
-/// Reads the body of a page form.
-pub async fn read(req: &HttpRequest, payload: web::Payload) -> Result<FormData, AppError> {
+/// Checks made on a form before any file in it is read (CSRF token, rate limit). They see the
+/// fields that came before the first file (a browser sends them in page order).
+pub type Gate<'a> = &'a dyn Fn(&FormData) -> Result<(), AppError>;
+
+/// Reads the body of a page form; `gate` runs on the fields before any file is read.
+pub async fn read(req: &HttpRequest, payload: web::Payload, gate: Gate<'_>) -> Result<FormData, AppError> {
     let media = super::super::body::media_type(req);
     if media == "multipart/form-data" {
-        return read_multipart(req, payload).await;
+        return read_multipart(req, payload, gate).await;
     }
     let bytes = super::super::body::read_limited(req, payload, FORM_LIMIT).await?;
     let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes)
@@ -60,6 +71,7 @@ pub async fn read(req: &HttpRequest, payload: web::Payload) -> Result<FormData, 
     for (k, v) in pairs {
         push(&mut form, k, v);
     }
+    gate(&form)?;
     Ok(form)
 }
 
@@ -71,22 +83,68 @@ fn push(form: &mut FormData, k: String, v: String) {
     }
 }
 
-async fn read_multipart(req: &HttpRequest, payload: web::Payload) -> Result<FormData, AppError> {
+fn too_large(what: &str) -> AppError {
+    AppError::PayloadTooLarge(format!("the form {what}; send at most {MAX_FILES} files of at most 10 MB each"))
+}
+
+/// Reads a multipart form as it streams in: the whole body is limited to [`MAX_BODY`] bytes and
+/// [`MAX_PARTS`] parts (413 as soon as either is passed, nothing more is read), at most
+/// [`MAX_FILES`] files are kept, each of at most [`MAX_FILE_BYTES`]; `gate` runs before the first
+/// file is read.
+async fn read_multipart(req: &HttpRequest, payload: web::Payload, gate: Gate<'_>) -> Result<FormData, AppError> {
+    let declared =
+        req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > MAX_BODY) {
+        return Err(too_large("is too large"));
+    }
+    // Every byte of the body is counted as it arrives; past the limit the stream ends in an error.
+    let seen = Rc::new(Cell::new(0usize));
+    let counter = seen.clone();
+    let stream = payload.into_inner().map(move |chunk| {
+        let chunk = chunk?;
+        counter.set(counter.get() + chunk.len());
+        if counter.get() > MAX_BODY {
+            return Err(PayloadError::Overflow);
+        }
+        Ok(chunk)
+    });
+    let over = |e: &dyn std::fmt::Display| {
+        if seen.get() > MAX_BODY {
+            too_large("is too large")
+        } else {
+            AppError::invalid(format!("the form could not be read: {e}"))
+        }
+    };
     let mut form = FormData::default();
-    let mut multipart = Multipart::new(req.headers(), payload.into_inner());
-    let mut text_bytes = 0usize;
+    let mut multipart = Multipart::new(req.headers(), stream);
+    let (mut parts, mut text_bytes, mut gated) = (0usize, 0usize, false);
     while let Some(field) = multipart.next().await {
-        let mut field = field.map_err(|e| AppError::invalid(format!("the form could not be read: {e}")))?;
+        let mut field = field.map_err(|e| over(&e))?;
+        parts += 1;
+        if parts > MAX_PARTS {
+            return Err(too_large("has too many parts"));
+        }
         let name = field.content_disposition().and_then(|cd| cd.get_name()).unwrap_or("").to_string();
         let is_file = field.content_disposition().and_then(|cd| cd.get_filename()).is_some();
-        let limit = if is_file { MAX_FILE_BYTES } else { FORM_LIMIT };
+        if is_file && !gated {
+            gate(&form)?;
+            gated = true;
+        }
+        // A file past the fifth is read (within the body limit) but not kept.
+        let full = is_file && form.uploads.len() + form.tokens.len() >= MAX_FILES;
+        let keep = match (is_file, full) {
+            (false, _) => FORM_LIMIT,
+            (true, false) => MAX_FILE_BYTES,
+            (true, true) => 0,
+        };
         let mut data = Vec::new();
         let mut too_big = false;
         while let Some(chunk) = field.next().await {
-            let chunk = chunk.map_err(|e| AppError::invalid(format!("the form could not be read: {e}")))?;
-            if data.len() + chunk.len() > limit {
+            let chunk = chunk.map_err(|e| over(&e))?;
+            if data.len() + chunk.len() > keep {
                 too_big = true;
-                continue; // drain the rest of this field
+                data = Vec::new();
+                continue; // not kept; the body limit still bounds what is read
             }
             data.extend_from_slice(&chunk);
         }
@@ -94,10 +152,10 @@ async fn read_multipart(req: &HttpRequest, payload: web::Payload) -> Result<Form
             if data.is_empty() && !too_big {
                 continue; // the file input was left empty
             }
-            if too_big {
-                form.upload_error = Some("too_big");
-            } else if form.uploads.len() + form.tokens.len() >= MAX_FILES {
+            if full {
                 form.upload_error = Some("too_many");
+            } else if too_big {
+                form.upload_error = Some("too_big");
             } else {
                 match sniff(&data) {
                     Some(content_type) => form.uploads.push(Upload { content_type, bytes: data }),
@@ -111,6 +169,9 @@ async fn read_multipart(req: &HttpRequest, payload: web::Payload) -> Result<Form
             }
             push(&mut form, name, String::from_utf8_lossy(&data).into_owned());
         }
+    }
+    if !gated {
+        gate(&form)?;
     }
     Ok(form)
 }

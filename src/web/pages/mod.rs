@@ -5,6 +5,7 @@
 
 mod flow;
 pub mod form;
+mod guard;
 
 use crate::config::Config;
 use crate::domain::Language;
