@@ -183,13 +183,15 @@ pub fn letter_data(
         charges,
         submission,
         base_url: ctx.base_url.clone(),
-        assistance: assistance(citation, &court.phone),
+        assistance: assistance(citation, language, &court.phone),
     }
 }
 
 /// The language-assistance line for the defendant's preferred language, if they need one.
-fn assistance(citation: &db::citations::CitationRecord, phone: &str) -> Option<Assistance> {
-    let preferred = PreferredLanguage::parse_or_default(&citation.preferred_language).ok()?;
+/// The letter's own language wins: a Vietnamese speaker who chose Spanish letters (a receipt
+/// written before the choice is stored) gets none.
+fn assistance(citation: &db::citations::CitationRecord, language: Language, phone: &str) -> Option<Assistance> {
+    let preferred = PreferredLanguage::parse_or_default(&citation.preferred_language).ok()?.with_choice(language);
     let line = assistance_line(preferred, phone)?;
     Some(Assistance {
         printable: !line.rtl && crate::letters::fonts::covers(&line.text),
