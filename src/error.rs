@@ -20,6 +20,8 @@ pub enum AppError {
     #[error("{0}")]
     Conflict(String),
     #[error("{0}")]
+    MethodNotAllowed(String),
+    #[error("{0}")]
     PayloadTooLarge(String),
     #[error("{0}")]
     UnsupportedMediaType(String),
@@ -54,6 +56,27 @@ impl AppError {
         }
     }
 
+    /// The error for a bare status that no handler explained (an unknown address, a method the
+    /// address does not take, an extractor's refusal), so that `/api` answers JSON throughout.
+    pub fn for_status(status: StatusCode) -> AppError {
+        match status {
+            StatusCode::NOT_FOUND => AppError::NotFound("there is nothing at this address".into()),
+            StatusCode::METHOD_NOT_ALLOWED => {
+                AppError::MethodNotAllowed("this address does not take this method; see the API document".into())
+            }
+            StatusCode::PAYLOAD_TOO_LARGE => AppError::PayloadTooLarge("the body is larger than the limit".into()),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => {
+                AppError::UnsupportedMediaType("this content type is not accepted".into())
+            }
+            StatusCode::UNAUTHORIZED => AppError::Unauthorized,
+            StatusCode::FORBIDDEN => AppError::Forbidden("not allowed".into()),
+            StatusCode::TOO_MANY_REQUESTS => AppError::RateLimited { retry_after_secs: 60 },
+            StatusCode::SERVICE_UNAVAILABLE => AppError::Unavailable("please try again shortly".into()),
+            s if s.is_server_error() => AppError::Internal(anyhow::anyhow!("status {s} without an error body")),
+            s => AppError::invalid(format!("the request could not be read ({s})")),
+        }
+    }
+
     pub fn code(&self) -> &'static str {
         match self {
             AppError::Invalid { .. } => "invalid",
@@ -61,6 +84,7 @@ impl AppError {
             AppError::Unauthorized => "unauthorized",
             AppError::Forbidden(_) => "forbidden",
             AppError::Conflict(_) => "conflict",
+            AppError::MethodNotAllowed(_) => "method_not_allowed",
             AppError::PayloadTooLarge(_) => "payload_too_large",
             AppError::UnsupportedMediaType(_) => "unsupported_media_type",
             AppError::RateLimited { .. } => "rate_limited",
@@ -98,6 +122,7 @@ impl ResponseError for AppError {
             AppError::Unauthorized => StatusCode::UNAUTHORIZED,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -141,7 +166,7 @@ pub struct ErrorBody {
 
 #[derive(Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct ErrorDetail {
-    /// invalid, not_found, unauthorized, forbidden, conflict, payload_too_large,
+    /// invalid, not_found, unauthorized, forbidden, conflict, method_not_allowed, payload_too_large,
     /// unsupported_media_type, rate_limited, locked, unavailable, internal
     pub code: String,
     /// What is wrong and what to do, in plain language.

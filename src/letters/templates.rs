@@ -116,6 +116,17 @@ impl Templates {
         })
     }
 
+    /// The text of every template whose name starts with `prefix` (as loaded: the court's or the
+    /// shipped one).
+    pub fn sources(&self, prefix: &str) -> Vec<String> {
+        self.env.templates().filter(|(name, _)| name.starts_with(prefix)).map(|(_, t)| t.source().to_string()).collect()
+    }
+
+    /// Makes a value or a function (`Value::from_function`) available to every template.
+    pub fn add_global(&mut self, name: &'static str, value: Value) {
+        self.env.add_global(name, value);
+    }
+
     pub fn has(&self, name: &str) -> bool {
         self.env.get_template(name).is_ok()
     }

@@ -2,6 +2,7 @@
 //! errors through [`crate::error::AppError`].
 
 pub mod api;
+pub mod assets;
 mod body;
 pub mod openapi;
 pub mod pages;
@@ -102,6 +103,7 @@ fn security_headers() -> middleware::DefaultHeaders {
 pub fn server(listener: TcpListener, state: web::Data<AppState>) -> std::io::Result<Server> {
     let server = HttpServer::new(move || {
         App::new()
+            .wrap(pages::errors::handlers())
             .wrap(security_headers())
             .wrap(middleware::NormalizePath::trim())
             .wrap(TracingLogger::<telemetry::PrivateRootSpan>::new())
@@ -109,7 +111,7 @@ pub fn server(listener: TcpListener, state: web::Data<AppState>) -> std::io::Res
             .app_data(json_config())
             .app_data(path_config())
             .configure(routes)
-            .service(pages::static_files(&state.config))
+            .configure(pages::static_files)
             .default_service(web::to(not_found))
     })
     .listen(listener)?

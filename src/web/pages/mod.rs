@@ -3,6 +3,7 @@
 //! POST bodies, never in URLs; every form carries a CSRF token; the language (English or
 //! Spanish) is remembered in a cookie.
 
+pub mod errors;
 mod flow;
 pub mod form;
 mod guard;
@@ -11,11 +12,13 @@ use crate::config::Config;
 use crate::domain::Language;
 use crate::error::AppError;
 use crate::letters::templates::{TemplateError, Templates};
+use crate::web::assets::{css::UsedClasses, Assets, StaticFiles};
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
+use std::sync::Arc;
 
 pub use flow::routes;
 
@@ -28,11 +31,29 @@ pub struct Pages {
     words: [(Language, Value); 2],
     court: Value,
     secure_cookies: bool,
+    assets: Arc<StaticFiles>,
 }
 
 impl Pages {
+    /// Loads the templates, then the static files (the design system trimmed to the classes the
+    /// templates use), and gives the templates `asset("name")`: the file's content-hashed address.
     pub fn load(config: &Config) -> Result<Pages, TemplateError> {
-        let templates = Templates::load_lenient(&config.templates_dir)?;
+        let mut templates = Templates::load_lenient(&config.templates_dir)?;
+        let used = UsedClasses::scan(templates.sources("pages/").iter().map(String::as_str));
+        let assets = Arc::new(StaticFiles::new(config.static_dir.clone(), used));
+        let urls = assets.clone();
+        templates.add_global(
+            "asset",
+            minijinja::Value::from_function(move |name: &str| {
+                // An address, written as is (HTML escaping would turn `/` into `&#x2f;`).
+                let url = urls.get().url(name);
+                if url.contains(['"', '\'', '<', '>', '&']) {
+                    minijinja::Value::from(url)
+                } else {
+                    minijinja::Value::from_safe_string(url)
+                }
+            }),
+        );
         let words = [
             (Language::En, templates.data("pages/i18n/en.toml")?),
             (Language::Es, templates.data("pages/i18n/es.toml")?),
@@ -42,7 +63,12 @@ impl Pages {
             "name": c.name, "address": c.address_lines.join(", "), "phone": c.phone,
             "hours": c.hours, "hours_es": c.hours_es, "website": c.website,
         });
-        Ok(Pages { templates, words, court, secure_cookies: config.base_url.starts_with("https://") })
+        Ok(Pages { templates, words, court, secure_cookies: config.base_url.starts_with("https://"), assets })
+    }
+
+    /// The static files, ready to serve.
+    pub fn assets(&self) -> &Assets {
+        self.assets.get()
     }
 
     fn words(&self, lang: Language) -> &Value {
@@ -121,9 +147,11 @@ pub fn render(
         Ok(b) => b,
         Err(e) => {
             tracing::error!(error = %e, "page template failed");
-            return HttpResponse::InternalServerError()
-                .content_type("text/plain; charset=utf-8")
-                .body("The page could not be shown.");
+            if name == "error" {
+                return errors::last_resort();
+            }
+            let (heading, body) = errors::words_for(StatusCode::INTERNAL_SERVER_ERROR);
+            return error_page(state, pr, StatusCode::INTERNAL_SERVER_ERROR, heading, Some(body));
         }
     };
     let mut resp = HttpResponse::build(status);
@@ -176,13 +204,13 @@ pub fn service_error(state: &crate::web::AppState, pr: &PageRequest, e: AppError
             }
             r
         }
-        AppError::NotFound(_) => error_page(state, pr, StatusCode::NOT_FOUND, "not_found_title", None),
         other => {
             if let AppError::Internal(cause) = &other {
                 tracing::error!(error = format!("{cause:#}"), "page failed");
             }
             let status = actix_web::ResponseError::status_code(&other);
-            error_page(state, pr, status, "error_title", None)
+            let (heading, body) = errors::words_for(status);
+            error_page(state, pr, status, heading, Some(body))
         }
     }
 }
@@ -219,9 +247,15 @@ pub fn field_errors(e: &AppError) -> (Option<String>, Value) {
     }
 }
 
-/// `/static/…`: the vendored design system and PleaDesk's stylesheet.
-pub fn static_files(config: &Config) -> actix_files::Files {
-    actix_files::Files::new("/static", config.static_dir.clone()).use_etag(true).use_last_modified(true)
+/// `/static/{path}` and `/favicon.ico`: the prepared static files (see [`crate::web::assets`]).
+pub fn static_files(cfg: &mut web::ServiceConfig) {
+    async fn serve(req: HttpRequest, state: web::Data<crate::web::AppState>) -> Result<HttpResponse, AppError> {
+        let path = req.match_info().get("path").unwrap_or("favicon.ico");
+        state.pages.assets().respond(&req, path).ok_or_else(|| AppError::NotFound("there is no such file".into()))
+    }
+    for path in ["/static/{path:.+}", "/favicon.ico"] {
+        cfg.service(web::resource(path).route(web::get().to(serve)).route(web::head().to(serve)));
+    }
 }
 
 pub fn data(state: &web::Data<crate::web::AppState>) -> &crate::web::AppState {
