@@ -21,5 +21,5 @@ mod other_states;
 mod pages;
 mod public;
 mod serve;
-mod uploads;
 mod static_files;
+mod uploads;
