@@ -17,6 +17,16 @@ pub struct Strings {
     pub signature: &'static str,
     pub date: &'static str,
     pub printed_name: &'static str,
+    /// The closing before the court's signature.
+    pub closing: &'static str,
+    /// The label under the QR code: what the court uses to find this letter.
+    pub court_reference: &'static str,
+    /// Beside the citation number: "letter 42".
+    pub letter_lower: &'static str,
+    /// A document received with no name of its own.
+    pub no_documents: &'static str,
+    /// In the pleas table, for a charge that could not be answered by mail.
+    pub must_appear: &'static str,
 }
 
 const EN: Strings = Strings {
@@ -33,6 +43,11 @@ const EN: Strings = Strings {
     signature: "Signature",
     date: "Date",
     printed_name: "Printed name",
+    closing: "Sincerely,",
+    court_reference: "Court reference",
+    letter_lower: "letter",
+    no_documents: "No documents were sent with your plea.",
+    must_appear: "You must appear in court",
 };
 
 const ES: Strings = Strings {
@@ -49,6 +64,11 @@ const ES: Strings = Strings {
     signature: "Firma",
     date: "Fecha",
     printed_name: "Nombre en letra de molde",
+    closing: "Atentamente,",
+    court_reference: "Referencia del tribunal",
+    letter_lower: "carta",
+    no_documents: "No se enviaron documentos con su declaración.",
+    must_appear: "Debe presentarse en el tribunal",
 };
 
 pub fn strings(lang: Language) -> &'static Strings {
@@ -66,7 +86,7 @@ pub fn plea_label(plea: Plea, lang: Language) -> &'static str {
         (Language::En, Plea::NotGuilty) => "Not guilty",
         (Language::En, Plea::RequestOffer) => "Ask the prosecutor for an offer",
         (Language::Es, Plea::Guilty) => "Culpable",
-        (Language::Es, Plea::NoContest) => "Sin disputa (nolo contendere)",
+        (Language::Es, Plea::NoContest) => "Sin disputa",
         (Language::Es, Plea::NotGuilty) => "No culpable",
         (Language::Es, Plea::RequestOffer) => "Pedir una oferta a la fiscalía",
     }
@@ -111,6 +131,19 @@ pub fn long_date(d: chrono::NaiveDate, lang: Language) -> String {
     }
 }
 
+/// `8:30 a.m.` / `8:30 a. m.` (a court session's start).
+pub fn clock(t: chrono::NaiveTime, lang: Language) -> String {
+    use chrono::Timelike;
+    let (pm, h) = t.hour12();
+    let suffix = match (lang, pm) {
+        (Language::En, false) => "a.m.",
+        (Language::En, true) => "p.m.",
+        (Language::Es, false) => "a. m.",
+        (Language::Es, true) => "p. m.",
+    };
+    format!("{h}:{:02} {suffix}", t.minute())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -121,5 +154,9 @@ mod tests {
         assert_eq!(long_date(d, Language::En), "December 15, 2026");
         assert_eq!(long_date(d, Language::Es), "15 de diciembre de 2026");
         assert_eq!((strings(Language::Es).page_of)(1, 3), "Página 1 de 3");
+        let t = |h, m| chrono::NaiveTime::from_hms_opt(h, m, 0).unwrap();
+        assert_eq!(clock(t(8, 30), Language::En), "8:30 a.m.");
+        assert_eq!(clock(t(13, 5), Language::Es), "1:05 p. m.");
+        assert_eq!(clock(t(12, 0), Language::En), "12:00 p.m.");
     }
 }

@@ -154,11 +154,16 @@ fn insert_letter(
                 received_on: sub.received_at.and_utc().with_timezone(&ctx.court_tz).date_naive(),
                 channel: sub.channel,
                 pleas,
+                statement: None,
+                documents: Vec::new(),
             })
         }
         None => None,
     };
-    let data = letter_data(citation, charges, submission, kind, ctx);
+    let mut data = letter_data(citation, charges, submission, kind, ctx);
+    if let (LetterType::Acknowledgement, Some(id)) = (kind, submission_id) {
+        crate::services::receipt::complete(conn, &mut data, citation, id, ctx)?;
+    }
     queue_letter(conn, citation.id, submission_id, &data)
 }
 
@@ -224,7 +229,9 @@ pub fn letter_data(
             phone: court.phone.clone(),
             hours: if language == Language::Es { court.hours_es.clone() } else { court.hours.clone() },
             website: court.website.clone(),
-            signature: court.signature.clone(),
+            signature: if language == Language::Es { court.signature_es.clone() } else { court.signature.clone() },
+            appearance_time: Some(court.appearance_time),
+            appearance_place: court.appearance_place.clone(),
         },
         recipient,
         citation: CaseInfo {
@@ -239,6 +246,7 @@ pub fn letter_data(
         charges,
         submission,
         base_url: ctx.base_url.clone(),
+        next: None,
     }
 }
 
@@ -328,7 +336,7 @@ pub fn email(
     let title = letter_title(&data, templates);
     let ctx_json = serde_json::json!({
         "language": lang, "title": title, "recipient": data.recipient, "citation": data.citation,
-        "court": data.court, "base_url": data.base_url,
+        "court": data.court, "base_url": data.base_url, "next": data.next,
     });
     let render = |part: &str| {
         templates

@@ -7,4 +7,5 @@ pub mod intake;
 pub mod letters;
 pub mod messages;
 pub mod plea_request;
+pub mod receipt;
 pub mod status;

@@ -230,7 +230,8 @@ async fn an_acknowledgement_is_queued_with_the_plea(app: TestApp) {
     let stats = app.run_jobs().await;
     assert_eq!((stats.done, stats.parked), (2, 0), "render + email");
     let pdf = letter_pdf(&app, &clerk, letter_id).await;
-    assert_eq!(pdf_pages(&pdf), 1);
+    // The receipt: what was pleaded, what happens next, how to pay, the advisement, the closing.
+    assert_eq!(pdf_pages(&pdf), 2);
 }
 
 on_both_backends!(
@@ -309,7 +310,7 @@ async fn letters_read_back_right_in_english_and_spanish() {
                 "7 de diciembre de 2026",
                 "Consecuencias migratorias",
                 "Culpable",
-                "Sin disputa (nolo contendere)",
+                "Sin disputa",
                 "Pedir una oferta a la fiscalía",
                 "Firma",
                 "Página 1 de 2",
@@ -322,10 +323,10 @@ async fn letters_read_back_right_in_english_and_spanish() {
             &[
                 "Recibimos su declaración",
                 "PD-TEST-",
-                "Sin disputa (nolo contendere)",
+                "Sin disputa",
                 "No culpable",
                 "fijará una audiencia",
-                "Página 1 de 1",
+                "Página 1 de 2",
             ],
         ),
         (
@@ -353,7 +354,7 @@ async fn letters_read_back_right_in_english_and_spanish() {
                 "We received your plea",
                 "Ask the prosecutor for an offer",
                 "a prosecutor will review your case",
-                "Page 1 of 1",
+                "Page 1 of 2",
             ],
         ),
     ];

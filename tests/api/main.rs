@@ -15,4 +15,5 @@ mod migrations;
 mod openapi;
 mod pages;
 mod public;
+mod receipt;
 mod serve;

@@ -4,14 +4,15 @@ use pleadesk::db;
 
 /// Every migration runs up, down and up again, leaving a working schema.
 fn round_trip(url: &str) {
+    let shipped = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations/sqlite")).unwrap().count();
     let pool = db::connect(url).unwrap();
     let mut conn = pool.get().unwrap();
-    assert_eq!(db::migrate(&mut conn).unwrap(), 4);
+    assert_eq!(db::migrate(&mut conn).unwrap(), shipped);
     conn.batch_execute("INSERT INTO court_holidays (day, name) VALUES ('2026-12-25', 'Christmas')").unwrap();
-    assert_eq!(db::revert_all(&mut conn).unwrap(), 4);
+    assert_eq!(db::revert_all(&mut conn).unwrap(), shipped);
     assert!(conn.batch_execute("SELECT * FROM citations").is_err(), "tables are gone after down");
-    assert_eq!(db::migrate(&mut conn).unwrap(), 4);
-    conn.batch_execute("SELECT id, citation_number, status FROM citations; SELECT hash, prev_hash FROM events; SELECT * FROM court_holidays").unwrap();
+    assert_eq!(db::migrate(&mut conn).unwrap(), shipped);
+    conn.batch_execute("SELECT id, citation_number, status FROM citations; SELECT hash, prev_hash FROM events; SELECT * FROM court_holidays; SELECT original_name FROM documents").unwrap();
     assert_eq!(db::migrate(&mut conn).unwrap(), 0);
 }
 

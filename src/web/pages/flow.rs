@@ -271,6 +271,7 @@ async fn store_evidence(state: &web::Data<AppState>, pr: &PageRequest, form: &mu
                 u.content_type,
                 u.bytes.len() as i64,
                 &path.display().to_string(),
+                u.name.as_deref(),
             )?);
         }
         Ok(ids)

@@ -16,6 +16,8 @@ pub const MAX_FILE_BYTES: usize = 10 * 1024 * 1024;
 pub struct Upload {
     pub content_type: &'static str,
     pub bytes: Vec<u8>,
+    /// The name it was sent under, sanitised (shown on the receipt, never trusted for its type).
+    pub name: Option<String>,
 }
 
 #[derive(Default)]
@@ -78,7 +80,8 @@ async fn read_multipart(req: &HttpRequest, payload: web::Payload) -> Result<Form
     while let Some(field) = multipart.next().await {
         let mut field = field.map_err(|e| AppError::invalid(format!("the form could not be read: {e}")))?;
         let name = field.content_disposition().and_then(|cd| cd.get_name()).unwrap_or("").to_string();
-        let is_file = field.content_disposition().and_then(|cd| cd.get_filename()).is_some();
+        let file_name = field.content_disposition().and_then(|cd| cd.get_filename()).map(str::to_string);
+        let is_file = file_name.is_some();
         let limit = if is_file { MAX_FILE_BYTES } else { FORM_LIMIT };
         let mut data = Vec::new();
         let mut too_big = false;
@@ -100,7 +103,11 @@ async fn read_multipart(req: &HttpRequest, payload: web::Payload) -> Result<Form
                 form.upload_error = Some("too_many");
             } else {
                 match sniff(&data) {
-                    Some(content_type) => form.uploads.push(Upload { content_type, bytes: data }),
+                    Some(content_type) => form.uploads.push(Upload {
+                        content_type,
+                        bytes: data,
+                        name: file_name.as_deref().and_then(crate::domain::file_name::sanitize),
+                    }),
                     None => form.upload_error = Some("wrong_type"),
                 }
             }
