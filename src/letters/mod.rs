@@ -4,6 +4,7 @@
 //! with real font metrics, paginated) → `pdf` (envelope windows, QR code, page numbers,
 //! reproducible bytes). `merge` joins stored letters into the daily mail run.
 
+pub mod address;
 pub mod data;
 pub mod fonts;
 pub mod layout;
@@ -44,6 +45,19 @@ pub struct Rendered {
 /// The template a letter type uses in a language.
 pub fn template_name(kind: LetterType, lang: Language) -> String {
     format!("letters/{}/{}.txt", lang.as_str(), kind.as_str())
+}
+
+/// The file name a letter is downloaded and attached under: the reference the person knows —
+/// the confirmation code once they have pleaded, else the citation number — and what the letter
+/// is, in its language: `PD-7Q4K-M2XD-receipt.pdf`, `DV-2026-000103-formulario-de-declaracion.pdf`.
+pub fn download_name(data: &LetterData) -> String {
+    let reference = match (&data.submission, data.letter_type) {
+        (Some(sub), _) if !sub.confirmation.is_empty() => sub.confirmation.as_str(),
+        _ => data.citation.number.as_str(),
+    };
+    // Both references are A–Z, 0–9 and hyphens already; keep the header safe whatever is stored.
+    let reference: String = reference.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').take(40).collect();
+    format!("{reference}-{}.pdf", strings::file_stem(data.letter_type, data.language))
 }
 
 /// Renders one letter. The same data and templates always give the same bytes.
@@ -307,6 +321,19 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn files_are_named_by_what_they_are() {
+        let receipt = example_data(LetterType::Acknowledgement, Language::En, 7);
+        assert_eq!(download_name(&receipt), "PD-7Q4K-M2XD-receipt.pdf");
+        let recibo = example_data(LetterType::Acknowledgement, Language::Es, 7);
+        assert_eq!(download_name(&recibo), "PD-7Q4K-M2XD-recibo.pdf");
+        let mut form = example_data(LetterType::PleaForm, Language::Es, 7);
+        form.submission = None;
+        assert_eq!(download_name(&form), "DV-2026-000103-formulario-de-declaracion.pdf");
+        form.citation.number = "DV\"; rm -rf".into();
+        assert_eq!(download_name(&form), "DVrm-rf-formulario-de-declaracion.pdf");
     }
 
     #[test]

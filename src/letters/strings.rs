@@ -1,12 +1,11 @@
 //! The few fixed words the layout itself prints (page numbers, table headings, plea names), in
 //! English and Spanish. Everything else a letter says comes from its template.
 
-use crate::domain::{Language, Plea};
+use crate::domain::{Language, LetterType, Plea};
 
 pub struct Strings {
     pub page_of: fn(u32, u32) -> String,
     pub citation: &'static str,
-    pub letter: &'static str,
     pub charge: &'static str,
     pub code: &'static str,
     pub description: &'static str,
@@ -32,7 +31,6 @@ pub struct Strings {
 const EN: Strings = Strings {
     page_of: |n, m| format!("Page {n} of {m}"),
     citation: "Citation",
-    letter: "Letter",
     charge: "Charge",
     code: "Code",
     description: "Description",
@@ -53,7 +51,6 @@ const EN: Strings = Strings {
 const ES: Strings = Strings {
     page_of: |n, m| format!("Página {n} de {m}"),
     citation: "Citación",
-    letter: "Carta",
     charge: "Cargo",
     code: "Código",
     description: "Descripción",
@@ -89,6 +86,29 @@ pub fn plea_label(plea: Plea, lang: Language) -> &'static str {
         (Language::Es, Plea::NoContest) => "Sin disputa",
         (Language::Es, Plea::NotGuilty) => "No culpable",
         (Language::Es, Plea::RequestOffer) => "Pedir una oferta a la fiscalía",
+    }
+}
+
+/// What a downloaded or attached letter file is called after its reference: `receipt`, `recibo`…
+pub fn file_stem(kind: LetterType, lang: Language) -> &'static str {
+    use LetterType::*;
+    match (lang, kind) {
+        (Language::En, PleaForm) => "plea-form",
+        (Language::En, Acknowledgement) => "receipt",
+        (Language::En, Deficiency) => "what-is-missing",
+        (Language::En, Offer) => "plea-offer",
+        (Language::En, AmountDue) => "amount-due",
+        (Language::En, Hearing) => "hearing-notice",
+        (Language::En, Outcome) => "case-outcome",
+        (Language::En, DefaultNotice) => "missed-deadline",
+        (Language::Es, PleaForm) => "formulario-de-declaracion",
+        (Language::Es, Acknowledgement) => "recibo",
+        (Language::Es, Deficiency) => "lo-que-falta",
+        (Language::Es, Offer) => "oferta",
+        (Language::Es, AmountDue) => "cantidad-a-pagar",
+        (Language::Es, Hearing) => "aviso-de-audiencia",
+        (Language::Es, Outcome) => "resultado-del-caso",
+        (Language::Es, DefaultNotice) => "plazo-vencido",
     }
 }
 

@@ -350,7 +350,7 @@ pub fn email(
         subject: subject.trim(),
         text: render("txt")?,
         html: render("html")?,
-        attachment_name: format!("{}-{}.pdf", data.citation.number, data.letter_type),
+        attachment_name: letters::download_name(&data),
         pdf,
         message_id: format!("<letter-{id}.{}@pleadesk>", data.citation.number),
     };

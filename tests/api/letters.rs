@@ -461,7 +461,7 @@ async fn email_is_retried_until_the_server_takes_it(backend: Backend) {
     assert!(msg.body_html(0).unwrap().contains("<strong>DV-2026-000103</strong>"));
     use mail_parser::MimeHeaders;
     let attachment = msg.attachments().next().expect("the letter is attached");
-    assert_eq!(attachment.attachment_name(), Some("DV-2026-000103-plea_form.pdf"));
+    assert_eq!(attachment.attachment_name(), Some("DV-2026-000103-formulario-de-declaracion.pdf"));
     assert_eq!(
         attachment.contents(),
         letter_pdf(&app, &clerk, id).await.as_slice(),

@@ -7,6 +7,7 @@ mod audit;
 mod auth;
 mod citation_import;
 mod cli;
+mod envelope;
 mod health;
 mod letters;
 mod merge;

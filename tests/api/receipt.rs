@@ -109,7 +109,22 @@ async fn the_receipt_of_a_mixed_ticket_says_the_court_date_still_stands(app: Tes
     let id = receipt["letter_id"].as_i64().expect("the receipt letter is queued with the plea");
     let stats = app.run_jobs().await;
     assert_eq!((stats.done, stats.parked), (2, 0), "render + email");
-    let text = letter_text(&staff_pdf(&app, &clerk, id).await.bytes().await.unwrap());
+    let confirmation = receipt["confirmation"].as_str().unwrap().to_string();
+    let resp = staff_pdf(&app, &clerk, id).await;
+    let saved_as = format!("attachment; filename=\"{confirmation}-receipt.pdf\"");
+    assert_eq!(resp.headers()["content-disposition"], saved_as.as_str(), "staff download");
+    let text = letter_text(&resp.bytes().await.unwrap());
+    let public = app
+        .client
+        .post(app.url(&format!("/api/v1/public/letters/{id}/pdf")))
+        .json(&json!({"confirmation": confirmation, "date_of_birth": "1990-03-14"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(public.status(), 200);
+    assert_eq!(public.headers()["content-disposition"], saved_as.as_str(), "the resident's download");
+    let reference = format!("Court reference: DV-2026-000201 · letter {id}");
+    assert!(text.contains(&reference), "the QR label reads as a court reference '{reference}':\n{text}");
 
     let court = long_date(court_date(), Language::En);
     for words in [
@@ -134,7 +149,8 @@ async fn the_receipt_of_a_mixed_ticket_says_the_court_date_still_stands(app: Tes
     assert!(!text.contains("$0.00"), "no fine is shown for the charge the judge decides:\n{text}");
     assert!(!text.contains(". .") && !text.contains("m.."), "no doubled full stops:\n{text}");
 
-    let (_, email, html, _) = outbox_email(&app);
+    let (_, email, html, attached_as) = outbox_email(&app);
+    assert_eq!(attached_as, format!("{confirmation}-receipt.pdf"));
     let must = format!("you must still appear in court for charge 1 on {court} at 8:30 a.m., at 1437 Bannock St, Room 135, Denver, CO 80202.");
     assert!(email.contains(&format!("IMPORTANT: {must}")), "{email}");
     assert!(html.contains("you must still appear in court for charge 1"), "{html}");
@@ -148,9 +164,15 @@ async fn el_recibo_de_una_citacion_mixta_dice_que_la_fecha_sigue_en_pie(app: Tes
     import_mixed_ticket(&app, &clerk, "DV-2026-000202", "es").await;
     let receipt = plead(&app, mixed_plea("DV-2026-000202", "es")).await;
     let id = receipt["letter_id"].as_i64().unwrap();
+    let confirmation = receipt["confirmation"].as_str().unwrap().to_string();
     app.run_jobs().await;
-    let text = letter_text(&staff_pdf(&app, &clerk, id).await.bytes().await.unwrap());
+    let resp = staff_pdf(&app, &clerk, id).await;
+    let saved_as = format!("attachment; filename=\"{confirmation}-recibo.pdf\"");
+    assert_eq!(resp.headers()["content-disposition"], saved_as.as_str());
+    let text = letter_text(&resp.bytes().await.unwrap());
     let court = long_date(court_date(), Language::Es);
+    let reference = format!("Referencia del tribunal: DV-2026-000202 · carta {id}");
+    assert!(text.contains(&reference), "'{reference}':\n{text}");
     for words in [
         format!("Todavía debe presentarse en el tribunal por el cargo 1 el {court} a las 8:30 a. m.**"),
         format!("Cargo 1 (Exceso de velocidad de 25 mph o más sobre el límite): este cargo no se puede resolver por correo. Debe presentarse en el tribunal a las 8:30 a. m. del {court}."),
@@ -169,7 +191,8 @@ async fn el_recibo_de_una_citacion_mixta_dice_que_la_fecha_sigue_en_pie(app: Tes
     for english in ["Clerk of the Court", "Monday", "Charge", "nolo contendere", "No necesita venir"] {
         assert!(!text.contains(english), "'{english}' in the Spanish receipt:\n{text}");
     }
-    let (subject, email, _, _) = outbox_email(&app);
+    let (subject, email, _, attached_as) = outbox_email(&app);
+    assert_eq!(attached_as, format!("{confirmation}-recibo.pdf"));
     assert!(
         email.contains(&format!(
             "IMPORTANTE: todavía debe presentarse en el tribunal por el cargo 1 el {court} a las 8:30 a. m."

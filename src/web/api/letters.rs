@@ -88,10 +88,12 @@ pub async fn list(
 pub async fn pdf(user: StaffUser, id: web::Path<i64>, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     user.require(Role::ALL)?;
     let id = id.into_inner();
-    let bytes = db::run(&state.pool, move |c| service::stored_pdf(c, id)).await?;
+    let (bytes, name) =
+        db::run(&state.pool, move |c| Ok((service::stored_pdf(c, id)?, crate::services::downloads::file_name(c, id)?)))
+            .await?;
     Ok(HttpResponse::Ok()
         .content_type("application/pdf")
-        .insert_header((header::CONTENT_DISPOSITION, format!("inline; filename=\"letter-{id}.pdf\"")))
+        .insert_header((header::CONTENT_DISPOSITION, crate::services::downloads::attachment(&name)))
         .insert_header((header::CACHE_CONTROL, "private, no-store"))
         .body(bytes))
 }

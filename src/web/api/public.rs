@@ -123,12 +123,14 @@ pub async fn letter(
     let body = body.into_inner();
     let (lang, today) = open_call(&req, &state, &body.confirmation, body.language.as_deref())?;
     let id = id.into_inner();
-    let pdf =
-        db::run(&state.pool, move |c| status::letter_pdf(c, &body.confirmation, &body.date_of_birth, id, today, lang))
-            .await?;
+    let (pdf, name) = db::run(&state.pool, move |c| {
+        let pdf = status::letter_pdf(c, &body.confirmation, &body.date_of_birth, id, today, lang)?;
+        Ok((pdf, crate::services::downloads::file_name(c, id)?))
+    })
+    .await?;
     Ok(HttpResponse::Ok()
         .content_type("application/pdf")
-        .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"letter-{id}.pdf\"")))
+        .insert_header((header::CONTENT_DISPOSITION, crate::services::downloads::attachment(&name)))
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .body(pdf))
 }

@@ -474,13 +474,14 @@ async fn letter(req: HttpRequest, payload: web::Payload, state: web::Data<AppSta
         status::status(c, &confirmation, &dob, today, lang, chrono_tz::UTC)?;
         let templates = ctx.templates()?;
         crate::services::letters::render_stored(c, letter_id, &ctx, &templates)?;
-        status::letter_pdf(c, &confirmation, &dob, letter_id, today, lang)
+        let pdf = status::letter_pdf(c, &confirmation, &dob, letter_id, today, lang)?;
+        Ok((pdf, crate::services::downloads::file_name(c, letter_id)?))
     })
     .await;
     match result {
-        Ok(pdf) => HttpResponse::Ok()
+        Ok((pdf, name)) => HttpResponse::Ok()
             .content_type("application/pdf")
-            .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"letter-{letter_id}.pdf\"")))
+            .insert_header((header::CONTENT_DISPOSITION, crate::services::downloads::attachment(&name)))
             .insert_header((header::CACHE_CONTROL, "no-store"))
             .body(pdf),
         Err(e) => service_error(&state, &pr, e),
