@@ -235,6 +235,19 @@ async fn the_receipt_says_what_happens_next_for_each_plea(app: TestApp) {
     }
     assert!(!text.contains("Response deadline"), "{text}");
     assert!(!text.contains("do not need to come to court"), "the court date stands while an offer is pending");
+
+    // Issue 7, A6: "driving under restraint" is driving with a suspended or revoked licence.
+    let case: Value = app
+        .client
+        .post(app.url("/api/v1/public/lookup"))
+        .json(&json!({"citation_number": "DV-2026-000110", "date_of_birth": "1970-01-15"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(case["charges"][0]["description_es"], "Manejar con la licencia suspendida o revocada");
 }
 
 on_both_backends!(
