@@ -50,6 +50,8 @@ pub struct CourtConfig {
     /// True when PLEADESK_COURT_WEBSITE is not set and `website` is the base URL.
     pub website_follows_base_url: bool,
     pub signature: String,
+    /// The same signature in Spanish.
+    pub signature_es: String,
     /// A PNG logo for the letterhead.
     pub logo: Option<PathBuf>,
     /// When a court date's session starts (the ticket carries only the date).
@@ -81,6 +83,7 @@ const VARS: &[(&str, &str, &str)] = &[
     ("PLEADESK_COURT_HOURS_ES", "court_hours_es", "lunes a viernes, de 8 a.m. a 4:30 p.m."),
     ("PLEADESK_COURT_WEBSITE", "court_website", ""),
     ("PLEADESK_COURT_SIGNATURE", "court_signature", "Clerk of the Court"),
+    ("PLEADESK_COURT_SIGNATURE_ES", "court_signature_es", "Secretaría del Tribunal"),
     ("PLEADESK_COURT_LOGO", "court_logo", ""),
     ("PLEADESK_COURT_APPEARANCE_TIME", "court_appearance_time", "08:30"),
     ("PLEADESK_COURT_APPEARANCE_PLACE", "court_appearance_place", ""),
@@ -235,6 +238,7 @@ impl Config {
                 .unwrap_or_else(|| base_url.clone()),
             website_follows_base_url: value("PLEADESK_COURT_WEBSITE").trim().is_empty(),
             signature: required("PLEADESK_COURT_SIGNATURE")?,
+            signature_es: required("PLEADESK_COURT_SIGNATURE_ES")?,
             logo,
             appearance_time,
             appearance_place,

@@ -18,12 +18,25 @@ pub struct DocumentRecord {
 /// Records a stored file, or returns the one already recorded with the same content. Safe when
 /// the same content arrives twice at once: the insert that loses the race on the unique checksum
 /// finds the winner's row instead of failing. A resident's upload (no `uploaded_by`) sent again
-/// counts as new for the 24-hour clean-up.
-pub fn upsert(conn: &mut DbConn, sha256: &str, content_type: &str, size: i64, path: &str) -> QueryResult<i64> {
+/// counts as new for the 24-hour clean-up. `original_name` is the name the file was sent under
+/// (sanitised by the caller); a document already recorded without one gets it.
+pub fn upsert(
+    conn: &mut DbConn,
+    sha256: &str,
+    content_type: &str,
+    size: i64,
+    path: &str,
+    original_name: Option<&str>,
+) -> QueryResult<i64> {
     if let Some(id) = by_sha256(conn, sha256)? {
         diesel::update(documents::table.find(id).filter(documents::uploaded_by.is_null()))
             .set(documents::created_at.eq(super::now()))
             .execute(conn)?;
+        if let Some(name) = original_name {
+            diesel::update(documents::table.find(id).filter(documents::original_name.is_null()))
+                .set(documents::original_name.eq(name))
+                .execute(conn)?;
+        }
         return Ok(id);
     }
     // A savepoint (or a transaction of its own), so that a failed insert leaves the caller's
@@ -35,6 +48,7 @@ pub fn upsert(conn: &mut DbConn, sha256: &str, content_type: &str, size: i64, pa
                 documents::content_type.eq(content_type),
                 documents::size_bytes.eq(size),
                 documents::storage_path.eq(path),
+                documents::original_name.eq(original_name),
                 documents::created_at.eq(super::now()),
             ))
             .returning(documents::id)
@@ -81,4 +95,16 @@ pub fn delete_unattached(conn: &mut DbConn, before: NaiveDateTime) -> QueryResul
     )
     .returning((documents::id, documents::storage_path))
     .get_results(conn)
+}
+
+/// The names of the documents received with a submission, in the order they arrived (a document
+/// sent without a name is listed as `document-<id>`).
+pub fn names_for_submission(conn: &mut DbConn, submission_id: i64) -> QueryResult<Vec<String>> {
+    let rows: Vec<(i64, Option<String>)> = submission_documents::table
+        .inner_join(documents::table)
+        .filter(submission_documents::submission_id.eq(submission_id))
+        .order(documents::id)
+        .select((documents::id, documents::original_name))
+        .load(conn)?;
+    Ok(rows.into_iter().map(|(id, name)| name.unwrap_or_else(|| format!("document-{id}"))).collect())
 }

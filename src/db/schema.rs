@@ -104,6 +104,7 @@ diesel::table! {
         qr_payloads -> Nullable<Text>,
         uploaded_by -> Nullable<BigInt>,
         created_at -> Timestamp,
+        original_name -> Nullable<Text>,
     }
 }
 
@@ -264,6 +265,7 @@ diesel::joinable!(offer_charges -> offers (offer_id));
 diesel::joinable!(payments -> citations (citation_id));
 diesel::joinable!(dispositions -> charges (charge_id));
 diesel::joinable!(letters -> citations (citation_id));
+diesel::joinable!(submission_documents -> documents (document_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,

@@ -22,6 +22,11 @@ pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<SubmissionRecord>>
     submissions::table.find(id).select(SubmissionRecord::as_select()).first(conn).optional()
 }
 
+/// The statement written with a submission, if any.
+pub fn statement_of(conn: &mut DbConn, id: i64) -> QueryResult<Option<String>> {
+    Ok(submissions::table.find(id).select(submissions::statement).first(conn).optional()?.flatten())
+}
+
 /// The newest submission linked to a citation.
 pub fn latest_for_citation(conn: &mut DbConn, citation_id: i64) -> QueryResult<Option<SubmissionRecord>> {
     submissions::table

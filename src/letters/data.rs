@@ -25,6 +25,9 @@ pub struct LetterData {
     /// free language help is available and which number to call.
     #[serde(default)]
     pub assistance: Option<Assistance>,
+    /// What happens next after the pleas received (receipts), charge by charge.
+    #[serde(default)]
+    pub next: Option<NextInfo>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -45,7 +48,14 @@ pub struct CourtProfile {
     pub phone: String,
     pub hours: String,
     pub website: String,
+    /// Who signs the court's letters (in the letter's language), e.g. "Clerk of the Court".
     pub signature: String,
+    /// When a court date's session starts (the ticket carries only the date).
+    #[serde(default)]
+    pub appearance_time: Option<chrono::NaiveTime>,
+    /// Where people appear in person: courtroom and street address.
+    #[serde(default)]
+    pub appearance_place: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -85,10 +95,54 @@ pub struct SubmissionInfo {
     pub received_on: NaiveDate,
     pub channel: String,
     pub pleas: Vec<PleaLine>,
+    /// What the person wrote to the court with the plea.
+    #[serde(default)]
+    pub statement: Option<String>,
+    /// The documents received with the plea, by the names they were sent under.
+    #[serde(default)]
+    pub documents: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PleaLine {
     pub seq: i32,
     pub plea: Plea,
+}
+
+/// What happens next after the pleas, as `domain::next_steps` decided it (a plain copy, so that
+/// the letter can be rendered again from its stored data and templates can read it).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NextInfo {
+    pub charges: Vec<NextCharge>,
+    /// Guilty and no-contest fines due now, in cents.
+    pub amount_due_cents: i64,
+    pub pay_by: Option<NaiveDate>,
+    /// The court date the person must still attend (a charge that cannot be settled by mail).
+    pub appearance: Option<NaiveDate>,
+    pub appear_for: Vec<i32>,
+    /// When the prosecutor answers a request for an offer.
+    pub offer_answer_by: Option<NaiveDate>,
+    /// Business days the prosecutor's review takes.
+    pub offer_review_days: u32,
+    /// A not-guilty plea: a hearing notice will follow.
+    pub hearing_notice: bool,
+}
+
+/// One charge's next step. `kind` is `pay`, `hearing`, `offer_review` or `appear`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NextCharge {
+    pub seq: i32,
+    pub description: String,
+    pub plea: Option<Plea>,
+    pub fine_cents: i64,
+    pub points: i32,
+    pub misdemeanor: bool,
+    pub kind: String,
+    /// `pay`: the amount due for this charge and by when.
+    pub amount_cents: i64,
+    pub pay_by: Option<NaiveDate>,
+    /// `offer_review`: when the prosecutor answers.
+    pub answer_by: Option<NaiveDate>,
+    /// `offer_review` and `appear`: the court date that still stands.
+    pub court_date: Option<NaiveDate>,
 }

@@ -70,6 +70,14 @@ pub enum Block {
     },
     /// Lines to sign and date on, each with its caption underneath.
     SignatureLines(Vec<String>),
+    /// The letter's closing and the court's signature block, kept together on one page: the
+    /// closing words, room for a signature, then each line (signer in bold, court, address),
+    /// and a contact line.
+    Closing {
+        closing: String,
+        lines: Vec<String>,
+        contact: String,
+    },
     Rule,
     PageBreak,
 }
@@ -129,6 +137,7 @@ impl<'a> Composer<'a> {
             Block::Table { columns, rows, footer } => self.table(columns, rows, footer.as_ref()),
             Block::Checkboxes { label, options } => self.checkboxes(label, options),
             Block::SignatureLines(captions) => self.signature_lines(captions),
+            Block::Closing { closing, lines, contact } => self.closing(closing, lines, contact),
             Block::Rule => {
                 self.ensure(12.0);
                 self.y -= 6.0;
@@ -255,6 +264,26 @@ impl<'a> Composer<'a> {
             self.line(x, y - 11.0, &[Span::regular(caption.clone())], SMALL_SIZE);
         }
         self.y -= 22.0;
+    }
+
+    fn closing(&mut self, closing: &str, lines: &[String], contact: &str) {
+        let height = BODY_LEADING * (lines.len() as f32 + 2.0) + 24.0;
+        self.ensure(height + 8.0);
+        self.y -= 8.0 + BODY_LEADING;
+        let y = self.y;
+        self.line(LEFT, y, &[Span::regular(closing)], BODY_SIZE);
+        // Room for a handwritten or stamped signature.
+        self.y -= 24.0;
+        for (i, text) in lines.iter().enumerate() {
+            self.y -= BODY_LEADING;
+            let y = self.y;
+            let span = if i == 0 { Span::bold(text.clone()) } else { Span::regular(text.clone()) };
+            self.line(LEFT, y, &[span], BODY_SIZE);
+        }
+        self.y -= BODY_LEADING;
+        let y = self.y;
+        self.line(LEFT, y, &[Span::regular(contact)], SMALL_SIZE);
+        self.y -= 6.0;
     }
 
     /// One line of text at an absolute position (baseline at `y`).

@@ -4,6 +4,7 @@
 //! with real font metrics, paginated) → `pdf` (envelope windows, QR code, page numbers,
 //! reproducible bytes). `merge` joins stored letters into the daily mail run.
 
+pub mod address;
 pub mod data;
 pub mod fonts;
 pub mod layout;
@@ -44,6 +45,19 @@ pub struct Rendered {
 /// The template a letter type uses in a language.
 pub fn template_name(kind: LetterType, lang: Language) -> String {
     format!("letters/{}/{}.txt", lang.as_str(), kind.as_str())
+}
+
+/// The file name a letter is downloaded and attached under: the reference the person knows —
+/// the confirmation code once they have pleaded, else the citation number — and what the letter
+/// is, in its language: `PD-7Q4K-M2XD-receipt.pdf`, `DV-2026-000103-formulario-de-declaracion.pdf`.
+pub fn download_name(data: &LetterData) -> String {
+    let reference = match (&data.submission, data.letter_type) {
+        (Some(sub), _) if !sub.confirmation.is_empty() => sub.confirmation.as_str(),
+        _ => data.citation.number.as_str(),
+    };
+    // Both references are A–Z, 0–9 and hyphens already; keep the header safe whatever is stored.
+    let reference: String = reference.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').take(40).collect();
+    format!("{reference}-{}.pdf", strings::file_stem(data.letter_type, data.language))
 }
 
 /// Renders one letter. The same data and templates always give the same bytes.
@@ -138,23 +152,60 @@ fn slot_blocks(slot: &str, data: &LetterData) -> Result<Vec<Block>, String> {
         "pleas" => {
             let sub = data.submission.as_ref().ok_or("[pleas] needs a plea on file, and this letter has none")?;
             let columns = vec![
-                Column { title: "#".into(), width: 0.06, align: Align::Left },
-                Column { title: s.description.into(), width: 0.58, align: Align::Left },
-                Column { title: s.plea.into(), width: 0.36, align: Align::Left },
+                Column { title: "#".into(), width: 0.05, align: Align::Left },
+                Column { title: s.description.into(), width: 0.39, align: Align::Left },
+                Column { title: s.plea.into(), width: 0.30, align: Align::Left },
+                Column { title: s.fine.into(), width: 0.14, align: Align::Right },
+                Column { title: s.points.into(), width: 0.12, align: Align::Right },
             ];
-            let rows = sub
-                .pleas
+            let rows = data
+                .charges
                 .iter()
-                .map(|p| {
-                    let desc =
-                        data.charges.iter().find(|c| c.seq == p.seq).map(|c| c.description.clone()).unwrap_or_default();
-                    vec![p.seq.to_string(), desc, plea_label(p.plea, data.language).to_string()]
+                .map(|c| {
+                    let plea = sub.pleas.iter().find(|p| p.seq == c.seq).map(|p| p.plea);
+                    let (plea, fine) = match plea {
+                        Some(p) => (plea_label(p, data.language).to_string(), money(c.fine_cents)),
+                        // Not answerable by mail: the judge sets the fine; "$0.00" would mislead.
+                        None => (s.must_appear.to_string(), "—".to_string()),
+                    };
+                    vec![c.seq.to_string(), c.description.clone(), plea, fine, c.points.to_string()]
                 })
                 .collect();
-            Ok(vec![Block::Table { columns, rows, footer: None }])
+            let pleaded = |c: &&data::ChargeLine| sub.pleas.iter().any(|p| p.seq == c.seq);
+            let fines: i64 = data.charges.iter().filter(pleaded).map(|c| c.fine_cents).sum();
+            let points: i32 = data.charges.iter().map(|c| c.points).sum();
+            let footer = vec![String::new(), String::new(), s.total.into(), money(fines), points.to_string()];
+            Ok(vec![Block::Table { columns, rows, footer: Some(footer) }])
         }
+        "statement" => {
+            let sub = data.submission.as_ref().ok_or("[statement] needs a plea on file, and this letter has none")?;
+            // The person's own words, printed as written: never read as markup.
+            Ok(sub
+                .statement
+                .iter()
+                .flat_map(|t| t.split("\n\n"))
+                .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+                .filter(|p| !p.is_empty())
+                .map(|p| Block::Paragraph(vec![Span::regular(p)]))
+                .collect())
+        }
+        "documents" => {
+            let sub = data.submission.as_ref().ok_or("[documents] needs a plea on file, and this letter has none")?;
+            if sub.documents.is_empty() {
+                return Ok(vec![Block::Paragraph(vec![Span::regular(s.no_documents)])]);
+            }
+            Ok(vec![Block::Bullets(sub.documents.iter().map(|d| vec![Span::regular(d.clone())]).collect())])
+        }
+        "closing" => Ok(vec![Block::Closing {
+            closing: s.closing.into(),
+            lines: [vec![data.court.signature.clone(), data.court.name.clone()], data.court.address_lines.clone()]
+                .concat(),
+            contact: format!("{} · {}", data.court.phone, data.court.website),
+        }]),
         "signature" => Ok(vec![Block::SignatureLines(vec![s.signature.into(), s.date.into()])]),
-        other => Err(format!("unknown slot [{other}]; use [charges], [plea_boxes], [pleas] or [signature]")),
+        other => Err(format!(
+            "unknown slot [{other}]; use [charges], [plea_boxes], [pleas], [statement], [documents], [signature] or [closing]"
+        )),
     }
 }
 
@@ -176,9 +227,17 @@ pub fn example_data(letter_type: LetterType, language: Language, letter_id: i64)
             name: "Denver County Court".into(),
             address_lines: vec!["1437 Bannock St, Room 135".into(), "Denver, CO 80202".into()],
             phone: "(720) 555-0100".into(),
-            hours: "Monday to Friday, 8 a.m. to 4:30 p.m.".into(),
+            hours: match language {
+                Language::En => "Monday to Friday, 8 a.m. to 4:30 p.m.".into(),
+                Language::Es => "lunes a viernes, de 8 a.m. a 4:30 p.m.".into(),
+            },
             website: "https://court.example.org".into(),
-            signature: "Clerk of the Court".into(),
+            signature: match language {
+                Language::En => "Clerk of the Court".into(),
+                Language::Es => "Secretaría del Tribunal".into(),
+            },
+            appearance_time: chrono::NaiveTime::from_hms_opt(8, 30, 0),
+            appearance_place: vec!["Courtroom 3H".into(), "1437 Bannock St".into(), "Denver, CO 80202".into()],
         },
         recipient: Recipient {
             name: "José Luis Muñoz Peña".into(),
@@ -230,9 +289,12 @@ pub fn example_data(letter_type: LetterType, language: Language, letter_id: i64)
                 PleaLine { seq: 1, plea: crate::domain::Plea::NoContest },
                 PleaLine { seq: 2, plea: crate::domain::Plea::RequestOffer },
             ],
+            statement: Some("I was driving my daughter to the hospital.".into()),
+            documents: vec!["hospital-discharge.pdf".into()],
         }),
         base_url: "https://pleadesk.example.org".into(),
         assistance: None,
+        next: None,
     }
 }
 
@@ -260,6 +322,19 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn files_are_named_by_what_they_are() {
+        let receipt = example_data(LetterType::Acknowledgement, Language::En, 7);
+        assert_eq!(download_name(&receipt), "PD-7Q4K-M2XD-receipt.pdf");
+        let recibo = example_data(LetterType::Acknowledgement, Language::Es, 7);
+        assert_eq!(download_name(&recibo), "PD-7Q4K-M2XD-recibo.pdf");
+        let mut form = example_data(LetterType::PleaForm, Language::Es, 7);
+        form.submission = None;
+        assert_eq!(download_name(&form), "DV-2026-000103-formulario-de-declaracion.pdf");
+        form.citation.number = "DV\"; rm -rf".into();
+        assert_eq!(download_name(&form), "DVrm-rf-formulario-de-declaracion.pdf");
     }
 
     #[test]

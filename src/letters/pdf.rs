@@ -5,7 +5,7 @@ use super::data::LetterData;
 use super::fonts::Fonts;
 use super::layout::{stroke_line, text_ops, Span, INCH, LEFT, PAGE_H, PAGE_W, RIGHT};
 use super::strings::{long_date, strings};
-use super::{qr, LetterError};
+use super::{address, qr, LetterError};
 use printpdf::{CustomPdfConformance, Mm, Op, PdfConformance, PdfDocument, PdfFont, PdfPage, PdfSaveOptions};
 use sha2::{Digest, Sha256};
 
@@ -25,6 +25,21 @@ pub struct Logo {
 }
 
 const QR_SIZE: f32 = INCH;
+
+/// The recipient window of a #10 double-window envelope (SPEC §3), in inches: left edge, top
+/// edge (from the top of the page), width, height.
+pub const RECIPIENT_WINDOW: (f32, f32, f32, f32) = (0.5, 2.0, 3.5, 0.875);
+/// Clear space kept inside the window (left and right; top and bottom), in inches.
+const WINDOW_PADDING: (f32, f32) = (0.1, 0.06);
+
+/// The recipient window on the page after calibration, in PDF points (origin bottom left):
+/// (left, bottom, right, top).
+pub fn recipient_window(setup: &PageSetup) -> (f32, f32, f32, f32) {
+    let (left, top, w, h) = RECIPIENT_WINDOW;
+    let x0 = left * INCH + setup.offset_x;
+    let y1 = PAGE_H - top * INCH - setup.offset_y;
+    (x0, y1 - h * INCH, x0 + w * INCH, y1)
+}
 
 /// Adds page furniture to laid-out pages and returns the finished, reproducible PDF bytes.
 pub fn assemble(
@@ -74,9 +89,11 @@ pub fn assemble(
         let qx = PAGE_W - 0.5 * INCH - QR_SIZE;
         let qy = PAGE_H - 0.35 * INCH - QR_SIZE;
         ops.extend(qr::ops(&payload, qx, qy, QR_SIZE).map_err(LetterError::Layout)?);
-        let caption = format!("{} {}", s.letter, data.letter_id);
-        let cw = fonts.regular.width(&caption, 7.0);
-        text_ops(&mut ops, fonts, qx + (QR_SIZE - cw) / 2.0, qy - 6.0, &[Span::regular(caption)], 7.0);
+        // Under it, what a clerk reads out or types to find this letter: the case and the letter.
+        for (k, caption) in qr_caption(data).into_iter().enumerate() {
+            let cw = fonts.regular.width(&caption, 7.0);
+            text_ops(&mut ops, fonts, qx + QR_SIZE - cw, qy - 6.0 - 8.5 * k as f32, &[Span::regular(caption)], 7.0);
+        }
         // Footer: citation number and page n of m on every page.
         stroke_line(&mut ops, LEFT, 0.72 * INCH, RIGHT, 0.72 * INCH, 0.4);
         let left = format!("{} {}", s.citation, data.citation.number);
@@ -115,6 +132,12 @@ pub fn assemble(
     let mut out = Vec::with_capacity(48 * 1024);
     pdf.save_to(&mut out).map_err(|e| LetterError::Layout(format!("writing the PDF failed: {e}")))?;
     Ok((out, total))
+}
+
+/// The label under the QR code: `Court reference:` / `DV-2026-000101 · letter 42`.
+pub fn qr_caption(data: &LetterData) -> [String; 2] {
+    let s = strings(data.language);
+    [format!("{}:", s.court_reference), format!("{} · {} {}", data.citation.number, s.letter_lower, data.letter_id)]
 }
 
 /// printpdf writes a random document id into the trailer and has no setting for the document
@@ -160,11 +183,15 @@ fn first_page_furniture(ops: &mut Vec<Op>, fonts: &Fonts, data: &LetterData, set
         y -= 11.0;
         text_ops(ops, fonts, x, y, &[Span::regular(line.clone())], 8.5);
     }
-    // Recipient: window about 0.875" × 3.5", 2" from the top and 0.5" from the left.
-    let mut y = PAGE_H - 2.0 * INCH - 0.12 * INCH - 10.0 - dy;
-    for line in data.recipient.address_lines.iter().take(5) {
-        text_ops(ops, fonts, x, y, &[Span::regular(line.clone())], 10.0);
-        y -= 12.0;
+    // Recipient: inside the window, fitted (abbreviated, smaller, shortened) so it never spills.
+    let (left, bottom, right, top) = recipient_window(setup);
+    let (px, py) = (WINDOW_PADDING.0 * INCH, WINDOW_PADDING.1 * INCH);
+    let room = address::Room { width: right - left - 2.0 * px, height: top - bottom - 2.0 * py };
+    let fitted = address::fit(&data.recipient.address_lines, &fonts.regular, room);
+    let mut y = top - py - fitted.size * address::ASCENT;
+    for line in &fitted.lines {
+        text_ops(ops, fonts, left + px, y, &[Span::regular(line.clone())], fitted.size);
+        y -= fitted.leading();
     }
     // Date and reference, right of the recipient window (not visible through it).
     let rx = 4.4 * INCH;
@@ -221,6 +248,70 @@ mod tests {
         assert_eq!(shifted, recipient_and_return, "both address blocks move, the reference block does not");
         for ((x0, y0), (x1, y1)) in plain.iter().zip(&moved).filter(|(a, b)| a != b) {
             assert!((x1 - x0 - 0.25 * INCH).abs() < 0.01 && (y0 - y1 - 0.1 * INCH).abs() < 0.01);
+        }
+    }
+
+    /// (x, baseline y, size, text) of every line drawn in the first page's furniture.
+    fn drawn(data: &LetterData, setup: &PageSetup) -> Vec<(f32, f32, f32, String)> {
+        let fonts = crate::letters::fonts::fonts().unwrap();
+        let mut ops = Vec::new();
+        first_page_furniture(&mut ops, fonts, data, setup);
+        let (mut size, mut pos, mut out) = (0.0, (0.0, 0.0), Vec::new());
+        for op in ops {
+            match op {
+                Op::SetFont { size: s, .. } => size = s.0,
+                Op::SetTextCursor { pos: p } => pos = (p.x.0, p.y.0),
+                Op::ShowText { items } => {
+                    for item in items {
+                        if let printpdf::TextItem::Text(t) = item {
+                            out.push((pos.0, pos.1, size, t));
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn the_worst_addresses_stay_inside_the_window_at_any_calibration() {
+        let fonts = crate::letters::fonts::fonts().unwrap();
+        let worst: [&[&str]; 4] = [
+            &["LAN NGUYỄN", "C/O MAI TRAN", "1450 N LAFAYETTE ST", "APT 3", "DENVER CO 80218"],
+            &[
+                "MARÍA DE LOS ÁNGELES GUADALUPE FERNÁNDEZ DE CÓRDOBA Y VILLASEÑOR-MONTENEGRO",
+                "C/O WWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWW",
+                "98765 SOUTHWEST MOUNTAIN VIEW EXPRESSWAY FRONTAGE ROAD BUILDING 12",
+                "APARTMENT 1234567 FLOOR 89 ROOM 1011",
+                "LLANFAIRPWLLGWYNGYLLGOGERYCHWYRNDROBWLLLLANTYSILIOGOGOGOCH CO 80204-1234",
+            ],
+            &["A", "B", "C", "D", "E", "F", "G", "DENVER CO 80202"],
+            &["WWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWW", "1 MAIN STREET", "DENVER CO 80202"],
+        ];
+        for setup in [
+            PageSetup::default(),
+            PageSetup { offset_x: 0.25 * INCH, offset_y: 0.1 * INCH, logo: None },
+            PageSetup { offset_x: -0.2 * INCH, offset_y: -0.15 * INCH, logo: None },
+        ] {
+            let (left, bottom, right, top) = recipient_window(&setup);
+            for lines in worst {
+                let mut data = crate::letters::example_data(LetterType::PleaForm, Language::En, 1);
+                data.recipient.address_lines = lines.iter().map(|l| l.to_string()).collect();
+                let recipient: Vec<_> = drawn(&data, &setup)
+                    .into_iter()
+                    .filter(|(x, y, _, _)| *x < left + 0.2 * INCH && *y < top + 0.1 * INCH && *y > bottom - 0.5 * INCH)
+                    .collect();
+                assert!(recipient.len() >= 3 && recipient.len() <= 5, "{recipient:?}");
+                assert!(recipient.last().unwrap().3.contains("80"), "the ZIP line is printed: {recipient:?}");
+                for (x, y, size, text) in &recipient {
+                    let w = fonts.regular.width(text, *size);
+                    assert!(*size >= 8.0, "'{text}' at {size} pt");
+                    assert!(*x >= left && x + w <= right, "'{text}' spans {x}..{} outside {left}..{right}", x + w);
+                    let (glyph_top, glyph_bottom) = (y + size * 0.95, y - size * 0.25);
+                    assert!(glyph_top <= top && glyph_bottom >= bottom, "'{text}' at {y} outside {bottom}..{top}");
+                }
+            }
         }
     }
 }

@@ -1,12 +1,11 @@
 //! The few fixed words the layout itself prints (page numbers, table headings, plea names), in
 //! English and Spanish. Everything else a letter says comes from its template.
 
-use crate::domain::{Language, Plea};
+use crate::domain::{Language, LetterType, Plea};
 
 pub struct Strings {
     pub page_of: fn(u32, u32) -> String,
     pub citation: &'static str,
-    pub letter: &'static str,
     pub charge: &'static str,
     pub code: &'static str,
     pub description: &'static str,
@@ -17,12 +16,21 @@ pub struct Strings {
     pub signature: &'static str,
     pub date: &'static str,
     pub printed_name: &'static str,
+    /// The closing before the court's signature.
+    pub closing: &'static str,
+    /// The label under the QR code: what the court uses to find this letter.
+    pub court_reference: &'static str,
+    /// Beside the citation number: "letter 42".
+    pub letter_lower: &'static str,
+    /// A document received with no name of its own.
+    pub no_documents: &'static str,
+    /// In the pleas table, for a charge that could not be answered by mail.
+    pub must_appear: &'static str,
 }
 
 const EN: Strings = Strings {
     page_of: |n, m| format!("Page {n} of {m}"),
     citation: "Citation",
-    letter: "Letter",
     charge: "Charge",
     code: "Code",
     description: "Description",
@@ -33,12 +41,16 @@ const EN: Strings = Strings {
     signature: "Signature",
     date: "Date",
     printed_name: "Printed name",
+    closing: "Sincerely,",
+    court_reference: "Court reference",
+    letter_lower: "letter",
+    no_documents: "No documents were sent with your plea.",
+    must_appear: "You must appear in court",
 };
 
 const ES: Strings = Strings {
     page_of: |n, m| format!("Página {n} de {m}"),
     citation: "Citación",
-    letter: "Carta",
     charge: "Cargo",
     code: "Código",
     description: "Descripción",
@@ -49,6 +61,11 @@ const ES: Strings = Strings {
     signature: "Firma",
     date: "Fecha",
     printed_name: "Nombre en letra de molde",
+    closing: "Atentamente,",
+    court_reference: "Referencia del tribunal",
+    letter_lower: "carta",
+    no_documents: "No se enviaron documentos con su declaración.",
+    must_appear: "Debe presentarse en el tribunal",
 };
 
 pub fn strings(lang: Language) -> &'static Strings {
@@ -66,9 +83,32 @@ pub fn plea_label(plea: Plea, lang: Language) -> &'static str {
         (Language::En, Plea::NotGuilty) => "Not guilty",
         (Language::En, Plea::RequestOffer) => "Ask the prosecutor for an offer",
         (Language::Es, Plea::Guilty) => "Culpable",
-        (Language::Es, Plea::NoContest) => "Sin disputa (nolo contendere)",
+        (Language::Es, Plea::NoContest) => "Sin disputa",
         (Language::Es, Plea::NotGuilty) => "No culpable",
         (Language::Es, Plea::RequestOffer) => "Pedir una oferta a la fiscalía",
+    }
+}
+
+/// What a downloaded or attached letter file is called after its reference: `receipt`, `recibo`…
+pub fn file_stem(kind: LetterType, lang: Language) -> &'static str {
+    use LetterType::*;
+    match (lang, kind) {
+        (Language::En, PleaForm) => "plea-form",
+        (Language::En, Acknowledgement) => "receipt",
+        (Language::En, Deficiency) => "what-is-missing",
+        (Language::En, Offer) => "plea-offer",
+        (Language::En, AmountDue) => "amount-due",
+        (Language::En, Hearing) => "hearing-notice",
+        (Language::En, Outcome) => "case-outcome",
+        (Language::En, DefaultNotice) => "missed-deadline",
+        (Language::Es, PleaForm) => "formulario-de-declaracion",
+        (Language::Es, Acknowledgement) => "recibo",
+        (Language::Es, Deficiency) => "lo-que-falta",
+        (Language::Es, Offer) => "oferta",
+        (Language::Es, AmountDue) => "cantidad-a-pagar",
+        (Language::Es, Hearing) => "aviso-de-audiencia",
+        (Language::Es, Outcome) => "resultado-del-caso",
+        (Language::Es, DefaultNotice) => "plazo-vencido",
     }
 }
 
@@ -111,6 +151,19 @@ pub fn long_date(d: chrono::NaiveDate, lang: Language) -> String {
     }
 }
 
+/// `8:30 a.m.` / `8:30 a. m.` (a court session's start).
+pub fn clock(t: chrono::NaiveTime, lang: Language) -> String {
+    use chrono::Timelike;
+    let (pm, h) = t.hour12();
+    let suffix = match (lang, pm) {
+        (Language::En, false) => "a.m.",
+        (Language::En, true) => "p.m.",
+        (Language::Es, false) => "a. m.",
+        (Language::Es, true) => "p. m.",
+    };
+    format!("{h}:{:02} {suffix}", t.minute())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -121,5 +174,9 @@ mod tests {
         assert_eq!(long_date(d, Language::En), "December 15, 2026");
         assert_eq!(long_date(d, Language::Es), "15 de diciembre de 2026");
         assert_eq!((strings(Language::Es).page_of)(1, 3), "Página 1 de 3");
+        let t = |h, m| chrono::NaiveTime::from_hms_opt(h, m, 0).unwrap();
+        assert_eq!(clock(t(8, 30), Language::En), "8:30 a.m.");
+        assert_eq!(clock(t(13, 5), Language::Es), "1:05 p. m.");
+        assert_eq!(clock(t(12, 0), Language::En), "12:00 p.m.");
     }
 }

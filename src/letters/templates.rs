@@ -69,6 +69,7 @@ impl Templates {
         env.add_filter("money", money);
         env.add_filter("date", date);
         env.add_filter("plea", plea);
+        env.add_filter("time", time);
         let mut sources = Vec::new();
         let mut data = Vec::new();
         for (name, shipped) in SHIPPED {
@@ -163,6 +164,16 @@ fn date(state: &State, value: String) -> Result<String, minijinja::Error> {
         minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, format!("'{value}' is not a date (YYYY-MM-DD)"))
     })?;
     Ok(super::strings::long_date(d, language(state)))
+}
+
+/// `{{ court.appearance_time | time }}` → `8:30 a.m.` / `8:30 a. m.`
+fn time(state: &State, value: String) -> Result<String, minijinja::Error> {
+    let t = chrono::NaiveTime::parse_from_str(&value, "%H:%M:%S")
+        .or_else(|_| chrono::NaiveTime::parse_from_str(&value, "%H:%M"))
+        .map_err(|_| {
+            minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, format!("'{value}' is not a time (HH:MM)"))
+        })?;
+    Ok(super::strings::clock(t, language(state)))
 }
 
 /// `{{ p.plea | plea }}` → `Not guilty` / `No culpable`.

@@ -11,8 +11,15 @@ use chrono::{Duration, NaiveDateTime};
 use std::path::Path;
 
 /// Stores an uploaded file under `data_dir/evidence/` and records it; returns the document id.
-/// `content_type` is what the content was sniffed as (PDF, JPEG or PNG).
-pub fn store(conn: &mut DbConn, data_dir: &Path, content_type: &str, bytes: &[u8]) -> Result<i64, AppError> {
+/// `content_type` is what the content was sniffed as (PDF, JPEG or PNG); `name` is the sanitised
+/// name it was sent under, shown on the receipt.
+pub fn store(
+    conn: &mut DbConn,
+    data_dir: &Path,
+    content_type: &str,
+    bytes: &[u8],
+    name: Option<&str>,
+) -> Result<i64, AppError> {
     let sha = storage::sha256_hex(bytes);
     let ext = match content_type {
         "application/pdf" => "pdf",
@@ -22,7 +29,7 @@ pub fn store(conn: &mut DbConn, data_dir: &Path, content_type: &str, bytes: &[u8
     let path = data_dir.join("evidence").join(&sha[..2]).join(format!("{sha}.{ext}"));
     storage::put_checked(&path, bytes, &sha)
         .map_err(|e| AppError::Internal(anyhow::anyhow!("storing evidence {}: {e}", path.display())))?;
-    Ok(db::documents::upsert(conn, &sha, content_type, bytes.len() as i64, &path.display().to_string())?)
+    Ok(db::documents::upsert(conn, &sha, content_type, bytes.len() as i64, &path.display().to_string(), name)?)
 }
 
 /// How long an upload waits for its plea.

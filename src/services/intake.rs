@@ -423,8 +423,11 @@ fn queue_receipt(
         received_on: today,
         channel: "online".into(),
         pleas: checked.pleas.iter().map(|(seq, plea)| PleaLine { seq: *seq, plea: *plea }).collect(),
+        statement: None,
+        documents: Vec::new(),
     };
-    let data =
+    let mut data =
         letter_service::letter_data(&to, charges, Some(submission), crate::domain::LetterType::Acknowledgement, ctx);
+    crate::services::receipt::complete(conn, &mut data, &to, submission_id, ctx)?;
     letter_service::queue_letter(conn, case.id, Some(submission_id), &data)
 }

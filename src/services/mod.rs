@@ -3,9 +3,11 @@
 
 pub mod case;
 pub mod demo;
+pub mod downloads;
 pub mod evidence;
 pub mod intake;
 pub mod letters;
 pub mod messages;
 pub mod plea_request;
+pub mod receipt;
 pub mod status;

@@ -236,7 +236,8 @@ async fn an_acknowledgement_is_queued_with_the_plea(app: TestApp) {
     let stats = app.run_jobs().await;
     assert_eq!((stats.done, stats.parked), (2, 0), "render + email");
     let pdf = letter_pdf(&app, &clerk, letter_id).await;
-    assert_eq!(pdf_pages(&pdf), 1);
+    // The receipt: what was pleaded, what happens next, how to pay, the advisement, the closing.
+    assert_eq!(pdf_pages(&pdf), 2);
 }
 
 on_both_backends!(
@@ -315,7 +316,7 @@ async fn letters_read_back_right_in_english_and_spanish() {
                 "7 de diciembre de 2026",
                 "Consecuencias migratorias",
                 "Culpable",
-                "Sin disputa (nolo contendere)",
+                "Sin disputa",
                 "Pedir una oferta a la fiscalía",
                 "Firma",
                 "Página 1 de 2",
@@ -328,10 +329,10 @@ async fn letters_read_back_right_in_english_and_spanish() {
             &[
                 "Recibimos su declaración",
                 "PD-TEST-",
-                "Sin disputa (nolo contendere)",
+                "Sin disputa",
                 "No culpable",
                 "fijará una audiencia",
-                "Página 1 de 1",
+                "Página 1 de 2",
             ],
         ),
         (
@@ -359,7 +360,7 @@ async fn letters_read_back_right_in_english_and_spanish() {
                 "We received your plea",
                 "Ask the prosecutor for an offer",
                 "a prosecutor will review your case",
-                "Page 1 of 1",
+                "Page 1 of 2",
             ],
         ),
     ];
@@ -488,7 +489,7 @@ async fn email_is_retried_until_the_server_takes_it(backend: Backend) {
     assert!(msg.body_html(0).unwrap().contains("<strong>DV-2026-000103</strong>"));
     use mail_parser::MimeHeaders;
     let attachment = msg.attachments().next().expect("the letter is attached");
-    assert_eq!(attachment.attachment_name(), Some("DV-2026-000103-plea_form.pdf"));
+    assert_eq!(attachment.attachment_name(), Some("DV-2026-000103-formulario-de-declaracion.pdf"));
     assert_eq!(
         attachment.contents(),
         letter_pdf(&app, &clerk, id).await.as_slice(),

@@ -18,7 +18,7 @@ fn round_trip(url: &str) {
     assert_eq!(db::revert_all(&mut conn).unwrap(), all);
     assert!(conn.batch_execute("SELECT * FROM citations").is_err(), "tables are gone after down");
     assert_eq!(db::migrate(&mut conn).unwrap(), all);
-    conn.batch_execute("SELECT email_status FROM letters; SELECT preferred_language FROM citations; SELECT id, citation_number, status FROM citations; SELECT hash, prev_hash FROM events; SELECT * FROM court_holidays").unwrap();
+    conn.batch_execute("SELECT email_status FROM letters; SELECT preferred_language FROM citations; SELECT id, citation_number, status FROM citations; SELECT hash, prev_hash FROM events; SELECT * FROM court_holidays; SELECT original_name FROM documents").unwrap();
     assert_eq!(db::migrate(&mut conn).unwrap(), 0);
 }
 

@@ -96,8 +96,10 @@ async fn a_resident_pleads_through_the_pages_without_javascript(app: TestApp) {
     let form = form.text().await.unwrap();
     assert!(form.contains("Su declaración") && form.contains("value=\"3301 W 38th Ave\""), "the address is prefilled");
 
-    let pdf =
-        Part::bytes(b"%PDF-1.4\n% a receipt\n".to_vec()).file_name("receipt.pdf").mime_str("application/pdf").unwrap();
+    let pdf = Part::bytes(b"%PDF-1.4\n% a receipt\n".to_vec())
+        .file_name(r"C:\Users\José\Documents\alta del hospital.pdf")
+        .mime_str("application/pdf")
+        .unwrap();
     let review =
         b.post(app.url("/plea/review")).multipart(plea_fields(&csrf).part("evidence", pdf)).send().await.unwrap();
     assert_eq!(review.status(), 200);
@@ -147,7 +149,17 @@ async fn a_resident_pleads_through_the_pages_without_javascript(app: TestApp) {
         .unwrap();
     assert_eq!(receipt.status(), 200);
     assert_eq!(receipt.headers()["content-type"], "application/pdf");
-    assert!(receipt.bytes().await.unwrap().starts_with(b"%PDF-"));
+    let saved_as = format!("attachment; filename=\"{}-recibo.pdf\"", code(&first));
+    assert_eq!(receipt.headers()["content-disposition"], saved_as.as_str(), "named by what it is");
+    let receipt = receipt.bytes().await.unwrap();
+    assert!(receipt.starts_with(b"%PDF-"));
+    // The receipt lists the evidence by the name it was sent under (its folder part dropped).
+    let f = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(f.path(), &receipt).unwrap();
+    let out = std::process::Command::new("pdftotext").arg(f.path()).arg("-").output().expect("pdftotext runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("Documentos recibidos") && text.contains("alta del hospital.pdf"), "{text}");
+    assert!(!text.contains("Users"), "{text}");
     let status = b
         .post(app.url("/status"))
         .form(&[

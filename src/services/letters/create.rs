@@ -98,11 +98,16 @@ fn insert_letter(
                 received_on: sub.received_at.and_utc().with_timezone(&ctx.court_tz).date_naive(),
                 channel: sub.channel,
                 pleas,
+                statement: None,
+                documents: Vec::new(),
             })
         }
         None => None,
     };
-    let data = letter_data(citation, charges, submission, kind, ctx);
+    let mut data = letter_data(citation, charges, submission, kind, ctx);
+    if let (LetterType::Acknowledgement, Some(id)) = (kind, submission_id) {
+        crate::services::receipt::complete(conn, &mut data, citation, id, ctx)?;
+    }
     queue_letter(conn, citation.id, submission_id, &data)
 }
 
@@ -168,7 +173,9 @@ pub fn letter_data(
             phone: court.phone.clone(),
             hours: if language == Language::Es { court.hours_es.clone() } else { court.hours.clone() },
             website: court.website.clone(),
-            signature: court.signature.clone(),
+            signature: if language == Language::Es { court.signature_es.clone() } else { court.signature.clone() },
+            appearance_time: Some(court.appearance_time),
+            appearance_place: court.appearance_place.clone(),
         },
         recipient,
         citation: CaseInfo {
@@ -184,6 +191,7 @@ pub fn letter_data(
         submission,
         base_url: ctx.base_url.clone(),
         assistance: assistance(citation, language, &court.phone),
+        next: None,
     }
 }
 

@@ -32,7 +32,7 @@ pub fn email(
     let title = letter_title(&data, templates);
     let ctx_json = serde_json::json!({
         "language": lang, "title": title, "recipient": data.recipient, "citation": data.citation,
-        "court": data.court, "base_url": data.base_url, "assistance": data.assistance,
+        "court": data.court, "base_url": data.base_url, "assistance": data.assistance, "next": data.next,
     });
     let render = |part: &str| {
         templates
@@ -46,7 +46,7 @@ pub fn email(
         subject: subject.trim(),
         text: render("txt")?,
         html: render("html")?,
-        attachment_name: format!("{}-{}.pdf", data.citation.number, data.letter_type),
+        attachment_name: crate::letters::download_name(&data),
         pdf,
         message_id: mail::message_id("letter", id, &ctx.base_url),
     };

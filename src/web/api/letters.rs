@@ -93,10 +93,13 @@ pub async fn pdf(
     let id = id.into_inner();
     let actor = user.actor();
     let ctx = state.letters.clone();
-    let bytes = run_db(&state.pool, move |c| case::read_letter_pdf(c, id, &actor, &ctx)).await?;
+    let (bytes, name) = run_db(&state.pool, move |c| {
+        Ok((case::read_letter_pdf(c, id, &actor, &ctx)?, crate::services::downloads::file_name(c, id)?))
+    })
+    .await?;
     Ok(HttpResponse::Ok()
         .content_type("application/pdf")
-        .insert_header((header::CONTENT_DISPOSITION, format!("inline; filename=\"letter-{id}.pdf\"")))
+        .insert_header((header::CONTENT_DISPOSITION, crate::services::downloads::attachment(&name)))
         .insert_header((header::CACHE_CONTROL, "private, no-store"))
         .body(bytes))
 }

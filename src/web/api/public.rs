@@ -148,15 +148,16 @@ pub async fn letter(
     let id = id.into_inner();
     let subject = body.confirmation.clone();
     let ctx = state.letters.clone();
-    let pdf = run_db(&state.pool, move |c| {
-        status::letter_pdf(c, &body.confirmation, &body.date_of_birth, id, today, lang, &ctx)
+    let result = run_db(&state.pool, move |c| {
+        let pdf = status::letter_pdf(c, &body.confirmation, &body.date_of_birth, id, today, lang, &ctx)?;
+        Ok((pdf, crate::services::downloads::file_name(c, id)?))
     })
     .await;
-    outcome(&state, &req, &subject, &pdf);
-    let pdf = pdf?;
+    outcome(&state, &req, &subject, &result);
+    let (pdf, name) = result?;
     Ok(HttpResponse::Ok()
         .content_type("application/pdf")
-        .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"letter-{id}.pdf\"")))
+        .insert_header((header::CONTENT_DISPOSITION, crate::services::downloads::attachment(&name)))
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .body(pdf))
 }

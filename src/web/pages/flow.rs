@@ -242,7 +242,10 @@ async fn store_evidence(state: &web::Data<AppState>, pr: &PageRequest, form: &mu
     let uploads = std::mem::take(&mut form.uploads);
     let data_dir = state.config.data_dir.clone();
     let stored: Vec<i64> = run_db(&state.pool, move |c| {
-        uploads.iter().map(|u| crate::services::evidence::store(c, &data_dir, u.content_type, &u.bytes)).collect()
+        uploads
+            .iter()
+            .map(|u| crate::services::evidence::store(c, &data_dir, u.content_type, &u.bytes, u.name.as_deref()))
+            .collect()
     })
     .await?;
     form.tokens.extend(stored.into_iter().map(|id| pr.evidence_token(id)));
@@ -441,13 +444,16 @@ async fn letter(req: HttpRequest, payload: web::Payload, state: web::Data<AppSta
     let dob = form.get("date_of_birth").to_string();
     let (lang, today, ctx) = (pr.lang, state.today(), state.letters.clone());
     let code = confirmation.clone();
-    let result =
-        run_db(&state.pool, move |c| status::letter_pdf_rendered(c, &code, &dob, letter_id, today, lang, &ctx)).await;
+    let result = run_db(&state.pool, move |c| {
+        let pdf = status::letter_pdf_rendered(c, &code, &dob, letter_id, today, lang, &ctx)?;
+        Ok((pdf, crate::services::downloads::file_name(c, letter_id)?))
+    })
+    .await;
     outcome(&state, &req, &confirmation, &result);
     match result {
-        Ok(pdf) => HttpResponse::Ok()
+        Ok((pdf, name)) => HttpResponse::Ok()
             .content_type("application/pdf")
-            .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"letter-{letter_id}.pdf\"")))
+            .insert_header((header::CONTENT_DISPOSITION, crate::services::downloads::attachment(&name)))
             .insert_header((header::CACHE_CONTROL, "no-store"))
             .body(pdf),
         Err(e) => service_error(&state, &pr, e),

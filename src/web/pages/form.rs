@@ -23,6 +23,8 @@ pub const MAX_PARTS: usize = 200;
 pub struct Upload {
     pub content_type: &'static str,
     pub bytes: Vec<u8>,
+    /// The name it was sent under, sanitised (shown on the receipt, never trusted for its type).
+    pub name: Option<String>,
 }
 
 #[derive(Default)]
@@ -125,7 +127,8 @@ async fn read_multipart(req: &HttpRequest, payload: web::Payload, gate: Gate<'_>
             return Err(too_large("has too many parts"));
         }
         let name = field.content_disposition().and_then(|cd| cd.get_name()).unwrap_or("").to_string();
-        let is_file = field.content_disposition().and_then(|cd| cd.get_filename()).is_some();
+        let file_name = field.content_disposition().and_then(|cd| cd.get_filename()).map(str::to_string);
+        let is_file = file_name.is_some();
         if is_file && !gated {
             gate(&form)?;
             gated = true;
@@ -158,7 +161,11 @@ async fn read_multipart(req: &HttpRequest, payload: web::Payload, gate: Gate<'_>
                 form.upload_error = Some("too_big");
             } else {
                 match sniff(&data) {
-                    Some(content_type) => form.uploads.push(Upload { content_type, bytes: data }),
+                    Some(content_type) => form.uploads.push(Upload {
+                        content_type,
+                        bytes: data,
+                        name: file_name.as_deref().and_then(crate::domain::file_name::sanitize),
+                    }),
                     None => form.upload_error = Some("wrong_type"),
                 }
             }
