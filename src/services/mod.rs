@@ -3,6 +3,7 @@
 
 pub mod case;
 pub mod demo;
+pub mod drafts;
 pub mod intake;
 pub mod letters;
 pub mod messages;

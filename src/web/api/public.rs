@@ -106,10 +106,11 @@ pub async fn status(
 ) -> Result<HttpResponse, AppError> {
     let body = body.into_inner();
     let (lang, today) = open_call(&req, &state, &body.confirmation, body.language.as_deref())?;
-    let tz = state.config.court_tz;
-    let view =
-        db::run(&state.pool, move |c| status::status(c, &body.confirmation, &body.date_of_birth, today, lang, tz))
-            .await?;
+    let (tz, court) = (state.config.court_tz, state.config.court.clone());
+    let view = db::run(&state.pool, move |c| {
+        status::status(c, &body.confirmation, &body.date_of_birth, today, lang, tz, &court)
+    })
+    .await?;
     Ok(HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "no-store")).json(view))
 }
 
