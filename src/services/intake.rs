@@ -25,7 +25,9 @@ pub struct Identity {
 impl Identity {
     pub fn parse(number: &str, dob: &str, today: NaiveDate, lang: Language) -> Result<Identity, AppError> {
         let mut fields = BTreeMap::new();
-        let n = CitationNumber::parse(number)
+        // Spaces typed inside the number do not matter (`DV 2026 000101`).
+        let compact: String = number.split_whitespace().collect();
+        let n = CitationNumber::parse(&compact)
             .map_err(|_| fields.insert("citation_number".into(), msg(lang, "citation_number")));
         let d = DateOfBirth::parse(dob, today)
             .map_err(|_| fields.insert("date_of_birth".into(), msg(lang, "date_of_birth")));
@@ -38,7 +40,21 @@ impl Identity {
 
 /// The case for this identity, or the same 404 whichever half is wrong.
 pub fn find_case(conn: &mut DbConn, id: &Identity, lang: Language) -> Result<CitationRecord, AppError> {
-    let found = db::citations::find_by_number(conn, id.number.as_str())?;
+    let mut found = db::citations::find_by_number(conn, id.number.as_str())?;
+    if found.is_none() {
+        // Typed without dashes, or with O for 0 or I for 1: read it by the shapes on file.
+        for shape in db::citations::number_shapes(conn)? {
+            let Some(number) = crate::domain::citation_number::with_shape(id.number.as_str(), &shape) else {
+                continue;
+            };
+            if number != id.number.as_str() {
+                found = db::citations::find_by_number(conn, &number)?;
+                if found.is_some() {
+                    break;
+                }
+            }
+        }
+    }
     match found {
         Some(c) if c.date_of_birth == id.dob => Ok(c),
         _ => Err(AppError::NotFound(msg(lang, "not_found"))),

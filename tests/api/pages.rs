@@ -286,6 +286,7 @@ on_both_backends!(
     looking_up_an_answered_ticket_leads_to_its_status,
     a_mixed_ticket_says_the_court_date_still_stands_on_every_page,
     errors_name_the_charge_in_page_order_and_a_wrong_code_is_a_wrong_code,
+    citation_numbers_are_recognised_however_they_are_typed,
     forms_refuse_a_missing_csrf_token_and_keep_what_was_typed
 );
 
@@ -433,4 +434,21 @@ async fn errors_name_the_charge_in_page_order_and_a_wrong_code_is_a_wrong_code(a
     let (status, html) = follow(&b, &app, r).await;
     assert_eq!(status, 404);
     assert!(html.contains("confirmation code") && !html.contains("citation number and date of birth"), "{html}");
+}
+
+async fn citation_numbers_are_recognised_however_they_are_typed(app: TestApp) {
+    app.with_current_samples().await;
+    for typed in ["DV2026000103", "dv 2026 000103", "DV-2O26-OOO1O3", "dv-2026-000l03"] {
+        let b = browser();
+        let csrf = csrf_of(&b.get(app.url("/lookup")).send().await.unwrap().text().await.unwrap());
+        let r = look_up(&b, &app, &csrf, typed, "1").await;
+        assert_eq!(see_other(&r), "/case", "{typed:?} is DV-2026-000103");
+        let (status, page) = follow(&b, &app, r).await;
+        assert_eq!(status, 200);
+        assert!(page.contains("DV-2026-000103"), "{page}");
+    }
+    // A number that is not on file is still not found.
+    let b = browser();
+    let csrf = csrf_of(&b.get(app.url("/lookup")).send().await.unwrap().text().await.unwrap());
+    assert_eq!(see_other(&look_up(&b, &app, &csrf, "DV 2026 000199", "1").await), "/lookup");
 }

@@ -280,3 +280,39 @@ pub fn static_files(config: &Config) -> actix_files::Files {
 pub fn data(state: &web::Data<crate::web::AppState>) -> &crate::web::AppState {
     state.get_ref()
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    fn keys(path: &str) -> BTreeSet<String> {
+        let text =
+            std::fs::read_to_string(format!("{}/templates/pages/i18n/{path}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+        let table: toml::Table = text.parse().unwrap();
+        table.iter().map(|(k, v)| format!("{k}:{}", v.type_str())).collect()
+    }
+
+    #[test]
+    fn every_word_exists_in_every_shipped_language() {
+        let en = keys("en.toml");
+        let es = keys("es.toml");
+        assert_eq!(en.difference(&es).collect::<Vec<_>>(), Vec::<&String>::new(), "missing in es.toml");
+        assert_eq!(es.difference(&en).collect::<Vec<_>>(), Vec::<&String>::new(), "missing in en.toml");
+    }
+
+    #[test]
+    fn spanish_pages_use_the_plain_words() {
+        let text =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/templates/pages/i18n/es.toml")).unwrap();
+        for wrong in ["nolo contendere", "su estado", "Su multa", "su multa", "esta multa"] {
+            assert!(!text.contains(wrong), "es.toml still says {wrong:?}");
+        }
+    }
+
+    #[test]
+    fn a_session_time_reads_as_people_say_it() {
+        let t = |h, m| chrono::NaiveTime::from_hms_opt(h, m, 0).unwrap();
+        assert_eq!(super::clock(t(8, 30), "a.m.", "p.m."), "8:30 a.m.");
+        assert_eq!(super::clock(t(13, 5), "a. m.", "p. m."), "1:05 p. m.");
+    }
+}
