@@ -25,8 +25,13 @@ pub struct Identity {
 impl Identity {
     pub fn parse(number: &str, dob: &str, today: NaiveDate, lang: Language) -> Result<Identity, AppError> {
         let mut fields = BTreeMap::new();
-        // Spaces typed inside the number do not matter (`DV 2026 000101`).
-        let compact: String = number.split_whitespace().collect();
+        // Spaces typed inside a number do not matter (`DV 2026 000101`); words without a digit
+        // (`not a number`) are not read as one.
+        let compact: String = if number.bytes().any(|b| b.is_ascii_digit()) {
+            number.split_whitespace().collect()
+        } else {
+            number.to_string()
+        };
         let n = CitationNumber::parse(&compact)
             .map_err(|_| fields.insert("citation_number".into(), msg(lang, "citation_number")));
         let d = DateOfBirth::parse(dob, today)
