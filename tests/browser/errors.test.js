@@ -132,8 +132,11 @@ test('a ticket with a must-appear charge cannot be answered by mail', { timeout:
     await page.goto(`${baseURL}/lookup`);
     const response = await h.submitLookup(page, 'en', person.citation, person.dob);
     await h.expectPage(page, response, { path: '/case', status: 200, heading: `${h.WORDS.en.case_title} ${person.citation}` });
-    const warning = page.locator('.usa-alert--warning');
+    const warning = page.locator('#not-eligible');
     assert.ok((await warning.innerText()).includes(h.WORDS.en.not_eligible), 'the page says it cannot be answered by mail');
-    assert.equal(await page.getByRole('button', { name: h.WORDS.en.answer_button }).count(), 0, 'no "Answer by mail" button');
+    // And when and where to appear instead.
+    const appear = await page.getByRole('region', { name: 'You must come to court' }).innerText();
+    assert.ok(appear.includes('8:30 a.m.') && appear.includes('interpreter'), `the court date, time and help; got:\n${appear}`);
+    assert.equal(await page.getByRole('link', { name: h.WORDS.en.answer_button }).count(), 0, 'no "Answer by mail" link');
   });
 });
