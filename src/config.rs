@@ -60,6 +60,10 @@ pub struct CourtConfig {
     pub appearance_place: Vec<String>,
     /// Payment and offer-review windows after a plea.
     pub after_plea: crate::domain::next_steps::AfterPleaRules,
+    /// Where free legal help about the immigration consequences of a plea can be found (shown
+    /// beside the advisement), in English and Spanish.
+    pub free_legal_help: String,
+    pub free_legal_help_es: String,
 }
 
 /// (variable, TOML key, default). The TOML key is the variable without `PLEADESK_`, lower-cased.
@@ -88,6 +92,16 @@ const VARS: &[(&str, &str, &str)] = &[
     ("PLEADESK_COURT_APPEARANCE_TIME", "court_appearance_time", "08:30"),
     ("PLEADESK_COURT_APPEARANCE_PLACE", "court_appearance_place", ""),
     ("PLEADESK_PAYMENT_DAYS", "payment_days", "30"),
+    (
+        "PLEADESK_FREE_LEGAL_HELP",
+        "free_legal_help",
+        "Free or low-cost help: ask the court's self-help center, a legal aid office, or a nonprofit immigration legal service.",
+    ),
+    (
+        "PLEADESK_FREE_LEGAL_HELP_ES",
+        "free_legal_help_es",
+        "Ayuda gratuita o de bajo costo: pregunte en el centro de autoayuda del tribunal, en una oficina de asistencia legal o en una organización sin fines de lucro de servicios legales de inmigración.",
+    ),
     ("PLEADESK_OFFER_REVIEW_DAYS", "offer_review_days", "10"),
     ("PLEADESK_ENVELOPE_OFFSET_X", "envelope_offset_x", "0"),
     ("PLEADESK_ENVELOPE_OFFSET_Y", "envelope_offset_y", "0"),
@@ -243,6 +257,8 @@ impl Config {
             appearance_time,
             appearance_place,
             after_plea,
+            free_legal_help: required("PLEADESK_FREE_LEGAL_HELP")?,
+            free_legal_help_es: required("PLEADESK_FREE_LEGAL_HELP_ES")?,
         };
         let mail_from = required("PLEADESK_MAIL_FROM")?;
         if !mail_from.contains('@') {

@@ -313,6 +313,20 @@ pub fn charges_of(conn: &mut DbConn, citation: &CitationRecord) -> QueryResult<V
         .collect())
 }
 
+/// The shapes (`AA-9999-999999`) of the citation numbers most recently on file, most common
+/// first: how the agencies print them.
+pub fn number_shapes(conn: &mut DbConn) -> QueryResult<Vec<String>> {
+    let numbers: Vec<String> =
+        citations::table.order(citations::id.desc()).limit(1000).select(citations::citation_number).load(conn)?;
+    let mut counts: HashMap<String, usize> = HashMap::new();
+    for n in &numbers {
+        *counts.entry(crate::domain::citation_number::shape_of(n)).or_default() += 1;
+    }
+    let mut shapes: Vec<(String, usize)> = counts.into_iter().collect();
+    shapes.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    Ok(shapes.into_iter().map(|(s, _)| s).collect())
+}
+
 pub fn count(conn: &mut DbConn) -> QueryResult<i64> {
     citations::table.count().get_result(conn)
 }

@@ -4,6 +4,7 @@
 
 pub mod citations;
 pub mod documents;
+pub mod drafts;
 pub mod jobs;
 pub mod letters;
 pub mod offenses;

@@ -22,6 +22,12 @@ pub struct OffenseRecord {
     pub effective_from: NaiveDate,
 }
 
+/// The catalog flags that decide whether a charge can go by mail (none for an unknown offense).
+pub fn facts(o: Option<&OffenseRecord>) -> crate::domain::eligibility::ChargeFacts {
+    o.map(|o| crate::domain::eligibility::ChargeFacts { plea_by_mail: o.plea_by_mail, must_appear: o.must_appear })
+        .unwrap_or_default()
+}
+
 #[derive(Insertable, AsChangeset)]
 #[diesel(table_name = offenses)]
 struct OffenseFields<'a> {

@@ -256,6 +256,16 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    drafts (token_hash) {
+        token_hash -> Text,
+        data -> Text,
+        expires_at -> Timestamp,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(charges -> citations (citation_id));
 diesel::joinable!(submissions -> citations (citation_id));
@@ -285,4 +295,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     letters,
     events,
     jobs,
+    drafts,
 );

@@ -30,27 +30,45 @@ impl Reason {
                 "La fecha límite para responder por correo ya pasó. Comuníquese con el tribunal."
             }
             (Reason::AlreadyAnswered, En) => "We already received a plea for this ticket.",
-            (Reason::AlreadyAnswered, Es) => "Ya recibimos una declaración para esta multa.",
+            (Reason::AlreadyAnswered, Es) => "Ya recibimos una declaración para esta citación.",
         }
     }
 }
 
-/// The facts that decide one charge.
-#[derive(Debug, Clone, Copy)]
+impl Reason {
+    /// Does the court date on the ticket still hold for a charge not answered for this reason?
+    /// (Only a plea already on file settles it; the plea decides what follows.)
+    pub fn court_date_stands(self) -> bool {
+        self != Reason::AlreadyAnswered
+    }
+}
+
+/// The facts that decide one charge: its offense's flags in the catalog (a charge whose offense
+/// is not in the catalog has neither: it cannot be answered by mail).
+#[derive(Debug, Clone, Copy, Default)]
 pub struct ChargeFacts {
     pub plea_by_mail: bool,
     pub must_appear: bool,
 }
 
+impl ChargeFacts {
+    /// Whether the offense itself allows an answer by mail, whatever the date or the case —
+    /// the one place that reads the two flags (a must-appear offense never goes by mail).
+    pub fn offense_by_mail(self) -> Result<(), Reason> {
+        if self.must_appear {
+            Err(Reason::MustAppear)
+        } else if !self.plea_by_mail {
+            Err(Reason::NotByMail)
+        } else {
+            Ok(())
+        }
+    }
+}
+
 /// Can this charge be answered by mail today? `today` is the court's date; the deadline day
 /// itself still counts.
 pub fn charge_by_mail(c: ChargeFacts, response_due: NaiveDate, today: NaiveDate, answered: bool) -> Result<(), Reason> {
-    if c.must_appear {
-        return Err(Reason::MustAppear);
-    }
-    if !c.plea_by_mail {
-        return Err(Reason::NotByMail);
-    }
+    c.offense_by_mail()?;
     if answered {
         return Err(Reason::AlreadyAnswered);
     }
@@ -89,6 +107,11 @@ mod tests {
         assert_eq!(charge_by_mail(ok, due, d("2026-12-01"), true), Err(Reason::AlreadyAnswered));
         let appear = ChargeFacts { plea_by_mail: false, must_appear: true };
         assert_eq!(charge_by_mail(appear, due, d("2026-12-01"), false), Err(Reason::MustAppear));
+        // Both flags set (a catalog error the import refuses): appearing wins.
+        let both = ChargeFacts { plea_by_mail: true, must_appear: true };
+        assert_eq!(both.offense_by_mail(), Err(Reason::MustAppear));
+        assert_eq!(ChargeFacts::default().offense_by_mail(), Err(Reason::NotByMail));
+        assert!(Reason::MustAppear.court_date_stands() && !Reason::AlreadyAnswered.court_date_stands());
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use crate::audit::{self, Event};
 use crate::db::{self, citations::CitationRecord, DbConn};
-use crate::domain::eligibility::{charge_by_mail, status_after, ChargeFacts, Reason};
+use crate::domain::eligibility::{charge_by_mail, status_after, Reason};
 use crate::domain::{CitationNumber, DateOfBirth, Language, Plea};
 use crate::error::AppError;
 use crate::services::letters::{self as letter_service, LetterContext};
@@ -25,7 +25,14 @@ pub struct Identity {
 impl Identity {
     pub fn parse(number: &str, dob: &str, today: NaiveDate, lang: Language) -> Result<Identity, AppError> {
         let mut fields = BTreeMap::new();
-        let n = CitationNumber::parse(number)
+        // Spaces typed inside a number do not matter (`DV 2026 000101`); words without a digit
+        // (`not a number`) are not read as one.
+        let compact: String = if number.bytes().any(|b| b.is_ascii_digit()) {
+            number.split_whitespace().collect()
+        } else {
+            number.to_string()
+        };
+        let n = CitationNumber::parse(&compact)
             .map_err(|_| fields.insert("citation_number".into(), msg(lang, "citation_number")));
         let d = DateOfBirth::parse(dob, today)
             .map_err(|_| fields.insert("date_of_birth".into(), msg(lang, "date_of_birth")));
@@ -38,11 +45,33 @@ impl Identity {
 
 /// The case for this identity, or the same 404 whichever half is wrong.
 pub fn find_case(conn: &mut DbConn, id: &Identity, lang: Language) -> Result<CitationRecord, AppError> {
-    let found = db::citations::find_by_number(conn, id.number.as_str())?;
+    let mut found = db::citations::find_by_number(conn, id.number.as_str())?;
+    if found.is_none() {
+        // Typed without dashes, or with O for 0 or I for 1: read it by the shapes on file.
+        for shape in db::citations::number_shapes(conn)? {
+            let Some(number) = crate::domain::citation_number::with_shape(id.number.as_str(), &shape) else {
+                continue;
+            };
+            if number != id.number.as_str() {
+                found = db::citations::find_by_number(conn, &number)?;
+                if found.is_some() {
+                    break;
+                }
+            }
+        }
+    }
     match found {
         Some(c) if c.date_of_birth == id.dob => Ok(c),
         _ => Err(AppError::NotFound(msg(lang, "not_found"))),
     }
+}
+
+/// The confirmation code of the plea on file for this case, once it has been answered.
+pub fn answered_by(conn: &mut DbConn, c: &CitationRecord) -> Result<Option<String>, AppError> {
+    if c.status == "open" {
+        return Ok(None);
+    }
+    Ok(db::submissions::latest_for_citation(conn, c.id)?.map(|s| s.confirmation))
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -58,6 +87,15 @@ pub struct ChargeSummary {
     #[schema(value_type = Option<String>, example = "must_appear")]
     pub reason: Option<Reason>,
     pub reason_text: Option<String>,
+    /// A misdemeanor: a criminal conviction, with the consequences that can carry.
+    pub misdemeanor: bool,
+    /// This charge needs a court appearance on the court date (it cannot go by mail).
+    pub appear: bool,
+    /// The offense itself allows an answer by mail (whatever the date or the case).
+    #[serde(skip)]
+    pub offense_by_mail: bool,
+    #[serde(skip)]
+    pub class: Option<crate::domain::PenaltyClass>,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -77,6 +115,11 @@ pub struct CaseSummary {
     pub phone: Option<String>,
     pub charges: Vec<ChargeSummary>,
     pub total_fine_cents: i64,
+    /// The charges that need a court appearance on `court_date` (whatever is answered by mail).
+    pub appear_for: Vec<i32>,
+    /// The fines and points of the charges that can be answered by mail.
+    pub by_mail_fine_cents: i64,
+    pub by_mail_points: i32,
     /// True when at least one charge can be answered by mail now.
     pub eligible: bool,
     #[schema(value_type = Vec<String>)]
@@ -98,12 +141,10 @@ pub fn summary(
     let charges: Vec<ChargeSummary> = db::citations::charges_of(conn, c)?
         .into_iter()
         .map(|ch| {
-            let facts = ch
-                .offense
-                .as_ref()
-                .map(|o| ChargeFacts { plea_by_mail: o.plea_by_mail, must_appear: o.must_appear })
-                .unwrap_or(ChargeFacts { plea_by_mail: false, must_appear: false });
+            let facts = db::offenses::facts(ch.offense.as_ref());
             let reason = charge_by_mail(facts, c.response_due, today, answered).err();
+            let class = ch.offense.as_ref().and_then(|o| o.penalty_class.parse().ok());
+            let offense_by_mail = facts.offense_by_mail().is_ok();
             ChargeSummary {
                 seq: ch.seq,
                 description: ch
@@ -122,6 +163,10 @@ pub fn summary(
                 by_mail: reason.is_none(),
                 reason_text: reason.map(|r| r.text(lang).to_string()),
                 reason,
+                misdemeanor: crate::domain::next_steps::is_misdemeanor(class),
+                appear: !offense_by_mail && reason.is_some_and(Reason::court_date_stands),
+                offense_by_mail,
+                class,
             }
         })
         .collect();
@@ -150,6 +195,9 @@ pub fn summary(
         email: c.email.clone(),
         phone: c.phone.clone(),
         total_fine_cents: charges.iter().map(|c| c.fine_cents).sum(),
+        appear_for: charges.iter().filter(|c| c.appear).map(|c| c.seq).collect(),
+        by_mail_fine_cents: charges.iter().filter(|c| c.by_mail).map(|c| c.fine_cents).sum(),
+        by_mail_points: charges.iter().filter(|c| c.by_mail).map(|c| c.points).sum(),
         charges,
         eligible,
         reasons,
@@ -415,7 +463,7 @@ fn queue_receipt(
             description: if spanish { c.description_es.clone() } else { c.description.clone() },
             fine_cents: c.fine_cents,
             points: c.points,
-            by_mail: !matches!(c.reason, Some(Reason::MustAppear | Reason::NotByMail)),
+            by_mail: c.offense_by_mail,
         })
         .collect();
     let submission = SubmissionInfo {

@@ -4,6 +4,7 @@
 pub mod case;
 pub mod demo;
 pub mod downloads;
+pub mod drafts;
 pub mod evidence;
 pub mod intake;
 pub mod letters;

@@ -40,10 +40,10 @@ pub fn complete(
                 points: c.points,
                 class: offense.and_then(|o| o.penalty_class.parse::<PenaltyClass>().ok()),
                 plea,
+                // The one rule: why a charge without a plea could not be answered by mail.
                 not_by_mail: match plea {
                     Some(_) => None,
-                    None if offense.is_some_and(|o| o.must_appear) => Some(Reason::MustAppear),
-                    None => Some(Reason::NotByMail),
+                    None => Some(db::offenses::facts(offense).offense_by_mail().err().unwrap_or(Reason::NotByMail)),
                 },
             }
         })

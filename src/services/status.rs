@@ -1,8 +1,11 @@
 //! What a resident sees after pleading: status, timeline, letters to download. Identity is the
 //! confirmation code and the date of birth; a wrong one of either gets the same answer.
 
+use crate::config::CourtConfig;
 use crate::db::{self, citations::CitationRecord, DbConn};
-use crate::domain::{DateOfBirth, Language};
+use crate::domain::deadline::CourtCalendar;
+use crate::domain::next_steps::{next_steps, ChargeAnswer, ChargeStep};
+use crate::domain::{Cents, DateOfBirth, Language, Plea};
 use crate::error::AppError;
 use crate::services::letters as letter_service;
 use crate::services::messages::msg;
@@ -25,6 +28,40 @@ pub struct LetterSummary {
     pub available: bool,
 }
 
+/// One charge's line in "what happens next": its name and the domain's step.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ChargeNextView {
+    pub offense_code: String,
+    pub description: String,
+    /// `seq`, `plea`, `fine_cents`, `points`, `misdemeanor`, and `kind` (`pay`, `hearing`,
+    /// `offer_review`, `appear`) with its dates and amount.
+    #[serde(flatten)]
+    #[schema(value_type = Object)]
+    pub step: ChargeStep,
+}
+
+/// A court appearance still needed: when and where.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Appearance {
+    pub date: NaiveDate,
+    /// `HH:MM`, the court's local time.
+    pub time: String,
+    pub place: Vec<String>,
+    /// The charges it is for.
+    pub charges: Vec<i32>,
+}
+
+/// What happens next on the case, charge by charge, from [`crate::domain::next_steps`].
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct NextView {
+    pub charges: Vec<ChargeNextView>,
+    pub amount_due_cents: i64,
+    pub pay_by: Option<NaiveDate>,
+    pub appearance: Option<Appearance>,
+    pub offer_answer_by: Option<NaiveDate>,
+    pub hearing_notice: bool,
+}
+
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct StatusView {
     pub citation_number: String,
@@ -36,6 +73,7 @@ pub struct StatusView {
     pub letters: Vec<LetterSummary>,
     /// The defendant's own language (ISO 639-1); pages add a language-assistance line for it.
     pub preferred_language: String,
+    pub next: NextView,
 }
 
 fn status_text(status: &str, lang: Language) -> &'static str {
@@ -69,7 +107,7 @@ fn find_submission(
     today: NaiveDate,
     lang: Language,
 ) -> Result<(db::submissions::SubmissionRecord, CitationRecord), AppError> {
-    let not_found = || AppError::NotFound(msg(lang, "not_found"));
+    let not_found = || AppError::NotFound(msg(lang, "wrong_code"));
     let dob =
         DateOfBirth::parse(dob, today).map_err(|_| AppError::field("date_of_birth", msg(lang, "date_of_birth")))?;
     let code = confirmation.trim().to_ascii_uppercase();
@@ -91,12 +129,14 @@ pub fn status(
     today: NaiveDate,
     lang: Language,
     tz: chrono_tz::Tz,
+    court: &CourtConfig,
 ) -> Result<StatusView, AppError> {
     let (sub, case) = find_submission(conn, confirmation, dob, today, lang)?;
+    let next = next_of(conn, &case, &sub, tz, court, lang)?;
     let local = |t: chrono::NaiveDateTime| t.and_utc().with_timezone(&tz).date_naive();
     let (issued, received) = match lang {
         Language::En => ("You received the ticket.", "We received your plea."),
-        Language::Es => ("Usted recibió la multa.", "Recibimos su declaración."),
+        Language::Es => ("Usted recibió la citación.", "Recibimos su declaración."),
     };
     let mut timeline = vec![
         TimelineEntry { date: local(case.issued_at), what: issued.into() },
@@ -129,6 +169,64 @@ pub fn status(
         timeline,
         letters,
         preferred_language: case.preferred_language,
+        next,
+    })
+}
+
+/// What happens next after the submission's pleas, by the court's rules and calendar.
+fn next_of(
+    conn: &mut DbConn,
+    case: &CitationRecord,
+    sub: &db::submissions::SubmissionRecord,
+    tz: chrono_tz::Tz,
+    court: &CourtConfig,
+    lang: Language,
+) -> Result<NextView, AppError> {
+    let pleas = db::submissions::pleas_of(conn, sub.id)?;
+    let charges = db::citations::charges_of(conn, case)?;
+    let calendar = CourtCalendar::new(db::offenses::holidays(conn)?);
+    let answers: Vec<ChargeAnswer> = charges
+        .iter()
+        .map(|c| {
+            let plea = pleas.iter().find(|(s, _)| *s == c.seq).and_then(|(_, p)| p.parse::<Plea>().ok());
+            ChargeAnswer {
+                seq: c.seq,
+                fine: Cents::new(c.fine_cents).unwrap_or(Cents::ZERO),
+                points: c.points,
+                class: c.offense.as_ref().and_then(|o| o.penalty_class.parse().ok()),
+                plea,
+                not_by_mail: db::offenses::facts(c.offense.as_ref()).offense_by_mail().err(),
+            }
+        })
+        .collect();
+    let pleaded_on = sub.received_at.and_utc().with_timezone(&tz).date_naive();
+    let steps = next_steps(&answers, case.court_date, pleaded_on, court.after_plea, &calendar);
+    let views = steps
+        .charges
+        .iter()
+        .zip(&charges)
+        .map(|(step, c)| ChargeNextView {
+            offense_code: c.offense_code.clone(),
+            description: c
+                .offense
+                .as_ref()
+                .map(|o| if lang == Language::Es { o.description_es.clone() } else { o.description.clone() })
+                .unwrap_or_else(|| c.offense_code.clone()),
+            step: *step,
+        })
+        .collect();
+    Ok(NextView {
+        charges: views,
+        amount_due_cents: steps.amount_due_cents,
+        pay_by: steps.pay_by,
+        appearance: steps.appearance.map(|date| Appearance {
+            date,
+            time: court.appearance_time.format("%H:%M").to_string(),
+            place: court.appearance_place.clone(),
+            charges: steps.appear_for.clone(),
+        }),
+        offer_answer_by: steps.offer_answer_by,
+        hearing_notice: steps.hearing_notice,
     })
 }
 

@@ -19,6 +19,7 @@ fn round_trip(url: &str) {
     assert!(conn.batch_execute("SELECT * FROM citations").is_err(), "tables are gone after down");
     assert_eq!(db::migrate(&mut conn).unwrap(), all);
     conn.batch_execute("SELECT email_status FROM letters; SELECT preferred_language FROM citations; SELECT id, citation_number, status FROM citations; SELECT hash, prev_hash FROM events; SELECT * FROM court_holidays; SELECT original_name FROM documents").unwrap();
+    conn.batch_execute("SELECT token_hash, data, expires_at FROM drafts").unwrap();
     assert_eq!(db::migrate(&mut conn).unwrap(), 0);
 }
 

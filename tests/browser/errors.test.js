@@ -59,7 +59,8 @@ test('look-up with a wrong date of birth: error shown, citation number and date 
     await h.expectPage(page, response, { status: 200, heading: h.WORDS.en.lookup_title });
     response = await h.submitLookup(page, 'en', person.citation, wrong);
     assert.ok(response.status() >= 400 && response.status() < 500, `status ${response.status()} should be 4xx`);
-    await h.expectPage(page, response, { path: '/case', heading: h.WORDS.en.lookup_title });
+    // The look-up answers with a redirect back to its form (a GET: reload resends nothing).
+    await h.expectPage(page, response, { path: '/lookup', heading: h.WORDS.en.lookup_title });
     const alert = page.locator('.usa-alert--error');
     assert.equal(await alert.count(), 1, 'an error alert is shown');
     assert.ok(await alert.isVisible(), 'the error alert is visible');
@@ -104,7 +105,7 @@ test('plea form without pleas and without the attest box: errors next to them, s
     await page.fill('#signature_name', person.name);
     let response = await h.pressReview(page, 'en');
     assert.equal(response.status(), 422, 'the form is shown again as unprocessable');
-    await h.expectPage(page, response, { path: '/plea/review', heading: w.plea_title });
+    await h.expectPage(page, response, { path: '/plea', heading: w.plea_title });
 
     await expectFieldError(page, 'fieldset#pleas-1.usa-form-group--error', 'pleas-1');
     await expectFieldError(page, 'fieldset#pleas-2.usa-form-group--error', 'pleas-2');
@@ -131,8 +132,11 @@ test('a ticket with a must-appear charge cannot be answered by mail', { timeout:
     await page.goto(`${baseURL}/lookup`);
     const response = await h.submitLookup(page, 'en', person.citation, person.dob);
     await h.expectPage(page, response, { path: '/case', status: 200, heading: `${h.WORDS.en.case_title} ${person.citation}` });
-    const warning = page.locator('.usa-alert--warning');
+    const warning = page.locator('#not-eligible');
     assert.ok((await warning.innerText()).includes(h.WORDS.en.not_eligible), 'the page says it cannot be answered by mail');
-    assert.equal(await page.getByRole('button', { name: h.WORDS.en.answer_button }).count(), 0, 'no "Answer by mail" button');
+    // And when and where to appear instead.
+    const appear = await page.getByRole('region', { name: 'You must come to court' }).innerText();
+    assert.ok(appear.includes('8:30 a.m.') && appear.includes('interpreter'), `the court date, time and help; got:\n${appear}`);
+    assert.equal(await page.getByRole('link', { name: h.WORDS.en.answer_button }).count(), 0, 'no "Answer by mail" link');
   });
 });

@@ -45,7 +45,7 @@ test('whole flow in English: look up, plead with a PNG, review, change, submit, 
     await h.expectReview(page, lang, response, { pleas: ['not_guilty'], statement, files: 1, signature: person.name });
 
     // "Change" goes back to the form with everything kept, including the uploaded file.
-    response = await h.navigate(page, () => page.getByRole('button', { name: w.change, exact: true }).click());
+    response = await h.navigate(page, () => page.getByRole('link', { name: w.change, exact: true }).click());
     await h.expectPage(page, response, { path: '/plea', status: 200, heading: w.plea_title, lang });
     assert.equal(await page.inputValue('#statement'), statement, 'statement kept after Change');
     assert.equal(await page.isChecked('#plea-1-not_guilty'), true, 'plea kept after Change');

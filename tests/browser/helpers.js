@@ -53,6 +53,7 @@ const WORDS = {
     not_eligible: 'This ticket cannot be answered by mail',
     plea_title: 'Your plea',
     evidence_kept: 'Documents you already added',
+    document: 'Document',
     review_button: 'Review my plea',
     review_title: 'Review your plea',
     change: 'Change',
@@ -67,26 +68,27 @@ const WORDS = {
   },
   es: {
     other_lang_name: 'English',
-    start_title: 'Resuelva su multa de tránsito por correo',
-    start_button: 'Buscar su multa',
-    lookup_title: 'Busque su multa',
+    start_title: 'Resuelva su citación de tránsito por correo',
+    start_button: 'Buscar su citación',
+    lookup_title: 'Busque su citación',
     continue: 'Continuar',
-    case_title: 'Su multa',
+    case_title: 'Su citación',
     answer_button: 'Responder por correo',
-    not_eligible: 'Esta multa no se puede responder por correo',
+    not_eligible: 'Esta citación no se puede responder por correo',
     plea_title: 'Su declaración',
     evidence_kept: 'Documentos que ya agregó',
+    document: 'Documento',
     review_button: 'Revisar mi declaración',
     review_title: 'Revise su declaración',
     change: 'Cambiar',
     submit_button: 'Presentar mi declaración',
     confirm_title: 'Recibimos su declaración',
     download_receipt: 'Descargar su comprobante (PDF)',
-    status_title: 'Consulte su estado',
+    status_title: 'Consulte el estado de su caso',
     received: 'Recibimos su declaración.',
     download: 'Descargar (PDF)',
     errors_title: 'Hay un problema',
-    pleas: { guilty: 'Culpable', no_contest: 'Sin disputa (nolo contendere)', not_guilty: 'No culpable', request_offer: 'Pedir una oferta a la fiscalía' },
+    pleas: { guilty: 'Culpable', no_contest: 'Sin oposición (no admite culpa)', not_guilty: 'No culpable', request_offer: 'Pedir una oferta a la fiscalía' },
   },
 };
 
@@ -311,7 +313,7 @@ async function answerByMail(page, lang, person, caseResponse) {
   const w = WORDS[lang];
   await expectPage(page, caseResponse, { path: '/case', status: 200, heading: `${w.case_title} ${person.citation}`, lang });
   assert.equal(await page.locator('table.usa-table tbody tr').count(), person.charges, 'charges on the case page');
-  const response = await navigate(page, () => page.getByRole('button', { name: w.answer_button, exact: true }).click());
+  const response = await navigate(page, () => page.getByRole('link', { name: w.answer_button, exact: true }).click());
   await expectPage(page, response, { path: '/plea', status: 200, heading: `${w.plea_title} · ${person.citation}`, lang });
   return response;
 }
@@ -351,19 +353,21 @@ async function pressReview(page, lang) {
 async function expectReview(page, lang, response, { pleas, statement, files = 0, signature }) {
   const w = WORDS[lang];
   await expectPage(page, response, { path: '/plea/review', status: 200, heading: w.review_title, lang });
-  const cells = await page.locator('#review-form table tbody td').allInnerTexts();
+  const cells = await page.locator('#review-form table tbody tr td:first-of-type').allInnerTexts();
   assert.deepEqual(cells.map((c) => c.trim()), pleas.map((p) => w.pleas[p]), 'pleas on the review page');
   const facts = await page.locator('#review-form dl').innerText();
   if (statement) assert.ok(facts.includes(statement), `review shows the statement; got:\n${facts}`);
   if (signature) assert.ok(facts.includes(signature), `review shows the signature "${signature}"; got:\n${facts}`);
-  assert.equal(await page.locator('#review-form input[type=hidden][name=evidence_token]').count(), files, 'evidence kept for submit');
+  // Evidence is kept on the server (the draft), listed by number on the review page.
+  if (files) assert.ok(facts.includes(`${w.document} ${files}`), `review lists ${files} documents; got:\n${facts}`);
 }
 
 /** Presses "Submit my plea"; checks the confirmation page and returns the confirmation code. */
 async function submitPlea(page, lang) {
   const w = WORDS[lang];
   const response = await navigate(page, () => page.getByRole('button', { name: w.submit_button, exact: true }).click());
-  await expectPage(page, response, { path: '/plea/submit', status: 201, heading: w.confirm_title, lang });
+  // POST /plea/submit answers 303: the confirmation is a GET (reload and Back never resend).
+  await expectPage(page, response, { path: '/plea/confirmation', status: 200, heading: w.confirm_title, lang });
   const code = (await page.locator('#confirmation-code').innerText()).trim();
   assert.match(code, CODE, 'confirmation code');
   return code;
@@ -389,7 +393,7 @@ async function checkStatus(page, lang, person, code) {
   await page.fill('#confirmation', code);
   await fillDob(page, person.dob);
   response = await navigate(page, () => page.getByRole('button', { name: w.continue, exact: true }).click());
-  await expectPage(page, response, { path: '/status', status: 200, heading: `${w.status_title} · ${person.citation}`, lang });
+  await expectPage(page, response, { path: '/status/case', status: 200, heading: `${w.status_title} · ${person.citation}`, lang });
   const timeline = await page.locator('.usa-process-list').innerText();
   assert.ok(timeline.includes(w.received), `status timeline should say "${w.received}"; got:\n${timeline}`);
   return response;

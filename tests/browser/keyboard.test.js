@@ -86,7 +86,7 @@ test('keyboard only: look-up form to confirmation page', { timeout: TIMEOUT_MS }
     response = await pressAndWait(page, 'Enter'); // implicit submission from the last box
     await h.expectPage(page, response, { path: '/case', status: 200, heading: `${w.case_title} ${person.citation}` });
 
-    await tabTo(page, 'form[action="/plea"] button[type=submit]');
+    await tabTo(page, 'a.usa-button[href="/plea"]');
     response = await pressAndWait(page, 'Enter');
     await h.expectPage(page, response, { path: '/plea', status: 200, heading: w.plea_title });
 
@@ -124,7 +124,7 @@ test('keyboard only: look-up form to confirmation page', { timeout: TIMEOUT_MS }
     await tabTo(page, '#review-form button.usa-button--big');
     assert.equal((await page.evaluate(() => document.activeElement.textContent)).trim(), w.submit_button);
     response = await pressAndWait(page, 'Enter');
-    await h.expectPage(page, response, { path: '/plea/submit', status: 201, heading: w.confirm_title });
+    await h.expectPage(page, response, { path: '/plea/confirmation', status: 200, heading: w.confirm_title });
     assert.match((await page.locator('#confirmation-code').innerText()).trim(), h.CODE);
     h.assertNoPersonalDataInUrls(seen, person);
     h.assertNoProblems(seen);

@@ -79,7 +79,7 @@ fn insert_letter(
                 .as_ref()
                 .map(|o| if language == Language::Es { o.description_es.clone() } else { o.description.clone() })
                 .unwrap_or_else(|| c.offense_code.clone()),
-            by_mail: c.offense.as_ref().is_some_and(|o| o.plea_by_mail && !o.must_appear),
+            by_mail: crate::db::offenses::facts(c.offense.as_ref()).offense_by_mail().is_ok(),
             offense_code: c.offense_code,
             fine_cents: c.fine_cents,
             points: c.points,

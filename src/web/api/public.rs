@@ -127,10 +127,12 @@ pub async fn status(
 ) -> Result<HttpResponse, AppError> {
     let body = body.into_inner();
     let (lang, today) = open_call(&req, &state, &body.confirmation, body.language.as_deref())?;
-    let tz = state.config.court_tz;
+    let (tz, court) = (state.config.court_tz, state.config.court.clone());
     let subject = body.confirmation.clone();
-    let view =
-        run_db(&state.pool, move |c| status::status(c, &body.confirmation, &body.date_of_birth, today, lang, tz)).await;
+    let view = run_db(&state.pool, move |c| {
+        status::status(c, &body.confirmation, &body.date_of_birth, today, lang, tz, &court)
+    })
+    .await;
     outcome(&state, &req, &subject, &view);
     let view = view?;
     Ok(HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "no-store")).json(view))

@@ -1,12 +1,19 @@
 //! The public web pages (server-rendered HTML, U.S. Web Design System, no JavaScript needed):
-//! start, look-up, case, plea form, review, confirmation, status. Personal data travels only in
-//! POST bodies, never in URLs; every form carries a CSRF token; the language (English or
-//! Spanish) is remembered in a cookie.
+//! start, look-up, case, plea form, review, confirmation, status. Every step answers its POST
+//! with a redirect to a GET (Back and reload never resend a form); what was typed is kept on the
+//! server in a draft behind a short-lived cookie, so personal data never travels in a URL. Every
+//! form carries a CSRF token; the language (English or Spanish) is remembered in a cookie.
 
+mod case;
+mod draft;
 pub mod errors;
-mod flow;
+mod evidence;
 pub mod form;
 mod guard;
+mod lookup;
+mod plea;
+mod review;
+mod status;
 
 use crate::config::Config;
 use crate::domain::Language;
@@ -20,10 +27,30 @@ use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
 
-pub use flow::routes;
-
 const LANG_COOKIE: &str = "pd_lang";
 const CSRF_COOKIE: &str = "pd_csrf";
+const DRAFT_COOKIE: &str = "pd_draft";
+
+/// The pages' routes: each step a GET that shows it and a POST that records it and redirects.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    use web::{get, post, resource};
+    cfg.service(resource("/").route(get().to(lookup::start)))
+        .service(resource("/lookup").route(get().to(lookup::form)))
+        .service(resource("/case").route(get().to(case::show)).route(post().to(lookup::submit)))
+        .service(resource("/plea").route(get().to(plea::show)).route(post().to(plea::submit)))
+        .service(resource("/plea/review").route(get().to(review::show)))
+        .service(resource("/plea/submit").route(post().to(review::submit)))
+        .service(resource("/plea/confirmation").route(get().to(status::confirmation)))
+        .service(resource("/status").route(get().to(status::form)).route(post().to(status::submit)))
+        .service(resource("/status/case").route(get().to(status::show)))
+        .service(resource("/status/letter").route(post().to(status::letter)));
+}
+
+/// `?lang=` on any page.
+#[derive(serde::Deserialize)]
+pub struct LangQuery {
+    lang: Option<String>,
+}
 
 /// The page templates and their words, loaded at start-up.
 pub struct Pages {
@@ -62,6 +89,9 @@ impl Pages {
         let court = json!({
             "name": c.name, "address": c.address_lines.join(", "), "phone": c.phone,
             "hours": c.hours, "hours_es": c.hours_es, "website": c.website,
+            "appearance_time": {"en": clock(c.appearance_time, "a.m.", "p.m."), "es": clock(c.appearance_time, "a. m.", "p. m.")},
+            "appearance_place": c.appearance_place.join(", "),
+            "free_legal_help": c.free_legal_help, "free_legal_help_es": c.free_legal_help_es,
         });
         Ok(Pages { templates, words, court, secure_cookies: config.base_url.starts_with("https://"), assets })
     }
@@ -76,12 +106,24 @@ impl Pages {
     }
 }
 
+/// `8:30 a.m.` (a court session's start as people read it).
+fn clock(t: chrono::NaiveTime, am: &str, pm: &str) -> String {
+    use chrono::Timelike;
+    let (pm_half, h) = t.hour12();
+    format!("{h}:{:02} {}", t.minute(), if pm_half { pm } else { am })
+}
+
 /// Per-request facts every page needs: language, CSRF token, and cookies to set.
+#[derive(Clone)]
 pub struct PageRequest {
     pub lang: Language,
     pub csrf: String,
     set_lang: bool,
     set_csrf: bool,
+    /// The draft cookie's token as the browser sent it (well-formed; maybe expired).
+    draft_token: Option<String>,
+    /// A live draft's token, to send back with a fresh short life.
+    send_draft: Option<String>,
 }
 
 impl PageRequest {
@@ -95,22 +137,21 @@ impl PageRequest {
             Some(v) => (v, false),
             None => (hex::encode(rand::random::<[u8; 32]>()), true),
         };
-        PageRequest { lang, csrf, set_lang: chosen.is_some() && chosen != cookie, set_csrf }
+        let draft_token =
+            req.cookie(DRAFT_COOKIE).map(|c| c.value().to_string()).filter(|t| crate::services::drafts::well_formed(t));
+        PageRequest {
+            lang,
+            csrf,
+            set_lang: chosen.is_some() && chosen != cookie,
+            set_csrf,
+            draft_token,
+            send_draft: None,
+        }
     }
 
     /// A POST must carry the token its page was given (double-submit cookie).
     pub fn check_csrf(&self, sent: &str) -> bool {
         !self.set_csrf && !sent.is_empty() && Sha256::digest(sent.as_bytes()) == Sha256::digest(self.csrf.as_bytes())
-    }
-
-    /// A token binding a stored evidence file to this browser: `<id>.<mac>`.
-    pub fn evidence_token(&self, id: i64) -> String {
-        format!("{id}.{}", &hex::encode(Sha256::digest(format!("{}:{id}", self.csrf).as_bytes()))[..24])
-    }
-
-    pub fn evidence_id(&self, token: &str) -> Option<i64> {
-        let id: i64 = token.split_once('.')?.0.parse().ok()?;
-        (self.evidence_token(id) == token).then_some(id)
     }
 }
 
@@ -155,14 +196,38 @@ pub fn render(
         }
     };
     let mut resp = HttpResponse::build(status);
-    resp.content_type("text/html; charset=utf-8").insert_header((header::CACHE_CONTROL, "no-store"));
+    resp.content_type("text/html; charset=utf-8");
+    with_cookies(&mut resp, pages, pr);
+    resp.body(body)
+}
+
+/// `303 See Other` to a page (the answer to every POST of a step), with the cookies to set.
+pub fn redirect(state: &crate::web::AppState, pr: &PageRequest, to: &str) -> HttpResponse {
+    let mut resp = HttpResponse::SeeOther();
+    resp.insert_header((header::LOCATION, to));
+    with_cookies(&mut resp, &state.pages, pr);
+    resp.finish()
+}
+
+fn with_cookies(resp: &mut actix_web::HttpResponseBuilder, pages: &Pages, pr: &PageRequest) {
+    resp.insert_header((header::CACHE_CONTROL, "no-store"));
     if pr.set_lang {
         resp.cookie(cookie(LANG_COOKIE, pr.lang.as_str(), false, pages.secure_cookies));
     }
     if pr.set_csrf {
         resp.cookie(cookie(CSRF_COOKIE, &pr.csrf, true, pages.secure_cookies));
     }
-    resp.body(body)
+    if let Some(token) = &pr.send_draft {
+        // Lax: a top-level visit from elsewhere (a link in an email, a QR code) still finds it.
+        let c = Cookie::build(DRAFT_COOKIE, token.as_str())
+            .path("/")
+            .http_only(true)
+            .secure(pages.secure_cookies)
+            .same_site(SameSite::Lax)
+            .max_age(actix_web::cookie::time::Duration::minutes(crate::services::drafts::IDLE_MINUTES))
+            .finish();
+        resp.cookie(c);
+    }
 }
 
 fn cookie<'a>(name: &'a str, value: &'a str, http_only: bool, secure: bool) -> Cookie<'a> {
@@ -260,4 +325,40 @@ pub fn static_files(cfg: &mut web::ServiceConfig) {
 
 pub fn data(state: &web::Data<crate::web::AppState>) -> &crate::web::AppState {
     state.get_ref()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    fn keys(path: &str) -> BTreeSet<String> {
+        let text =
+            std::fs::read_to_string(format!("{}/templates/pages/i18n/{path}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+        let table: toml::Table = text.parse().unwrap();
+        table.iter().map(|(k, v)| format!("{k}:{}", v.type_str())).collect()
+    }
+
+    #[test]
+    fn every_word_exists_in_every_shipped_language() {
+        let en = keys("en.toml");
+        let es = keys("es.toml");
+        assert_eq!(en.difference(&es).collect::<Vec<_>>(), Vec::<&String>::new(), "missing in es.toml");
+        assert_eq!(es.difference(&en).collect::<Vec<_>>(), Vec::<&String>::new(), "missing in en.toml");
+    }
+
+    #[test]
+    fn spanish_pages_use_the_plain_words() {
+        let text =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/templates/pages/i18n/es.toml")).unwrap();
+        for wrong in ["nolo contendere", "su estado", "Su multa", "su multa", "esta multa"] {
+            assert!(!text.contains(wrong), "es.toml still says {wrong:?}");
+        }
+    }
+
+    #[test]
+    fn a_session_time_reads_as_people_say_it() {
+        let t = |h, m| chrono::NaiveTime::from_hms_opt(h, m, 0).unwrap();
+        assert_eq!(super::clock(t(8, 30), "a.m.", "p.m."), "8:30 a.m.");
+        assert_eq!(super::clock(t(13, 5), "a. m.", "p. m."), "1:05 p. m.");
+    }
 }
