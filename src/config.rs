@@ -84,7 +84,7 @@ const VARS: &[(&str, &str, &str)] = &[
     ("PLEADESK_COURT_ADDRESS", "court_address", "1437 Bannock St, Room 135|Denver, CO 80202"),
     ("PLEADESK_COURT_PHONE", "court_phone", "(720) 555-0100"),
     ("PLEADESK_COURT_HOURS", "court_hours", "Monday to Friday, 8 a.m. to 4:30 p.m."),
-    ("PLEADESK_COURT_HOURS_ES", "court_hours_es", "lunes a viernes, de 8 a.m. a 4:30 p.m."),
+    ("PLEADESK_COURT_HOURS_ES", "court_hours_es", "de lunes a viernes, de 8 a. m. a 4:30 p. m."),
     ("PLEADESK_COURT_WEBSITE", "court_website", ""),
     ("PLEADESK_COURT_SIGNATURE", "court_signature", "Clerk of the Court"),
     ("PLEADESK_COURT_SIGNATURE_ES", "court_signature_es", "Secretaría del Tribunal"),

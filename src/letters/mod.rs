@@ -229,7 +229,7 @@ pub fn example_data(letter_type: LetterType, language: Language, letter_id: i64)
             phone: "(720) 555-0100".into(),
             hours: match language {
                 Language::En => "Monday to Friday, 8 a.m. to 4:30 p.m.".into(),
-                Language::Es => "lunes a viernes, de 8 a.m. a 4:30 p.m.".into(),
+                Language::Es => "de lunes a viernes, de 8 a. m. a 4:30 p. m.".into(),
             },
             website: "https://court.example.org".into(),
             signature: match language {

@@ -83,9 +83,9 @@ pub fn plea_label(plea: Plea, lang: Language) -> &'static str {
         (Language::En, Plea::NotGuilty) => "Not guilty",
         (Language::En, Plea::RequestOffer) => "Ask the prosecutor for an offer",
         (Language::Es, Plea::Guilty) => "Culpable",
-        (Language::Es, Plea::NoContest) => "Sin disputa",
+        (Language::Es, Plea::NoContest) => "Sin oposición (no admite culpa)",
         (Language::Es, Plea::NotGuilty) => "No culpable",
-        (Language::Es, Plea::RequestOffer) => "Pedir una oferta a la fiscalía",
+        (Language::Es, Plea::RequestOffer) => "Pedir una oferta al fiscal",
     }
 }
 
@@ -178,5 +178,49 @@ mod tests {
         assert_eq!(clock(t(8, 30), Language::En), "8:30 a.m.");
         assert_eq!(clock(t(13, 5), Language::Es), "1:05 p. m.");
         assert_eq!(clock(t(12, 0), Language::En), "12:00 p.m.");
+    }
+}
+
+/// Issue 7, A6: the Spanish a resident reads uses one word for each thing and no leftovers —
+/// "sin oposición" (never "sin disputa" or Latin) for no contest, "Pedir una oferta al fiscal",
+/// "cita en el tribunal" for the court date, "Cantidad a pagar" for the amount due, no English
+/// "money order", no doubled full stops, and a comma after an opening "Por favor".
+#[cfg(test)]
+mod spanish_words {
+    const SPANISH: [(&str, &str); 6] = [
+        ("pages", include_str!("../../templates/pages/i18n/es.toml")),
+        ("receipt", include_str!("../../templates/letters/es/acknowledgement.txt")),
+        ("plea form", include_str!("../../templates/letters/es/plea_form.txt")),
+        ("email text", include_str!("../../templates/email/es/letter.txt")),
+        ("email html", include_str!("../../templates/email/es/letter.html")),
+        ("letter words", include_str!("strings.rs")),
+    ];
+
+    #[test]
+    fn the_spanish_texts_use_the_agreed_words() {
+        // Spelled in pieces so that this list does not find itself in strings.rs.
+        let wrong = [
+            ["Sin dis", "puta"],
+            ["sin dis", "puta"],
+            ["nolo con", "tendere"],
+            ["a la fis", "calía"],
+            ["fecha de tri", "bunal"],
+            ["fecha en el tri", "bunal"],
+            ["Total a pa", "gar"],
+            ["money or", "der"],
+            ["pedido de o", "ferta"],
+            ["Por favor em", "piece"],
+            ["condu", "cir"],
+            ["acompa", "ñarle"],
+            ["de tri", "bunal del"],
+            [". ", "."],
+        ];
+        for (name, text) in SPANISH {
+            let text = text.lines().filter(|l| !l.trim_start().starts_with("//")).collect::<Vec<_>>().join("\n");
+            for w in wrong {
+                let w = w.concat();
+                assert!(!text.contains(&w), "the Spanish {name} still says '{w}'");
+            }
+        }
     }
 }

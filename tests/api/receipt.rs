@@ -177,7 +177,7 @@ async fn el_recibo_de_una_citacion_mixta_dice_que_la_fecha_sigue_en_pie(app: Tes
         format!("Todavía debe presentarse en el tribunal por el cargo 1 el {court} a las 8:30 a. m.**"),
         format!("Cargo 1 (Exceso de velocidad de 25 mph o más sobre el límite): este cargo no se puede resolver por correo. Debe presentarse en el tribunal a las 8:30 a. m. del {court}."),
         "Cargo 2 (No usar el cinturón de seguridad), culpable: la multa es de $65.00".to_string(),
-        "Total a pagar: $65.00".to_string(),
+        "Cantidad a pagar: $65.00".to_string(),
         "Si necesita un intérprete".to_string(),
         "consecuencias migratorias. Hable con un abogado".to_string(),
         "Atentamente,".to_string(),
@@ -188,7 +188,7 @@ async fn el_recibo_de_una_citacion_mixta_dice_que_la_fecha_sigue_en_pie(app: Tes
         assert!(text.contains(&words), "el recibo no dice '{words}':\n{text}");
     }
     assert!(!text.contains(". .") && !text.contains("m.."), "no doubled full stops:\n{text}");
-    for english in ["Clerk of the Court", "Monday", "Charge", "nolo contendere", "No necesita venir"] {
+    for english in ["Clerk of the Court", "Monday", "Charge", "nolo contendere", "No tiene que venir"] {
         assert!(!text.contains(english), "'{english}' in the Spanish receipt:\n{text}");
     }
     let (subject, email, _, attached_as) = outbox_email(&app);

@@ -83,12 +83,12 @@ const WORDS = {
     change: 'Cambiar',
     submit_button: 'Presentar mi declaración',
     confirm_title: 'Recibimos su declaración',
-    download_receipt: 'Descargar su comprobante (PDF)',
+    download_receipt: 'Descargar su recibo (PDF)',
     status_title: 'Consulte el estado de su caso',
     received: 'Recibimos su declaración.',
     download: 'Descargar (PDF)',
     errors_title: 'Hay un problema',
-    pleas: { guilty: 'Culpable', no_contest: 'Sin oposición (no admite culpa)', not_guilty: 'No culpable', request_offer: 'Pedir una oferta a la fiscalía' },
+    pleas: { guilty: 'Culpable', no_contest: 'Sin oposición (no admite culpa)', not_guilty: 'No culpable', request_offer: 'Pedir una oferta al fiscal' },
   },
 };
 
