@@ -221,6 +221,10 @@ mod spanish_words {
                 let w = w.concat();
                 assert!(!text.contains(&w), "the Spanish {name} still says '{w}'");
             }
+            // The court's hours end in "p. m.": a full stop after them would be doubled.
+            for hours in [["hours }", "}."], ["hours_es }", "}."]] {
+                assert!(!text.contains(&hours.concat()), "the Spanish {name} puts a full stop after the hours");
+            }
         }
     }
 }
