@@ -14,7 +14,8 @@ pub const LEFT: f32 = 0.75 * INCH;
 pub const RIGHT: f32 = PAGE_W - 0.75 * INCH;
 /// Below the recipient window and the first fold of a tri-folded sheet.
 pub const FIRST_BODY_TOP: f32 = PAGE_H - 3.45 * INCH;
-pub const NEXT_BODY_TOP: f32 = PAGE_H - 1.45 * INCH;
+/// Below the QR code and the two lines of its caption (which end about 1.6" from the top).
+pub const NEXT_BODY_TOP: f32 = PAGE_H - 1.7 * INCH;
 pub const BODY_BOTTOM: f32 = 0.95 * INCH;
 
 const BODY_SIZE: f32 = 10.0;

@@ -216,6 +216,20 @@ fn first_page_furniture(ops: &mut Vec<Op>, fonts: &Fonts, data: &LetterData, set
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A continued page's text starts below the QR code's two-line caption (it ran over the
+    /// caption's second line on a page-2 paragraph).
+    #[test]
+    fn continued_pages_start_below_the_qr_caption() {
+        let qy = PAGE_H - 0.35 * INCH - QR_SIZE;
+        let last_caption_baseline = qy - 6.0 - 8.5;
+        let caption_bottom = last_caption_baseline - 7.0 * 0.25;
+        assert!(
+            crate::letters::layout::NEXT_BODY_TOP < caption_bottom,
+            "body top {} is not below the caption bottom {caption_bottom}",
+            crate::letters::layout::NEXT_BODY_TOP
+        );
+    }
     use crate::domain::{Language, LetterType};
 
     /// (x, y) of every text position drawn on the first page's furniture.
