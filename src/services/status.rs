@@ -5,7 +5,7 @@ use crate::config::CourtConfig;
 use crate::db::{self, citations::CitationRecord, DbConn};
 use crate::domain::deadline::CourtCalendar;
 use crate::domain::next_steps::{next_steps, ChargeAnswer, ChargeStep};
-use crate::domain::{Cents, DateOfBirth, Language, Plea};
+use crate::domain::{CaseStatus, Cents, DateOfBirth, Language, Plea};
 use crate::error::AppError;
 use crate::services::letters as letter_service;
 use crate::services::messages::msg;
@@ -66,7 +66,8 @@ pub struct NextView {
 pub struct StatusView {
     pub citation_number: String,
     pub confirmation: String,
-    pub status: String,
+    #[schema(value_type = String, example = "amount_due")]
+    pub status: CaseStatus,
     pub status_text: String,
     pub response_due: NaiveDate,
     pub timeline: Vec<TimelineEntry>,
@@ -163,7 +164,7 @@ pub fn status(
     Ok(StatusView {
         citation_number: case.citation_number,
         confirmation: sub.confirmation,
-        status_text: status_text(&case.status, lang).to_string(),
+        status_text: status_text(case.status.as_str(), lang).to_string(),
         status: case.status,
         response_due: case.response_due,
         timeline,
