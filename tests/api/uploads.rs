@@ -225,7 +225,7 @@ async fn evidence_never_sent_with_a_plea_is_deleted_after_a_day(app: TestApp) {
         let b = crate::pages::browser();
         let page = b.get(app.url("/lookup")).send().await.unwrap().text().await.unwrap();
         let csrf = crate::pages::csrf_of(&page);
-        let found = crate::pages::look_up(&b, &app, &csrf, "DV-2026-000103", "1").await;
+        let found = crate::pages::look_up(&b, app, &csrf, "DV-2026-000103", "1").await;
         assert_eq!(crate::pages::see_other(&found), "/case");
         let part = Part::bytes(content).file_name("x.pdf").mime_str("application/pdf").unwrap();
         let r = b.post(app.url("/plea")).multipart(crate::pages::plea_fields(&csrf).part("evidence", part)).send();
@@ -238,8 +238,8 @@ async fn evidence_never_sent_with_a_plea_is_deleted_after_a_day(app: TestApp) {
     let (b, csrf) = upload(kept.clone()).await;
     let sent = b.post(app.url("/plea/submit")).form(&[("csrf", csrf.as_str())]).send().await.unwrap();
     assert_eq!(crate::pages::see_other(&sent), "/plea/confirmation");
-    let (kept_id, kept_path) = document(&app, &kept).await.unwrap();
-    let (dropped_id, dropped_path) = document(&app, &dropped).await.unwrap();
+    let (kept_id, kept_path) = document(app, &kept).await.unwrap();
+    let (dropped_id, dropped_path) = document(app, &dropped).await.unwrap();
     assert!(std::path::Path::new(&dropped_path).exists());
 
     // Today: the upload is less than a day old and stays.
@@ -251,13 +251,13 @@ async fn evidence_never_sent_with_a_plea_is_deleted_after_a_day(app: TestApp) {
     };
     let out = run(today);
     assert!(out.contains("evidence: 0 unattached uploads deleted"), "{out}");
-    assert!(document(&app, &dropped).await.is_some());
+    assert!(document(app, &dropped).await.is_some());
     // Two days on: the upload no plea came for is gone, row and file; the plea's evidence stays.
     let out = run(today + chrono::Duration::days(2));
     assert!(out.contains("evidence: 1 unattached uploads deleted"), "{out}");
-    assert_eq!(document(&app, &dropped).await, None);
+    assert_eq!(document(app, &dropped).await, None);
     assert!(!std::path::Path::new(&dropped_path).exists(), "the file is deleted too");
-    assert_eq!(document(&app, &kept).await, Some((kept_id, kept_path.clone())));
+    assert_eq!(document(app, &kept).await, Some((kept_id, kept_path.clone())));
     assert!(std::path::Path::new(&kept_path).exists());
     // On the record, with ids only.
     let events: Vec<(String, String, String)> = app
