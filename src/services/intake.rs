@@ -6,8 +6,8 @@ use crate::db::{self, citations::CitationRecord, DbConn};
 use crate::domain::eligibility::{charge_by_mail, status_after, Reason};
 use crate::domain::{CaseStatus, CitationNumber, DateOfBirth, Language, Plea};
 use crate::error::AppError;
+use crate::i18n::text as msg;
 use crate::services::letters::{self as letter_service, LetterContext};
-use crate::services::messages::msg;
 use crate::services::plea_request::{check, invalid, Checked};
 pub use crate::services::plea_request::{AddressInput, PleaItem, PleaRequest};
 use chrono::NaiveDate;
@@ -162,7 +162,7 @@ pub fn summary(
                 fine_cents: ch.fine_cents,
                 points: ch.points,
                 by_mail: reason.is_none(),
-                reason_text: reason.map(|r| r.text(lang).to_string()),
+                reason_text: reason.map(|r| msg(lang, r.key())),
                 reason,
                 misdemeanor: crate::domain::next_steps::is_misdemeanor(class),
                 appear: !offense_by_mail && reason.is_some_and(Reason::court_date_stands),
