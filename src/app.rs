@@ -42,6 +42,11 @@ impl Application {
         let letters = LetterContext::from_config(&config)?;
         // A template that does not load is a start-up error, not a surprise at the first letter.
         letters.templates().map_err(|e| anyhow::anyhow!("PLEADESK_TEMPLATES_DIR: {e}"))?;
+        // The residents' messages (field errors, status lines) in every language, loaded once.
+        crate::i18n::install(
+            crate::i18n::Catalog::load(&config.templates_dir)
+                .map_err(|e| anyhow::anyhow!("PLEADESK_TEMPLATES_DIR: {e}"))?,
+        );
         let state = actix_web::web::Data::new(AppState {
             pool: pool.clone(),
             config: config.clone(),

@@ -2,7 +2,7 @@
 
 use super::schema::{charges, citations, offenses, submissions};
 use super::DbConn;
-use crate::domain::{CitationDraft, Language, PreferredLanguage};
+use crate::domain::{CaseStatus, CitationDraft, Language, PreferredLanguage};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use std::collections::HashMap;
@@ -260,7 +260,9 @@ pub struct CitationRecord {
     pub phone: Option<String>,
     /// The language of letters, emails and pages: `en` or `es`.
     pub language: String,
-    pub status: String,
+    /// Where the case is in its lifecycle (a name the database should never hold is an error).
+    #[diesel(deserialize_as = String)]
+    pub status: CaseStatus,
     pub response_due: NaiveDate,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,

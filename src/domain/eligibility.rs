@@ -18,19 +18,13 @@ pub enum Reason {
 }
 
 impl Reason {
-    pub fn text(self, lang: super::Language) -> &'static str {
-        use super::Language::*;
-        match (self, lang) {
-            (Reason::MustAppear, En) => "This charge requires you to appear in court.",
-            (Reason::MustAppear, Es) => "Por este cargo debe presentarse en el tribunal.",
-            (Reason::NotByMail, En) => "This charge cannot be resolved by mail. Contact the court.",
-            (Reason::NotByMail, Es) => "Este cargo no se puede resolver por correo. Comuníquese con el tribunal.",
-            (Reason::DeadlinePassed, En) => "The deadline to answer by mail has passed. Contact the court.",
-            (Reason::DeadlinePassed, Es) => {
-                "La fecha límite para responder por correo ya pasó. Comuníquese con el tribunal."
-            }
-            (Reason::AlreadyAnswered, En) => "We already received a plea for this ticket.",
-            (Reason::AlreadyAnswered, Es) => "Ya recibimos una declaración para esta citación.",
+    /// The key of this reason's words in the residents' catalog (`crate::i18n`).
+    pub fn key(self) -> &'static str {
+        match self {
+            Reason::MustAppear => "reason.must_appear",
+            Reason::NotByMail => "reason.not_by_mail",
+            Reason::DeadlinePassed => "reason.deadline_passed",
+            Reason::AlreadyAnswered => "reason.already_answered",
         }
     }
 }

@@ -4,7 +4,7 @@
 
 use crate::audit::{self, Event};
 use crate::db::{self, citations::CitationRecord, letters::LetterRecord, DbConn};
-use crate::domain::{CitationNumber, LetterStatus};
+use crate::domain::{CaseStatus, CitationNumber, LetterStatus};
 use crate::error::AppError;
 use crate::services::letters as letter_service;
 use chrono::NaiveDate;
@@ -19,7 +19,8 @@ pub struct CaseView {
     pub location: String,
     pub officer_badge: Option<String>,
     pub court_date: NaiveDate,
-    pub status: String,
+    #[schema(value_type = String, example = "open")]
+    pub status: CaseStatus,
     pub response_due: NaiveDate,
     pub defendant: DefendantView,
     pub vehicle: VehicleView,

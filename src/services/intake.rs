@@ -4,10 +4,10 @@
 use crate::audit::{self, Event};
 use crate::db::{self, citations::CitationRecord, DbConn};
 use crate::domain::eligibility::{charge_by_mail, status_after, Reason};
-use crate::domain::{CitationNumber, DateOfBirth, Language, Plea};
+use crate::domain::{CaseStatus, CitationNumber, DateOfBirth, Language, Plea};
 use crate::error::AppError;
+use crate::i18n::text as msg;
 use crate::services::letters::{self as letter_service, LetterContext};
-use crate::services::messages::msg;
 use crate::services::plea_request::{check, invalid, Checked};
 pub use crate::services::plea_request::{AddressInput, PleaItem, PleaRequest};
 use chrono::NaiveDate;
@@ -68,7 +68,7 @@ pub fn find_case(conn: &mut DbConn, id: &Identity, lang: Language) -> Result<Cit
 
 /// The confirmation code of the plea on file for this case, once it has been answered.
 pub fn answered_by(conn: &mut DbConn, c: &CitationRecord) -> Result<Option<String>, AppError> {
-    if c.status == "open" {
+    if c.status == CaseStatus::Open {
         return Ok(None);
     }
     Ok(db::submissions::latest_for_citation(conn, c.id)?.map(|s| s.confirmation))
@@ -101,7 +101,8 @@ pub struct ChargeSummary {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CaseSummary {
     pub citation_number: String,
-    pub status: String,
+    #[schema(value_type = String, example = "open")]
+    pub status: CaseStatus,
     pub language: String,
     /// The defendant's own language (ISO 639-1); pages add a language-assistance line for it.
     pub preferred_language: String,
@@ -137,7 +138,7 @@ pub fn summary(
     lang: Language,
 ) -> Result<CaseSummary, AppError> {
     // Every recorded plea moves the case out of `open` in the same transaction.
-    let answered = c.status != "open";
+    let answered = c.status != CaseStatus::Open;
     let charges: Vec<ChargeSummary> = db::citations::charges_of(conn, c)?
         .into_iter()
         .map(|ch| {
@@ -161,7 +162,7 @@ pub fn summary(
                 fine_cents: ch.fine_cents,
                 points: ch.points,
                 by_mail: reason.is_none(),
-                reason_text: reason.map(|r| r.text(lang).to_string()),
+                reason_text: reason.map(|r| msg(lang, r.key())),
                 reason,
                 misdemeanor: crate::domain::next_steps::is_misdemeanor(class),
                 appear: !offense_by_mail && reason.is_some_and(Reason::court_date_stands),
@@ -176,7 +177,7 @@ pub fn summary(
     let eligible = charges.iter().any(|c| c.by_mail);
     Ok(CaseSummary {
         citation_number: c.citation_number.clone(),
-        status: c.status.clone(),
+        status: c.status,
         language: c.language.clone(),
         preferred_language: c.preferred_language.clone(),
         first_name: c.first_name.clone(),
@@ -418,7 +419,7 @@ fn replay(
         return Err(AppError::field("Idempotency-Key", msg(lang, "idempotency")));
     }
     let status = match citation_id {
-        Some(id) => db::citations::find_by_id(conn, id)?.map(|c| c.status).unwrap_or_default(),
+        Some(id) => db::citations::find_by_id(conn, id)?.map(|c| c.status.as_str().to_string()).unwrap_or_default(),
         None => String::new(),
     };
     let letter_id = db::submissions::by_confirmation(conn, &confirmation)?

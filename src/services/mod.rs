@@ -8,7 +8,6 @@ pub mod drafts;
 pub mod evidence;
 pub mod intake;
 pub mod letters;
-pub mod messages;
 pub mod plea_request;
 pub mod receipt;
 pub mod status;

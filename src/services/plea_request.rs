@@ -4,8 +4,8 @@
 use crate::domain::contact::{email, phone, postal_code, required_text, state_code, text};
 use crate::domain::{Language, Plea};
 use crate::error::AppError;
+use crate::i18n::text as msg;
 use crate::services::intake::CaseSummary;
-use crate::services::messages::msg;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 

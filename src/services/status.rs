@@ -5,10 +5,10 @@ use crate::config::CourtConfig;
 use crate::db::{self, citations::CitationRecord, DbConn};
 use crate::domain::deadline::CourtCalendar;
 use crate::domain::next_steps::{next_steps, ChargeAnswer, ChargeStep};
-use crate::domain::{Cents, DateOfBirth, Language, Plea};
+use crate::domain::{CaseStatus, Cents, DateOfBirth, Language, Plea};
 use crate::error::AppError;
+use crate::i18n::text as msg;
 use crate::services::letters as letter_service;
-use crate::services::messages::msg;
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -66,7 +66,8 @@ pub struct NextView {
 pub struct StatusView {
     pub citation_number: String,
     pub confirmation: String,
-    pub status: String,
+    #[schema(value_type = String, example = "amount_due")]
+    pub status: CaseStatus,
     pub status_text: String,
     pub response_due: NaiveDate,
     pub timeline: Vec<TimelineEntry>,
@@ -76,27 +77,17 @@ pub struct StatusView {
     pub next: NextView,
 }
 
-fn status_text(status: &str, lang: Language) -> &'static str {
-    match (status, lang) {
-        ("open" | "responded", Language::En) => "We received your plea and are processing it.",
-        ("open" | "responded", Language::Es) => "Recibimos su declaración y la estamos procesando.",
-        ("in_review", Language::En) => "A prosecutor is reviewing your request for an offer.",
-        ("in_review", Language::Es) => "Un fiscal está revisando su pedido de una oferta.",
-        ("offer_pending", Language::En) => "The prosecutor made you an offer. See your letters.",
-        ("offer_pending", Language::Es) => "La fiscalía le hizo una oferta. Vea sus cartas.",
-        ("amount_due", Language::En) => "The fine is due. We will send you a letter with the amount and how to pay.",
-        ("amount_due", Language::Es) => {
-            "La multa está pendiente de pago. Le enviaremos una carta con la cantidad y cómo pagar."
-        }
-        ("hearing_set", Language::En) => "A hearing will be set. We will send you a notice with the date.",
-        ("hearing_set", Language::Es) => "Se fijará una audiencia. Le enviaremos un aviso con la fecha.",
-        ("resolved", Language::En) => "Your case is resolved.",
-        ("resolved", Language::Es) => "Su caso está resuelto.",
-        ("default", Language::En) => "The deadline passed without an answer. Contact the court.",
-        ("default", Language::Es) => "La fecha límite pasó sin respuesta. Comuníquese con el tribunal.",
-        (_, Language::En) => "Contact the court for the status of your case.",
-        (_, Language::Es) => "Comuníquese con el tribunal para saber el estado de su caso.",
-    }
+fn status_text(status: CaseStatus, lang: Language) -> String {
+    let key = match status {
+        CaseStatus::Open | CaseStatus::Responded => "status.received",
+        CaseStatus::InReview => "status.in_review",
+        CaseStatus::OfferPending => "status.offer_pending",
+        CaseStatus::AmountDue => "status.amount_due",
+        CaseStatus::HearingSet => "status.hearing_set",
+        CaseStatus::Resolved => "status.resolved",
+        CaseStatus::Default => "status.default",
+    };
+    msg(lang, key)
 }
 
 /// The submission and case for a confirmation code and date of birth (same 404 otherwise).
@@ -134,22 +125,16 @@ pub fn status(
     let (sub, case) = find_submission(conn, confirmation, dob, today, lang)?;
     let next = next_of(conn, &case, &sub, tz, court, lang)?;
     let local = |t: chrono::NaiveDateTime| t.and_utc().with_timezone(&tz).date_naive();
-    let (issued, received) = match lang {
-        Language::En => ("You received the ticket.", "We received your plea."),
-        Language::Es => ("Usted recibió la citación.", "Recibimos su declaración."),
-    };
     let mut timeline = vec![
-        TimelineEntry { date: local(case.issued_at), what: issued.into() },
-        TimelineEntry { date: local(sub.received_at), what: received.into() },
+        TimelineEntry { date: local(case.issued_at), what: msg(lang, "timeline.issued") },
+        TimelineEntry { date: local(sub.received_at), what: msg(lang, "timeline.received") },
     ];
     let letters: Vec<LetterSummary> = db::letters::for_citation(conn, case.id)?
         .into_iter()
         .map(|l| {
-            let what = match (l.letter_type.as_str(), lang) {
-                ("acknowledgement", Language::En) => "We sent you a letter confirming your plea.".to_string(),
-                ("acknowledgement", Language::Es) => "Le enviamos una carta que confirma su declaración.".to_string(),
-                (t, Language::En) => format!("We sent you a letter ({t})."),
-                (t, Language::Es) => format!("Le enviamos una carta ({t})."),
+            let what = match l.letter_type.as_str() {
+                "acknowledgement" => msg(lang, "timeline.acknowledgement"),
+                t => msg(lang, "timeline.letter").replace("{type}", t),
             };
             timeline.push(TimelineEntry { date: local(l.created_at), what });
             LetterSummary {
@@ -163,7 +148,7 @@ pub fn status(
     Ok(StatusView {
         citation_number: case.citation_number,
         confirmation: sub.confirmation,
-        status_text: status_text(&case.status, lang).to_string(),
+        status_text: status_text(case.status, lang),
         status: case.status,
         response_due: case.response_due,
         timeline,

@@ -240,20 +240,28 @@ fn files_under(dir: &std::path::Path) -> usize {
 async fn the_status_page_renders_only_a_letter_of_ones_own_case(app: TestApp) {
     app.with_current_samples().await;
     let [(mine, my_dob, my_letter), (_, _, their_letter)] = two_pleas(&app).await;
-    let b = reqwest::Client::builder().cookie_store(true).build().unwrap();
+    let b = crate::pages::browser();
     let page = b.get(app.url("/status")).send().await.unwrap().text().await.unwrap();
-    let csrf = page.split("name=\"csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+    let csrf = crate::pages::csrf_of(&page);
+    // The resident opens their own case by code and birth date (kept in the draft, not the URL).
+    let (year, month, day) = (&my_dob[0..4], &my_dob[5..7], &my_dob[8..10]);
+    let opened = b
+        .post(app.url("/status"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("confirmation", mine.as_str()),
+            ("date_of_birth_month", month),
+            ("date_of_birth_day", day),
+            ("date_of_birth_year", year),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(crate::pages::see_other(&opened), "/status/case");
     let data = app.data_dir.path().join("data");
     let files = files_under(&data);
     let download = |letter: i64| {
-        b.post(app.url("/status/letter"))
-            .form(&[
-                ("csrf", csrf.as_str()),
-                ("confirmation", mine.as_str()),
-                ("date_of_birth", my_dob),
-                ("letter_id", &letter.to_string()),
-            ])
-            .send()
+        b.post(app.url("/status/letter")).form(&[("csrf", csrf.as_str()), ("letter_id", &letter.to_string())]).send()
     };
     // Someone else's letter: refused, and nothing rendered, stored or changed.
     let resp = download(their_letter).await.unwrap();

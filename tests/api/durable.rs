@@ -47,26 +47,10 @@ fn files_under(dir: &std::path::Path) -> Vec<String> {
 
 // ---- B2: evidence ------------------------------------------------------------------------------
 
-fn browser() -> reqwest::Client {
-    reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap()
-}
-
-fn review_form(csrf: &str, evidence: &[u8]) -> Form {
+/// The plea form for DV-2026-000103 with this file attached.
+fn plea_form(csrf: &str, evidence: &[u8]) -> Form {
     let pdf = Part::bytes(evidence.to_vec()).file_name("receipt.pdf").mime_str("application/pdf").unwrap();
-    Form::new()
-        .text("csrf", csrf.to_string())
-        .text("citation_number", "DV-2026-000103")
-        .text("date_of_birth", "1992-07-01")
-        .text("plea_1", "guilty")
-        .text("plea_2", "guilty")
-        .text("language", "en")
-        .text("line1", "3301 W 38th Ave")
-        .text("city", "Denver")
-        .text("state", "CO")
-        .text("postal_code", "80211")
-        .text("signature_name", "José Luis Muñoz Peña")
-        .text("attest", "yes")
-        .part("evidence", pdf)
+    crate::pages::plea_fields(csrf).part("evidence", pdf)
 }
 
 /// Residents on two phones (or a double tap) send the same file at the same moment: one
@@ -76,18 +60,25 @@ async fn identical_uploads_at_the_same_moment_give_one_document(app: TestApp) {
     let rounds = 6;
     for round in 0..rounds {
         let evidence = format!("%PDF-1.4\n% receipt number {round}\n").into_bytes();
-        let sends = (0..4).map(|_| {
-            let evidence = evidence.clone();
-            let app = &app;
-            async move {
-                let b = browser();
-                let start = b.get(app.url("/lookup")).send().await.unwrap().text().await.unwrap();
-                let csrf = start.split("name=\"csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
-                b.post(app.url("/plea/review")).multipart(review_form(&csrf, &evidence)).send().await.unwrap()
-            }
+        // Four browsers each look the ticket up first (the plea form needs a draft) ...
+        let mut ready = Vec::new();
+        for _ in 0..4 {
+            let b = crate::pages::browser();
+            let start = b.get(app.url("/lookup")).send().await.unwrap().text().await.unwrap();
+            let csrf = crate::pages::csrf_of(&start);
+            let found = crate::pages::look_up(&b, &app, &csrf, "DV-2026-000103", "1").await;
+            assert_eq!(crate::pages::see_other(&found), "/case");
+            ready.push((b, csrf));
+        }
+        // ... then all send the same file at once.
+        let sends = ready.iter().map(|(b, csrf)| {
+            let form = plea_form(csrf, &evidence);
+            b.post(app.url("/plea")).multipart(form).send()
         });
         for resp in futures_util::future::join_all(sends).await {
+            let resp = resp.unwrap();
             assert!(!resp.status().is_server_error(), "round {round}: {}", resp.status());
+            assert_eq!(crate::pages::see_other(&resp), "/plea/review", "round {round}: the upload was taken");
         }
     }
     assert_eq!(count(&app, "documents").await, rounds, "one document per distinct file");

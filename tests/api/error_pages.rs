@@ -115,7 +115,9 @@ async fn too_many_tries_is_a_page_and_json_under_api() {
         ])
     };
     let first = look_up("DV-2026-000901").send().await.unwrap();
-    assert_eq!(first.status().as_u16(), 404, "the first look-up is answered");
+    // Answered (not refused): a ticket that is not found sends the resident back to the form.
+    assert_eq!(first.status().as_u16(), 303, "the first look-up is answered");
+    assert_eq!(first.headers()["location"], "/lookup");
     let resp = look_up("DV-2026-000901").send().await.unwrap();
     assert!(resp.headers().get("retry-after").is_some(), "429 says when to retry");
     expect_page(resp, 429, "es", "Demasiados intentos", "Espere un minuto").await;

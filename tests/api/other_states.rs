@@ -8,9 +8,12 @@ use pleadesk::domain::Role;
 use serde_json::{json, Value};
 use std::fmt::Write as _;
 
-/// A California offense catalog: (code, description, description_es, class, fine, points,
-/// by mail, must appear).
-const CA_OFFENSES: &[(&str, &str, &str, &str, &str, i32, &str, &str)] = &[
+/// code, description, description_es, penalty class, fine, points, plea_by_mail, must_appear.
+type OffenseRow =
+    (&'static str, &'static str, &'static str, &'static str, &'static str, i32, &'static str, &'static str);
+
+/// A California offense catalog.
+const CA_OFFENSES: &[OffenseRow] = &[
     (
         "VC 22350",
         "Unsafe speed for conditions",

@@ -5,11 +5,11 @@ use crate::helpers::TestApp;
 use crate::on_both_backends;
 use reqwest::multipart::{Form, Part};
 
-fn browser() -> reqwest::Client {
+pub(crate) fn browser() -> reqwest::Client {
     reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap()
 }
 
-fn csrf_of(html: &str) -> String {
+pub(crate) fn csrf_of(html: &str) -> String {
     html.split("name=\"csrf\" value=\"")
         .nth(1)
         .and_then(|s| s.split('"').next())
@@ -26,7 +26,13 @@ fn hidden(html: &str, name: &str) -> String {
 }
 
 /// Submits the look-up form for DV-2026-000103 with a birth day of `day` July 1992.
-async fn look_up(b: &reqwest::Client, app: &TestApp, csrf: &str, number: &str, day: &str) -> reqwest::Response {
+pub(crate) async fn look_up(
+    b: &reqwest::Client,
+    app: &TestApp,
+    csrf: &str,
+    number: &str,
+    day: &str,
+) -> reqwest::Response {
     b.post(app.url("/case"))
         .form(&[
             ("csrf", csrf),
@@ -41,7 +47,7 @@ async fn look_up(b: &reqwest::Client, app: &TestApp, csrf: &str, number: &str, d
 }
 
 /// The plea form's fields for DV-2026-000103 (two charges).
-fn plea_fields(csrf: &str) -> Form {
+pub(crate) fn plea_fields(csrf: &str) -> Form {
     Form::new()
         .text("csrf", csrf.to_string())
         .text("plea_1", "guilty")
@@ -61,7 +67,7 @@ fn plea_fields(csrf: &str) -> Form {
 
 /// A POST of a step: answered with `303 See Other` to a page; returns where (never with
 /// anything personal in it).
-fn see_other(r: &reqwest::Response) -> String {
+pub(crate) fn see_other(r: &reqwest::Response) -> String {
     assert_eq!(r.status(), 303, "a step answers its POST with a redirect");
     let to = r.headers()["location"].to_str().unwrap().to_string();
     for personal in ["DV-2026", "1992", "PD-", "Mu%C3%B1oz", "Muñoz"] {
@@ -71,7 +77,7 @@ fn see_other(r: &reqwest::Response) -> String {
 }
 
 /// Follows a step's redirect with a GET; returns (status, page).
-async fn follow(b: &reqwest::Client, app: &TestApp, r: reqwest::Response) -> (u16, String) {
+pub(crate) async fn follow(b: &reqwest::Client, app: &TestApp, r: reqwest::Response) -> (u16, String) {
     let to = see_other(&r);
     let page = b.get(app.url(&to)).send().await.unwrap();
     (page.status().as_u16(), page.text().await.unwrap())

@@ -4,7 +4,7 @@
 
 use crate::helpers::{spawn, Backend, TestApp};
 use crate::on_both_backends;
-use reqwest::multipart::{Form, Part};
+use reqwest::multipart::Part;
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpStream};
 use std::time::Duration;
@@ -52,7 +52,7 @@ async fn raw_post(app: &TestApp, cookie: Option<String>, body: Vec<u8>, framing:
         stream.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
         let mut writer = stream.try_clone().unwrap();
         let mut head = format!(
-            "POST /plea/review HTTP/1.1\r\nHost: {addr}\r\nContent-Type: multipart/form-data; boundary={BOUNDARY}\r\n"
+            "POST /plea HTTP/1.1\r\nHost: {addr}\r\nContent-Type: multipart/form-data; boundary={BOUNDARY}\r\n"
         );
         if let Some(c) = cookie {
             head.push_str(&format!("Cookie: pd_csrf={c}\r\n"));
@@ -126,14 +126,15 @@ async fn an_upload_without_a_csrf_token_is_refused_before_it_is_read(app: TestAp
     // A wrong token before the file.
     let wrong = multipart(&[("csrf", None, b"0".repeat(64)), ("evidence", Some("a.pdf"), pdf(20_000_000))]);
     assert_eq!(raw_post(&app, Some(token.clone()), wrong, Framing::Partial(256 * 1024)).await, 403);
-    // The same hand-made request, whole and with its token, goes through to the form's checks.
+    // The same hand-made request, whole and with its token, passes these checks and reaches the
+    // form itself, which sends a browser without a looked-up ticket back to the look-up.
     let fine = multipart(&[
         ("csrf", None, token.clone().into_bytes()),
         ("citation_number", None, b"DV-2026-000103".to_vec()),
         ("date_of_birth", None, b"1992-07-01".to_vec()),
         ("evidence", Some("a.pdf"), pdf(1000)),
     ]);
-    assert_eq!(raw_post(&app, Some(token), fine, Framing::Whole).await, 422, "no pleas chosen yet");
+    assert_eq!(raw_post(&app, Some(token), fine, Framing::Whole).await, 303, "on to the form's own handling");
 }
 
 async fn an_upload_is_limited_in_size_and_parts_while_it_streams(app: TestApp) {
@@ -198,26 +199,6 @@ async fn an_upload_over_the_rate_limit_is_refused_before_it_is_read_postgres() {
     an_upload_over_the_rate_limit_is_refused_before_it_is_read(Backend::Postgres).await;
 }
 
-fn plea_fields(csrf: &str) -> Form {
-    Form::new()
-        .text("csrf", csrf.to_string())
-        .text("citation_number", "DV-2026-000103")
-        .text("date_of_birth", "1992-07-01")
-        .text("plea_1", "guilty")
-        .text("plea_2", "guilty")
-        .text("language", "en")
-        .text("line1", "3301 W 38th Ave")
-        .text("city", "Denver")
-        .text("state", "CO")
-        .text("postal_code", "80211")
-        .text("signature_name", "José Luis Muñoz Peña")
-        .text("attest", "yes")
-}
-
-fn hidden(html: &str, name: &str) -> String {
-    html.split(&format!("name=\"{name}\" value=\"")).nth(1).and_then(|s| s.split('"').next()).unwrap().to_string()
-}
-
 /// (id, storage path) of the document with this content, if it is still recorded.
 async fn document(app: &TestApp, content: &[u8]) -> Option<(i64, String)> {
     use sha2::Digest;
@@ -237,23 +218,28 @@ async fn document(app: &TestApp, content: &[u8]) -> Option<(i64, String)> {
 
 async fn evidence_never_sent_with_a_plea_is_deleted_after_a_day(app: TestApp) {
     app.with_current_samples().await;
-    let b = browser();
-    let csrf = csrf(&app, &b).await;
     let (kept, dropped) = (b"%PDF-1.4\n% the receipt\n".to_vec(), b"%PDF-1.4\n% a photo, then changed mind\n".to_vec());
-    let review = |content: Vec<u8>| {
+    // Looks the ticket up in a fresh browser and sends the plea form with this file: on to the review.
+    let app = &app;
+    let upload = |content: Vec<u8>| async move {
+        let b = crate::pages::browser();
+        let page = b.get(app.url("/lookup")).send().await.unwrap().text().await.unwrap();
+        let csrf = crate::pages::csrf_of(&page);
+        let found = crate::pages::look_up(&b, app, &csrf, "DV-2026-000103", "1").await;
+        assert_eq!(crate::pages::see_other(&found), "/case");
         let part = Part::bytes(content).file_name("x.pdf").mime_str("application/pdf").unwrap();
-        b.post(app.url("/plea/review")).multipart(plea_fields(&csrf).part("evidence", part)).send()
+        let r = b.post(app.url("/plea")).multipart(crate::pages::plea_fields(&csrf).part("evidence", part)).send();
+        assert_eq!(crate::pages::see_other(&r.await.unwrap()), "/plea/review");
+        (b, csrf)
     };
-    // The resident adds one file, goes back, and sends the plea with another one.
-    let first = review(dropped.clone()).await.unwrap();
-    assert_eq!(first.status(), 200);
-    let second = review(kept.clone()).await.unwrap().text().await.unwrap();
-    let submit = plea_fields(&csrf)
-        .text("idempotency_key", hidden(&second, "idempotency_key"))
-        .text("evidence_token", hidden(&second, "evidence_token"));
-    assert_eq!(b.post(app.url("/plea/submit")).multipart(submit).send().await.unwrap().status(), 201);
-    let (kept_id, kept_path) = document(&app, &kept).await.unwrap();
-    let (dropped_id, dropped_path) = document(&app, &dropped).await.unwrap();
+    // On one phone the resident adds a photo and gives up; on another they send the plea with
+    // another file.
+    upload(dropped.clone()).await;
+    let (b, csrf) = upload(kept.clone()).await;
+    let sent = b.post(app.url("/plea/submit")).form(&[("csrf", csrf.as_str())]).send().await.unwrap();
+    assert_eq!(crate::pages::see_other(&sent), "/plea/confirmation");
+    let (kept_id, kept_path) = document(app, &kept).await.unwrap();
+    let (dropped_id, dropped_path) = document(app, &dropped).await.unwrap();
     assert!(std::path::Path::new(&dropped_path).exists());
 
     // Today: the upload is less than a day old and stays.
@@ -265,13 +251,13 @@ async fn evidence_never_sent_with_a_plea_is_deleted_after_a_day(app: TestApp) {
     };
     let out = run(today);
     assert!(out.contains("evidence: 0 unattached uploads deleted"), "{out}");
-    assert!(document(&app, &dropped).await.is_some());
+    assert!(document(app, &dropped).await.is_some());
     // Two days on: the upload no plea came for is gone, row and file; the plea's evidence stays.
     let out = run(today + chrono::Duration::days(2));
     assert!(out.contains("evidence: 1 unattached uploads deleted"), "{out}");
-    assert_eq!(document(&app, &dropped).await, None);
+    assert_eq!(document(app, &dropped).await, None);
     assert!(!std::path::Path::new(&dropped_path).exists(), "the file is deleted too");
-    assert_eq!(document(&app, &kept).await, Some((kept_id, kept_path.clone())));
+    assert_eq!(document(app, &kept).await, Some((kept_id, kept_path.clone())));
     assert!(std::path::Path::new(&kept_path).exists());
     // On the record, with ids only.
     let events: Vec<(String, String, String)> = app

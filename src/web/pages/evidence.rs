@@ -20,14 +20,12 @@ pub async fn store(state: &AppState, form: &mut FormData) -> Result<Vec<i64>, Ap
     .await
 }
 
+/// Why an upload was refused, in the resident's language.
 pub fn upload_message(lang: crate::domain::Language, problem: &str) -> String {
-    use crate::domain::Language::*;
-    match (problem, lang) {
-        ("too_big", En) => "A file is larger than 10 MB. Choose a smaller file.".into(),
-        ("too_big", Es) => "Un archivo pesa más de 10 MB. Elija un archivo más pequeño.".into(),
-        ("too_many", En) => "You can add at most 5 files.".into(),
-        ("too_many", Es) => "Puede agregar como máximo 5 archivos.".into(),
-        (_, En) => "Only PDF, JPEG and PNG files can be added.".into(),
-        (_, Es) => "Solo se pueden agregar archivos PDF, JPEG y PNG.".into(),
-    }
+    let key = match problem {
+        "too_big" => "upload.too_big",
+        "too_many" => "upload.too_many",
+        _ => "upload.file_type",
+    };
+    crate::i18n::text(lang, key)
 }
