@@ -106,3 +106,28 @@ pub async fn save_and_redirect(state: &AppState, mut pr: PageRequest, draft: Dra
         Err(e) => service_error(state, &pr, e),
     }
 }
+
+/// The flash of a form that asks for an identity (a citation number or confirmation code, and a
+/// birth date in three fields) after `e` refused it: what was typed, and the errors in page order.
+pub fn identity_flash(
+    state: &AppState,
+    pr: &PageRequest,
+    form: &FormData,
+    e: &AppError,
+    page: &str,
+    (key, value): (&str, String),
+) -> Flash {
+    let (message, mut errors) = super::field_errors(e);
+    if errors.get("date_of_birth").is_some() {
+        errors["date_of_birth"] = super::word(state, pr, "dob_error");
+    }
+    let status = actix_web::ResponseError::status_code(e);
+    let parts = super::date_parts(form, "date_of_birth");
+    let mut typed = BTreeMap::new();
+    typed.insert(key.to_string(), value);
+    for p in ["month", "day", "year"] {
+        typed.insert(format!("date_of_birth_{p}"), parts[p].as_str().unwrap_or_default().to_string());
+    }
+    let order = [key.to_string(), "date_of_birth".to_string()];
+    flash(page, typed, &errors, message, status, &order)
+}

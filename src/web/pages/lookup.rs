@@ -1,7 +1,7 @@
 //! The start page and the look-up: citation number and date of birth → the case.
 
-use super::draft::{self, flash, flash_context, open_form};
-use super::{date_from, date_parts, field_errors, render, service_error, LangQuery, PageRequest};
+use super::draft::{self, flash_context, open_form};
+use super::{date_from, render, service_error, LangQuery, PageRequest};
 use crate::error::AppError;
 use crate::services::drafts::CaseKey;
 use crate::services::intake::{self, Identity};
@@ -10,7 +10,6 @@ use crate::web::{run_db, AppState};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::json;
-use std::collections::BTreeMap;
 
 pub async fn start(req: HttpRequest, q: web::Query<LangQuery>, state: web::Data<AppState>) -> HttpResponse {
     let pr = PageRequest::new(&req, q.lang.as_deref());
@@ -79,19 +78,7 @@ pub async fn submit(req: HttpRequest, payload: web::Payload, state: web::Data<Ap
             draft::save_and_redirect(&state, pr, d, "/case").await
         }
         Err(e @ (AppError::Invalid { .. } | AppError::NotFound(_))) => {
-            let (message, mut errors) = field_errors(&e);
-            if errors.get("date_of_birth").is_some() {
-                errors["date_of_birth"] = super::word(&state, &pr, "dob_error");
-            }
-            let status = actix_web::ResponseError::status_code(&e);
-            let parts = date_parts(&form, "date_of_birth");
-            let mut typed = BTreeMap::new();
-            typed.insert("citation_number".to_string(), number);
-            for p in ["month", "day", "year"] {
-                typed.insert(format!("date_of_birth_{p}"), parts[p].as_str().unwrap_or_default().to_string());
-            }
-            let order = ["citation_number".to_string(), "date_of_birth".to_string()];
-            d.flash = Some(flash("lookup", typed, &errors, message, status, &order));
+            d.flash = Some(draft::identity_flash(&state, &pr, &form, &e, "lookup", ("citation_number", number)));
             draft::save_and_redirect(&state, pr, d, "/lookup").await
         }
         Err(e) => service_error(&state, &pr, e),

@@ -2,8 +2,8 @@
 //! /status`), the status page (`GET /status/case`) and letter downloads (`POST /status/letter`).
 //! The confirmation code and birth date that open a case are kept in the draft, never in a URL.
 
-use super::draft::{self, flash, flash_context, open_form};
-use super::{date_from, date_parts, field_errors, redirect, render, service_error, LangQuery, PageRequest};
+use super::draft::{self, flash_context, open_form};
+use super::{date_from, redirect, render, service_error, LangQuery, PageRequest};
 use crate::error::AppError;
 use crate::services::drafts::StatusKey;
 use crate::services::status::{self, StatusView};
@@ -12,7 +12,6 @@ use crate::web::{run_db, AppState};
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::json;
-use std::collections::BTreeMap;
 
 /// The status of the plea the draft names, or where to go instead.
 async fn view_of_draft(state: &AppState, pr: &mut PageRequest) -> Result<(StatusView, Option<String>), HttpResponse> {
@@ -89,19 +88,8 @@ pub async fn submit(req: HttpRequest, payload: web::Payload, state: web::Data<Ap
             draft::save_and_redirect(&state, pr, d, "/status/case").await
         }
         Err(e @ (AppError::NotFound(_) | AppError::Invalid { .. })) => {
-            let (message, mut errors) = field_errors(&e);
-            if errors.get("date_of_birth").is_some() {
-                errors["date_of_birth"] = super::word(&state, &pr, "dob_error");
-            }
-            let status = actix_web::ResponseError::status_code(&e);
-            let parts = date_parts(&form, "date_of_birth");
-            let mut typed = BTreeMap::new();
-            typed.insert("confirmation".to_string(), confirmation);
-            for p in ["month", "day", "year"] {
-                typed.insert(format!("date_of_birth_{p}"), parts[p].as_str().unwrap_or_default().to_string());
-            }
-            let order = ["confirmation".to_string(), "date_of_birth".to_string()];
-            d.flash = Some(flash("status_form", typed, &errors, message, status, &order));
+            d.flash =
+                Some(draft::identity_flash(&state, &pr, &form, &e, "status_form", ("confirmation", confirmation)));
             draft::save_and_redirect(&state, pr, d, "/status").await
         }
         Err(e) => service_error(&state, &pr, e),
