@@ -120,6 +120,14 @@ fn catalog() -> &'static std::collections::HashMap<String, CatalogEntry> {
     PARSED.get_or_init(|| toml::from_str(CATALOG).unwrap_or_default())
 }
 
+/// Every line of the catalog as (language code, text with `{phone}`), in code order: for the
+/// check that letters can print them all.
+pub fn assistance_lines() -> Vec<(String, String)> {
+    let mut lines: Vec<(String, String)> = catalog().iter().map(|(k, e)| (k.clone(), e.text.clone())).collect();
+    lines.sort();
+    lines
+}
+
 /// The line for `lang` with the court's `phone` in it; `None` for English and Spanish (their
 /// letters are in their language) and for languages without a reviewed line.
 pub fn assistance_line(lang: PreferredLanguage, phone: &str) -> Option<AssistanceLine> {

@@ -36,8 +36,8 @@ pub struct Assistance {
     pub lang: String,
     pub text: String,
     pub rtl: bool,
-    /// Whether the letter's typeface can print it (left to right, every glyph in the font);
-    /// emails and pages always show it.
+    /// Whether the letters' fonts have every glyph of it (all shipped lines: see
+    /// `scripts/make-letter-fonts.py`; a court's own line may not); emails and pages always show it.
     pub printable: bool,
 }
 

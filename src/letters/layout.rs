@@ -151,6 +151,9 @@ impl<'a> Composer<'a> {
     }
 
     fn paragraph(&mut self, spans: &[Span], x: f32, width: f32, bullet: Option<&str>) {
+        if super::bidi::is_rtl(spans) {
+            return self.rtl_paragraph(spans, x, width);
+        }
         let lines = wrap(self.fonts, spans, BODY_SIZE, width);
         for (i, line) in lines.iter().enumerate() {
             // Keep at least two lines of a paragraph together at a page end.
@@ -163,6 +166,20 @@ impl<'a> Composer<'a> {
                 }
             }
             self.line(x, y, line, BODY_SIZE);
+        }
+    }
+
+    /// A right-to-left paragraph: shaped, wrapped in logical order, each line drawn in visual
+    /// order against the right edge.
+    fn rtl_paragraph(&mut self, spans: &[Span], x: f32, width: f32) {
+        let lines = wrap(self.fonts, &super::bidi::shape(spans), BODY_SIZE, width);
+        for (i, line) in lines.iter().enumerate() {
+            self.ensure(if i == 0 { BODY_LEADING * lines.len().min(2) as f32 } else { BODY_LEADING });
+            self.y -= BODY_LEADING;
+            let visual = super::bidi::visual_line(line);
+            let w: f32 = visual.iter().map(|s| self.fonts.width(s.weight, &s.text, BODY_SIZE)).sum();
+            let y = self.y;
+            self.line(x + width - w, y, &visual, BODY_SIZE);
         }
     }
 
@@ -219,7 +236,7 @@ impl<'a> Composer<'a> {
         for (k, cells) in lines.iter().enumerate() {
             let mut x = LEFT;
             for ((text, col), w) in cells.iter().zip(columns).zip(widths) {
-                let tw = self.fonts.face(weight).width(text, SMALL_SIZE);
+                let tw = self.fonts.width(weight, text, SMALL_SIZE);
                 let tx = match col.align {
                     Align::Left => x + 2.0,
                     Align::Right => x + w - tw - 4.0,
@@ -238,7 +255,7 @@ impl<'a> Composer<'a> {
         let mut x = LEFT + 4.0;
         self.y -= BODY_LEADING + 3.0;
         for opt in options {
-            let w = box_size + 5.0 + self.fonts.regular.width(opt, BODY_SIZE) + 18.0;
+            let w = box_size + 5.0 + self.fonts.width(Weight::Regular, opt, BODY_SIZE) + 18.0;
             if x + w > RIGHT {
                 x = LEFT + 4.0;
                 self.ensure(BODY_LEADING + 4.0);
@@ -317,20 +334,19 @@ fn wrapped_rows(wrapped: &[Vec<String>]) -> Vec<Vec<String>> {
     (0..height).map(|k| wrapped.iter().map(|col| col.get(k).cloned().unwrap_or_default()).collect()).collect()
 }
 
-/// Emits text at an absolute position: one text object per span, so positions never drift.
+/// Emits text at an absolute position: one text object per run (a span, or the part of it set
+/// in one face), so positions never drift.
 pub fn text_ops(ops: &mut Vec<Op>, fonts: &Fonts, x: f32, y: f32, spans: &[Span], size: f32) {
     let mut cx = x;
     for span in spans {
-        if span.text.is_empty() {
-            continue;
+        for (face, run) in fonts.runs(span.weight, &span.text) {
+            ops.push(Op::StartTextSection);
+            ops.push(Op::SetFont { font: PdfFontHandle::External(face.id.clone()), size: Pt(size) });
+            ops.push(Op::SetTextCursor { pos: Point { x: Pt(cx), y: Pt(y) } });
+            ops.push(Op::ShowText { items: vec![TextItem::Text(run.to_string())] });
+            ops.push(Op::EndTextSection);
+            cx += face.width(run, size);
         }
-        let face = fonts.face(span.weight);
-        ops.push(Op::StartTextSection);
-        ops.push(Op::SetFont { font: PdfFontHandle::External(face.id.clone()), size: Pt(size) });
-        ops.push(Op::SetTextCursor { pos: Point { x: Pt(cx), y: Pt(y) } });
-        ops.push(Op::ShowText { items: vec![TextItem::Text(span.text.clone())] });
-        ops.push(Op::EndTextSection);
-        cx += face.width(&span.text, size);
     }
 }
 
@@ -340,8 +356,10 @@ pub fn stroke_line(ops: &mut Vec<Op>, x1: f32, y1: f32, x2: f32, y2: f32, thickn
     ops.push(Op::DrawLine { line: Line { points: vec![p(x1, y1), p(x2, y2)], is_closed: false } });
 }
 
-/// Greedy line breaking of styled text into lines no wider than `width`. Words longer than a
-/// line are split by characters. Spaces at line ends are dropped.
+/// Greedy line breaking of styled text into lines no wider than `width`: at spaces, and in
+/// Chinese or Japanese text wherever the Unicode line-breaking rules allow (between ideographs,
+/// never before a closing mark such as "。"). Words longer than a line are split by characters.
+/// Spaces at line ends are dropped.
 pub fn wrap(fonts: &Fonts, spans: &[Span], size: f32, width: f32) -> Vec<Vec<Span>> {
     // Words with their weight; a word keeps the trailing space that separated it.
     let mut words: Vec<(String, Weight, bool)> = Vec::new();
@@ -354,19 +372,20 @@ pub fn wrap(fonts: &Fonts, spans: &[Span], size: f32, width: f32) -> Vec<Vec<Spa
             if part.is_empty() {
                 continue;
             }
-            words.push((part.to_string(), span.weight, glue_to_prev));
+            for (k, piece) in ideographic_pieces(part).into_iter().enumerate() {
+                words.push((piece.to_string(), span.weight, glue_to_prev || k > 0));
+            }
         }
         if !span.text.is_empty() {
             prev_ended_with_space = span.text.ends_with(' ');
         }
     }
-    let space = fonts.regular.width(" ", size);
+    let space = fonts.width(Weight::Regular, " ", size);
     let mut lines: Vec<Vec<Span>> = Vec::new();
     let mut current: Vec<Span> = Vec::new();
     let mut used = 0.0f32;
     for (word, weight, glued) in words {
-        let face = fonts.face(weight);
-        let mut w = face.width(&word, size);
+        let mut w = fonts.width(weight, &word, size);
         let sep = if current.is_empty() || glued { 0.0 } else { space };
         if !current.is_empty() && used + sep + w > width {
             lines.push(std::mem::take(&mut current));
@@ -377,7 +396,7 @@ pub fn wrap(fonts: &Fonts, spans: &[Span], size: f32, width: f32) -> Vec<Vec<Spa
         while w > width && word.chars().count() > 1 {
             let mut cut = String::new();
             for c in word.chars() {
-                if face.width(&format!("{cut}{c}"), size) > width && !cut.is_empty() {
+                if fonts.width(weight, &format!("{cut}{c}"), size) > width && !cut.is_empty() {
                     break;
                 }
                 cut.push(c);
@@ -389,7 +408,7 @@ pub fn wrap(fonts: &Fonts, spans: &[Span], size: f32, width: f32) -> Vec<Vec<Spa
             lines.push(vec![Span { text: cut, weight }]);
             used = 0.0;
             word = rest;
-            w = face.width(&word, size);
+            w = fonts.width(weight, &word, size);
         }
         let sep = if current.is_empty() || glued { "" } else { " " };
         used += if sep.is_empty() { 0.0 } else { space } + w;
@@ -405,6 +424,27 @@ pub fn wrap(fonts: &Fonts, spans: &[Span], size: f32, width: f32) -> Vec<Vec<Spa
         lines.push(current);
     }
     lines
+}
+
+/// A space-free word cut where a line may break inside it: only words with ideographs (Chinese,
+/// Japanese), at the break opportunities of the Unicode line-breaking algorithm (UAX #14).
+fn ideographic_pieces(word: &str) -> Vec<&str> {
+    use unicode_linebreak::{break_property, linebreaks, BreakClass};
+    if word.is_ascii() || !word.chars().any(|c| break_property(c as u32) == BreakClass::Ideographic) {
+        return vec![word];
+    }
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    for (at, _) in linebreaks(word) {
+        if at > start {
+            pieces.push(&word[start..at]);
+            start = at;
+        }
+    }
+    if start < word.len() {
+        pieces.push(&word[start..]);
+    }
+    pieces
 }
 
 #[cfg(test)]
@@ -445,6 +485,52 @@ mod tests {
         let lines = wrap(f, &[Span::regular("x".repeat(200))], 10.0, 100.0);
         assert!(lines.len() > 1);
         assert_eq!(lines.iter().map(|l| text_of(l)).collect::<String>(), "x".repeat(200));
+    }
+
+    #[test]
+    fn chinese_breaks_between_ideographs_but_not_before_a_closing_mark() {
+        let f = fonts().unwrap();
+        let text = "注意：如果您使用繁體中文，您可以免費獲得語言援助服務。請致電";
+        let lines = wrap(f, &[Span::bold(text)], 10.0, 95.0);
+        assert!(lines.len() >= 3, "{lines:?}");
+        assert_eq!(lines.iter().map(|l| text_of(l)).collect::<String>(), text, "nothing lost, nothing added");
+        for l in &lines {
+            let t = text_of(l);
+            assert!(f.width(Weight::Bold, &t, 10.0) <= 95.0 + 0.01, "{t}");
+            assert!(!t.starts_with(['：', '，', '。']), "a line starts with a closing mark: {t}");
+        }
+        assert_eq!(ideographic_pieces("Villaseñor-Montenegro"), ["Villaseñor-Montenegro"], "Latin words untouched");
+    }
+
+    #[test]
+    fn a_right_to_left_paragraph_is_drawn_against_the_right_margin() {
+        let f = fonts().unwrap();
+        let mut c = Composer::new(f);
+        c.add(&Block::Paragraph(vec![Span::bold(
+            "ملحوظة: إذا كنت تتحدث اللغة العربية، فإن خدمات المساعدة اللغوية تتوافر لك بالمجان.",
+        )]));
+        let mut drawn = Vec::new();
+        let (mut x, mut size, mut font) = (0.0, 0.0, String::new());
+        for op in &c.pages[0] {
+            match op {
+                Op::SetFont { font: PdfFontHandle::External(id), size: s } => (font, size) = (id.0.clone(), s.0),
+                Op::SetTextCursor { pos } => x = pos.x.0,
+                Op::ShowText { items } => {
+                    for item in items {
+                        if let TextItem::Text(t) = item {
+                            drawn.push((x, f.width(Weight::Bold, t, size), t.clone(), font.clone()));
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        assert_eq!(drawn.len(), 1, "{drawn:?}");
+        let (x, w, text, font) = &drawn[0];
+        assert!((x + w - RIGHT).abs() < 0.01, "ends at the right margin: {x} + {w}");
+        assert!(*x > LEFT + 50.0, "a short line does not start at the left margin: {x}");
+        assert_eq!(font, "F2", "DejaVu Sans Bold has the Arabic forms");
+        assert!(text.starts_with('.') && text.ends_with('\u{FEE3}'), "visual order: {text}");
     }
 
     #[test]

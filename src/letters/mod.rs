@@ -5,6 +5,7 @@
 //! reproducible bytes). `merge` joins stored letters into the daily mail run.
 
 pub mod address;
+pub mod bidi;
 pub mod data;
 pub mod fonts;
 pub mod layout;

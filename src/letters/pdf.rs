@@ -115,7 +115,16 @@ pub fn assemble(
     info.creator = "PleaDesk".into();
     info.conformance =
         PdfConformance::Custom(CustomPdfConformance { requires_xmp_metadata: false, ..Default::default() });
-    for face in [&fonts.regular, &fonts.bold] {
+    // Embed the faces the pages use (the fallback faces only on letters that need them).
+    let used: std::collections::BTreeSet<&str> = pages
+        .iter()
+        .flat_map(|p| &p.ops)
+        .filter_map(|op| match op {
+            Op::SetFont { font: printpdf::PdfFontHandle::External(id), .. } => Some(id.0.as_str()),
+            _ => None,
+        })
+        .collect();
+    for face in fonts.all().filter(|f| used.contains(f.id.0.as_str())) {
         doc.resources.fonts.map.insert(face.id.clone(), PdfFont::new(face.parsed.clone()));
     }
     let mut warnings = Vec::new();

@@ -435,9 +435,63 @@ async fn bad_california_rows_are_still_rejected_by_line(app: TestApp) {
     assert_eq!(rejected.len(), 6, "{summary}");
 }
 
+/// Letters for speakers of Chinese, Arabic, Amharic and Korean carry the language-assistance line
+/// in their script, printed (the Chinese, Korean and Amharic glyphs from the fallback fonts, the
+/// Arabic shaped and right to left); before, these lines were left off the PDFs.
+async fn letters_print_the_language_assistance_line_in_every_script(app: TestApp) {
+    import_california_catalog(&app).await;
+    let clerk = app.token(Role::Clerk).await;
+    // i = 1 zh, i = 2 (tl → ar), i = 6 (VI → am), i = 7 ko.
+    let csv = california_export(8).csv.replace(",tl,", ",ar,").replace(",VI,", ",am,");
+    let summary = import_csv(&app, &clerk, csv).await;
+    assert_eq!(summary["imported"], 8, "{summary}");
+    let mut printed = Vec::new();
+    for number in ["SF-2026-0000002", "SF-2026-0000003", "SF-2026-0000007", "SF-2026-0000008"] {
+        let resp =
+            app.post_json(&clerk, &format!("/api/v1/citations/{number}/letters"), &json!({"type": "plea_form"})).await;
+        assert_eq!(resp.status(), 201);
+        let letter: Value = resp.json().await.unwrap();
+        assert_eq!(letter["language"], "en", "no letters in their language: English, with the line");
+        let pdf = app.get(&clerk, &format!("/api/v1/letters/{}/pdf", letter["id"])).await.bytes().await.unwrap();
+        printed.push(pdf);
+    }
+    #[cfg(has_poppler)]
+    {
+        let text_of = |pdf: &[u8]| {
+            let f = tempfile::NamedTempFile::new().unwrap();
+            std::fs::write(f.path(), pdf).unwrap();
+            let out = std::process::Command::new("pdftotext").args([f.path().to_str().unwrap(), "-"]).output().unwrap();
+            assert!(out.status.success());
+            String::from_utf8(out.stdout).unwrap()
+        };
+        let zh = text_of(&printed[0]);
+        assert!(zh.contains("注意：如果您使用繁體中文，您可以免費獲得語言援助服務。"), "{zh}");
+        assert!(zh.contains("(720) 555-0100"), "{zh}");
+        let am = text_of(&printed[2]);
+        assert!(am.contains("ማስታወሻ: የሚናገሩት ቋንቋ ኣማርኛ ከሆነ"), "{am}");
+        let ko = text_of(&printed[3]);
+        assert!(ko.contains("주의: 한국어를 사용하시는 경우"), "{ko}");
+        // Arabic is drawn in visual order with contextual forms: the text read back has the
+        // presentation forms of the line's words (U+FE70–U+FEFF) and the number left to right.
+        let ar = text_of(&printed[1]);
+        let forms = ar.chars().filter(|c| ('\u{FE70}'..='\u{FEFF}').contains(c)).count();
+        assert!(forms > 60, "{forms} shaped Arabic letters: {ar}");
+        assert!(ar.contains("555-0100"), "{ar}");
+        // The fallback faces are embedded only where they are used.
+        let fonts_of = |pdf: &[u8]| {
+            let f = tempfile::NamedTempFile::new().unwrap();
+            std::fs::write(f.path(), pdf).unwrap();
+            let out = std::process::Command::new("pdffonts").arg(f.path()).output().unwrap();
+            String::from_utf8(out.stdout).unwrap()
+        };
+        assert!(fonts_of(&printed[0]).contains("PleaDeskAssistCJK-Bold"), "{}", fonts_of(&printed[0]));
+        assert!(fonts_of(&printed[2]).contains("PleaDeskAssistEthiopic-Bold"), "{}", fonts_of(&printed[2]));
+        assert!(!fonts_of(&printed[1]).contains("PleaDeskAssist"), "Arabic is in DejaVu: {}", fonts_of(&printed[1]));
+    }
+}
+
 /// A Vietnamese speaker's letter is in English with the language-assistance line in Vietnamese
-/// (printed and emailed); a Chinese speaker's email carries the Chinese line, which the letter's
-/// typeface cannot print.
+/// (printed and emailed).
 async fn letters_carry_the_language_assistance_line(app: TestApp) {
     import_california_catalog(&app).await;
     let clerk = app.token(Role::Clerk).await;
@@ -523,4 +577,5 @@ on_both_backends!(
     a_california_export_of_ten_thousand_rows_imports_whole,
     bad_california_rows_are_still_rejected_by_line,
     letters_carry_the_language_assistance_line,
+    letters_print_the_language_assistance_line_in_every_script,
 );

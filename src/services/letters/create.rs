@@ -202,7 +202,7 @@ fn assistance(citation: &db::citations::CitationRecord, language: Language, phon
     let preferred = PreferredLanguage::parse_or_default(&citation.preferred_language).ok()?.with_choice(language);
     let line = assistance_line(preferred, phone)?;
     Some(Assistance {
-        printable: !line.rtl && crate::letters::fonts::covers(&line.text),
+        printable: crate::letters::fonts::covers(&line.text),
         lang: line.lang,
         text: line.text,
         rtl: line.rtl,
