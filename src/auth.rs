@@ -4,11 +4,12 @@
 use crate::db::{self, DbConn};
 use crate::domain::Role;
 use crate::error::AppError;
-use argon2::password_hash::{PasswordHasher, SaltString};
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use rand::distr::{Alphanumeric, SampleString};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
+use std::sync::OnceLock;
 
 /// Tokens start with this prefix so secret scanners can recognise a leaked one.
 pub const TOKEN_PREFIX: &str = "pdk_";
@@ -33,7 +34,8 @@ pub fn hash_token(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-fn new_token() -> String {
+/// A fresh random token (API or session).
+pub fn new_token() -> String {
     let mut bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut bytes);
     format!("{TOKEN_PREFIX}{}", hex::encode(bytes))
@@ -50,6 +52,24 @@ pub fn hash_password(password: &str) -> Result<String, AppError> {
         .map_err(|e| AppError::Internal(anyhow::anyhow!("hashing a password failed: {e}")))
 }
 
+/// A fresh random password: 20 letters and digits (about 119 bits).
+pub fn new_password() -> String {
+    Alphanumeric.sample_string(&mut rand::rng(), 20)
+}
+
+/// Whether `password` matches the argon2 `hash`. An unreadable hash matches nothing.
+pub fn verify_password(hash: &str, password: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+}
+
+/// A hash no password is known for, with the same parameters as real ones: sign-in checks a
+/// password against it for a name that does not exist, so that the answer takes as long as for
+/// one that does.
+pub fn dummy_hash() -> &'static str {
+    static DUMMY: OnceLock<String> = OnceLock::new();
+    DUMMY.get_or_init(|| hash_password(&new_password()).unwrap_or_default())
+}
+
 /// Checks a user name: 3 to 40 of a-z, 0-9, `.`, `_`, `-`.
 pub fn check_username(name: &str) -> Result<(), AppError> {
     let ok = (3..=40).contains(&name.len())
@@ -64,32 +84,64 @@ pub fn check_username(name: &str) -> Result<(), AppError> {
     }
 }
 
-/// Creates a staff user with a random password and an API token (`pleadesk user add`).
+/// Creates a staff user with a random password and an API token (`pleadesk user add`), on the
+/// audit trail as done by `cli`.
 pub fn add_user(conn: &mut DbConn, username: &str, role: Role) -> Result<NewCredentials, AppError> {
-    check_username(username)?;
-    let password = Alphanumeric.sample_string(&mut rand::rng(), 20);
-    let token = new_token();
-    let created =
-        db::users::create_with_token(conn, username, role.as_str(), &hash_password(&password)?, &hash_token(&token));
-    match created {
-        Ok(user_id) => Ok(NewCredentials { user_id, password, token }),
-        Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => {
-            Err(AppError::Conflict(format!("a user named '{username}' already exists")))
-        }
-        Err(e) => Err(e.into()),
-    }
+    add_user_as(conn, username, role, "cli")
 }
 
-/// The staff user a bearer token belongs to.
+/// [`add_user`], on the audit trail as done by `actor`.
+pub fn add_user_as(conn: &mut DbConn, username: &str, role: Role, actor: &str) -> Result<NewCredentials, AppError> {
+    let (user_id, password) = crate::services::staff_admin::add_user(conn, username, role, actor)?;
+    let (_, token) = crate::services::staff_admin::create_token(conn, user_id, actor)?;
+    Ok(NewCredentials { user_id, password, token })
+}
+
+fn staff_user(u: db::users::UserRecord) -> Result<StaffUser, AppError> {
+    let role = u.role.parse().map_err(|e| AppError::Internal(anyhow::anyhow!("user {} has a bad role: {e}", u.id)))?;
+    Ok(StaffUser { id: u.id, username: u.username, role })
+}
+
+fn well_formed(token: &str) -> bool {
+    token.starts_with(TOKEN_PREFIX) && token.len() <= 200
+}
+
+/// The staff user a bearer token belongs to (a look-up only: nothing is touched).
 pub fn user_for_token(conn: &mut DbConn, token: &str) -> Result<Option<StaffUser>, AppError> {
-    if !token.starts_with(TOKEN_PREFIX) || token.len() > 200 {
+    if !well_formed(token) {
         return Ok(None);
     }
-    let Some(u) = db::users::by_token_hash(conn, &hash_token(token), db::now())? else {
-        return Ok(None);
+    db::users::by_token_hash(conn, &hash_token(token), db::now())?.map(|(u, _, _)| staff_user(u)).transpose()
+}
+
+/// What a presented token (bearer or session cookie) turned out to be.
+#[derive(Debug)]
+pub enum TokenCheck {
+    Valid(StaffUser),
+    /// A sign-in session that ended after `idle` without use.
+    SessionEnded,
+    /// No such token, a revoked one, or a disabled user's.
+    Invalid,
+}
+
+/// Checks a token and records its use: a sign-in session's idle limit starts again (it ends
+/// `idle` after its last use); an API token's last use is noted.
+pub fn authenticate(conn: &mut DbConn, token: &str, idle: chrono::Duration) -> Result<TokenCheck, AppError> {
+    if !well_formed(token) {
+        return Ok(TokenCheck::Invalid);
+    }
+    let hash = hash_token(token);
+    let now = db::now();
+    let Some((user, token_id, kind)) = db::users::by_token_hash(conn, &hash, now)? else {
+        let ended = db::users::session_expiry(conn, &hash)?.is_some();
+        return Ok(if ended { TokenCheck::SessionEnded } else { TokenCheck::Invalid });
     };
-    let role = u.role.parse().map_err(|e| AppError::Internal(anyhow::anyhow!("user {} has a bad role: {e}", u.id)))?;
-    Ok(Some(StaffUser { id: u.id, username: u.username, role }))
+    if kind == db::users::SESSION {
+        db::users::touch(conn, token_id, now, Some(now + idle))?;
+    } else {
+        db::users::touch(conn, token_id, now, None)?;
+    }
+    Ok(TokenCheck::Valid(staff_user(user)?))
 }
 
 #[cfg(test)]

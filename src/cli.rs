@@ -3,7 +3,7 @@
 use crate::config::Config;
 use crate::domain::Role;
 use crate::import::{self, rows, ImportRules};
-use crate::{app, auth, db, services, web};
+use crate::{app, db, services, web};
 use clap::{Parser, Subcommand};
 use std::io::Read;
 use std::process::ExitCode;
@@ -34,6 +34,11 @@ pub enum Command {
     User {
         #[command(subcommand)]
         action: UserAction,
+    },
+    /// Manage staff API tokens.
+    Token {
+        #[command(subcommand)]
+        action: TokenAction,
     },
     /// Letters to defendants.
     Letters {
@@ -97,6 +102,24 @@ pub enum UserAction {
         #[arg(long, value_parser = parse_role)]
         role: Role,
     },
+    /// List the staff users: name, role, and whether disabled or locked.
+    List,
+    /// Disable a user: its sessions end and its tokens stop working.
+    Disable { name: String },
+    /// Enable a disabled user again.
+    Enable { name: String },
+    /// Give a user a new random password (printed once); its sessions end.
+    ResetPassword { name: String },
+    /// Lift the lock after failed sign-ins.
+    Unlock { name: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenAction {
+    /// Create an API token for a user; prints it once.
+    Create { name: String },
+    /// Revoke an API token by its number (as `token create` and the admin page show it).
+    Revoke { id: i64 },
 }
 
 fn parse_role(s: &str) -> Result<Role, String> {
@@ -113,7 +136,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Serve { demo } => actix_web::rt::System::new().block_on(serve(config, demo)),
         Command::Migrate => migrate(&config),
         Command::Import { what } => import_file(&config, what),
-        Command::User { action: UserAction::Add { name, role } } => add_user(&config, &name, role),
+        Command::User { action } => open(&config).and_then(|mut c| crate::cli_users::user(&mut c, action)),
+        Command::Token { action } => open(&config).and_then(|mut c| crate::cli_users::token(&mut c, action)),
         Command::Letters { action: LettersAction::Print { out } } => print_letters(&config, &out),
         Command::Jobs { action: JobsAction::RunOnce { as_of } } => run_jobs(&config, as_of),
         Command::Audit { action: AuditAction::Verify } => verify_audit(&config),
@@ -234,14 +258,6 @@ fn exit_for(clean: bool) -> ExitCode {
     } else {
         ExitCode::FAILURE
     }
-}
-
-fn add_user(config: &Config, name: &str, role: Role) -> anyhow::Result<ExitCode> {
-    let creds = auth::add_user(&mut *open(config)?, name, role)?;
-    println!("user: {name} ({role})");
-    println!("password: {}", creds.password);
-    println!("token: {}", creds.token);
-    Ok(ExitCode::SUCCESS)
 }
 
 fn print_letters(config: &Config, out: &std::path::Path) -> anyhow::Result<ExitCode> {

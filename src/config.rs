@@ -36,6 +36,8 @@ pub struct Config {
     pub mail_from: String,
     /// How often the background worker looks for due jobs, in seconds.
     pub worker_interval_secs: u64,
+    /// A staff sign-in session ends after this long without use.
+    pub staff_idle: chrono::Duration,
 }
 
 /// The court as letters present it.
@@ -107,6 +109,7 @@ const VARS: &[(&str, &str, &str)] = &[
     ("PLEADESK_ENVELOPE_OFFSET_Y", "envelope_offset_y", "0"),
     ("PLEADESK_MAIL_FROM", "mail_from", "PleaDesk <no-reply@pleadesk.invalid>"),
     ("PLEADESK_WORKER_INTERVAL_SECS", "worker_interval_secs", "5"),
+    ("PLEADESK_STAFF_IDLE_MINUTES", "staff_idle_minutes", "30"),
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -278,7 +281,21 @@ impl Config {
             }
         };
 
+        let idle = value("PLEADESK_STAFF_IDLE_MINUTES");
+        let staff_idle = match idle.trim().parse::<f64>() {
+            // Fractions are allowed (0.05 is three seconds) so that tests and demonstrations
+            // need not wait half an hour; a court sets whole minutes.
+            Ok(m) if (0.01..=1440.0).contains(&m) => chrono::Duration::milliseconds((m * 60_000.0).round() as i64),
+            _ => {
+                return Err(err(
+                    "PLEADESK_STAFF_IDLE_MINUTES",
+                    format!("'{idle}' must be a number of minutes from 0.01 to 1440, like 30"),
+                ))
+            }
+        };
+
         Ok(Config {
+            staff_idle,
             templates_dir: PathBuf::from(value("PLEADESK_TEMPLATES_DIR")),
             static_dir: PathBuf::from(value("PLEADESK_STATIC_DIR")),
             court,
@@ -381,6 +398,9 @@ mod tests {
         // Without a courtroom of its own, people appear at the court's address.
         assert_eq!(c.court.appearance_place, c.court.address_lines);
         assert_eq!(c.court.after_plea, crate::domain::next_steps::AfterPleaRules::default());
+        assert_eq!(c.staff_idle, chrono::Duration::minutes(30));
+        let c = Config::load(env_of(&[("PLEADESK_STAFF_IDLE_MINUTES", "0.05")])).unwrap();
+        assert_eq!(c.staff_idle, chrono::Duration::seconds(3), "fractions of a minute, for tests");
     }
 
     #[test]
@@ -433,6 +453,8 @@ mod tests {
             ("PLEADESK_COURT_APPEARANCE_TIME", "8.30am"),
             ("PLEADESK_PAYMENT_DAYS", "0"),
             ("PLEADESK_OFFER_REVIEW_DAYS", "many"),
+            ("PLEADESK_STAFF_IDLE_MINUTES", "0"),
+            ("PLEADESK_STAFF_IDLE_MINUTES", "a while"),
         ] {
             let e = Config::load(env_of(&[(var, val)])).unwrap_err().to_string();
             assert!(e.contains(var), "{e}");

@@ -27,8 +27,13 @@ pub enum AppError {
     UnsupportedMediaType(String),
     #[error("too many requests; try again in {retry_after_secs} seconds")]
     RateLimited { retry_after_secs: u64 },
-    #[error("{0}")]
-    Locked(String),
+    /// A staff sign-in with a wrong user name or password, or for a disabled account: one answer
+    /// for all three, so that it tells nobody which names exist.
+    #[error("the user name or the password is not right (or the account is disabled); check them and try again")]
+    BadSignIn,
+    /// The account is locked after failed sign-ins until `until` (UTC).
+    #[error("{message}")]
+    Locked { message: String, until: chrono::NaiveDateTime },
     #[error("{0}")]
     Unavailable(String),
     #[error("something went wrong on our side; nothing was saved, please try again")]
@@ -81,14 +86,14 @@ impl AppError {
         match self {
             AppError::Invalid { .. } => "invalid",
             AppError::NotFound(_) => "not_found",
-            AppError::Unauthorized => "unauthorized",
+            AppError::Unauthorized | AppError::BadSignIn => "unauthorized",
             AppError::Forbidden(_) => "forbidden",
             AppError::Conflict(_) => "conflict",
             AppError::MethodNotAllowed(_) => "method_not_allowed",
             AppError::PayloadTooLarge(_) => "payload_too_large",
             AppError::UnsupportedMediaType(_) => "unsupported_media_type",
             AppError::RateLimited { .. } => "rate_limited",
-            AppError::Locked(_) => "locked",
+            AppError::Locked { .. } => "locked",
             AppError::Unavailable(_) => "unavailable",
             AppError::Internal(_) => "internal",
         }
@@ -119,14 +124,14 @@ impl ResponseError for AppError {
         match self {
             AppError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
-            AppError::Unauthorized => StatusCode::UNAUTHORIZED,
+            AppError::Unauthorized | AppError::BadSignIn => StatusCode::UNAUTHORIZED,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
-            AppError::Locked(_) => StatusCode::LOCKED,
+            AppError::Locked { .. } => StatusCode::LOCKED,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -140,8 +145,13 @@ impl ResponseError for AppError {
             AppError::Invalid { fields, .. } => fields.clone(),
             _ => BTreeMap::new(),
         };
-        let body =
-            ErrorBody { error: ErrorDetail { code: self.code().to_string(), message: self.to_string(), fields } };
+        let locked_until = match self {
+            AppError::Locked { until, .. } => Some(until.and_utc().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
+            _ => None,
+        };
+        let body = ErrorBody {
+            error: ErrorDetail { code: self.code().to_string(), message: self.to_string(), fields, locked_until },
+        };
         let mut resp = HttpResponse::build(self.status_code());
         match self {
             AppError::RateLimited { retry_after_secs } => {
@@ -149,6 +159,10 @@ impl ResponseError for AppError {
             }
             AppError::Unauthorized => {
                 resp.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+            }
+            AppError::Locked { until, .. } => {
+                let secs = (*until - chrono::Utc::now().naive_utc()).num_seconds().max(1);
+                resp.insert_header((header::RETRY_AFTER, secs.to_string()));
             }
             _ => {}
         }
@@ -173,4 +187,7 @@ pub struct ErrorDetail {
     pub message: String,
     /// Field name → what is wrong with it.
     pub fields: BTreeMap<String, String>,
+    /// With `locked`: when the account opens again (UTC, RFC 3339).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub locked_until: Option<String>,
 }

@@ -4,6 +4,7 @@ pub mod app;
 pub mod audit;
 pub mod auth;
 pub mod cli;
+mod cli_users;
 pub mod config;
 pub mod db;
 pub mod domain;

@@ -3,6 +3,7 @@
 //! [`run`], which moves them off the async threads.
 
 pub mod citations;
+pub mod counts;
 pub mod documents;
 pub mod drafts;
 pub mod jobs;

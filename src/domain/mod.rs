@@ -18,6 +18,7 @@ pub mod money;
 pub mod next_steps;
 pub mod offense;
 pub mod redact;
+pub mod sign_in;
 
 pub use citation::{ChargeDraft, CitationDraft, Defendant};
 pub use citation_number::CitationNumber;

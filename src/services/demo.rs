@@ -41,7 +41,7 @@ pub fn load_if_empty(conn: &mut DbConn, rules: &ImportRules, today: NaiveDate) -
         rows::from_csv(CITATIONS, import::citations::COLUMNS).map_err(|e| AppError::invalid(e.0))?;
     shift_dates(&mut citation_rows, today, &calendar)?;
     let citations = import::citations::import(conn, citation_rows, rules, "system")?;
-    let clerk = match auth::add_user(conn, "demo-clerk", Role::Clerk) {
+    let clerk = match auth::add_user_as(conn, "demo-clerk", Role::Clerk, "system") {
         Ok(creds) => Some(creds),
         Err(AppError::Conflict(_)) => None,
         Err(e) => return Err(e),

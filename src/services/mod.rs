@@ -2,6 +2,7 @@
 //! from `domain` rules and `db` queries.
 
 pub mod case;
+pub mod dashboard;
 pub mod demo;
 pub mod downloads;
 pub mod drafts;
@@ -10,4 +11,6 @@ pub mod intake;
 pub mod letters;
 pub mod plea_request;
 pub mod receipt;
+pub mod staff_admin;
+pub mod staff_auth;
 pub mod status;

@@ -4,6 +4,7 @@
 pub mod api;
 pub mod assets;
 mod body;
+pub mod console;
 pub mod openapi;
 pub mod pages;
 pub mod ratelimit;
@@ -39,12 +40,14 @@ pub const JSON_LIMIT: usize = 64 * 1024;
 
 /// Registers every route; shared by the server and by tests.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    use api::{citations, health, jobs, letters, public};
+    use api::{auth, citations, health, jobs, letters, public};
     use web::{get, post, resource};
-    cfg.configure(pages::routes);
+    cfg.configure(pages::routes).configure(console::routes);
     cfg.service(resource("/healthz").route(get().to(health::healthz))).service(
         web::scope("/api/v1")
             .service(resource("/openapi.json").route(get().to(openapi::document)))
+            .service(resource("/auth/login").route(post().to(auth::login)))
+            .service(resource("/auth/logout").route(post().to(auth::logout)))
             .service(resource("/citations/import").route(post().to(citations::import)))
             .service(resource("/citations/{number}").route(get().to(citations::get)))
             .service(resource("/citations/{number}/letters").route(post().to(letters::create)))

@@ -10,6 +10,7 @@ use crate::jobs::queue::JobRecord;
 use crate::services::case::CaseView;
 use crate::services::intake::{CaseSummary, PleaReceipt, PleaRequest};
 use crate::services::status::StatusView;
+use crate::web::api::auth::{LoginAnswer, LoginBody};
 use actix_web::HttpResponse;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToSchema};
@@ -159,6 +160,19 @@ fn jobs_list() {}
     responses((status = 200, description = "Queued again"), (status = 404, description = "No parked job with this id", body = ErrorBody)))]
 fn jobs_retry() {}
 
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "staff", request_body = LoginBody, responses(
+    (status = 200, description = "A session token; it ends after PLEADESK_STAFF_IDLE_MINUTES (default 30) without use, and each use moves `expires_at` on", body = LoginAnswer),
+    (status = 401, description = "Wrong user name or password, or a disabled account: the same answer for all three", body = ErrorBody),
+    (status = 423, description = "Locked for 15 minutes after 5 failures in a row, whatever password is sent; `error.locked_until` says until when (also Retry-After)", body = ErrorBody),
+    (status = 429, description = "Too many sign-in attempts from this address; see Retry-After", body = ErrorBody)))]
+fn auth_login() {}
+
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "staff", security(("bearer" = [])), responses(
+    (status = 204, description = "The session whose token was sent has ended"),
+    (status = 401, body = ErrorBody),
+    (status = 409, description = "The token is an API token, not a session (an admin revokes those)", body = ErrorBody)))]
+fn auth_logout() {}
+
 struct BearerAuth;
 
 impl Modify for BearerAuth {
@@ -175,7 +189,7 @@ impl Modify for BearerAuth {
 #[openapi(
     info(title = "PleaDesk", description = "Plea-by-mail backend for traffic courts. Money is integer cents in fields named …_cents; dates are YYYY-MM-DD."),
     paths(
-        healthz, openapi_json, public_lookup, public_pleas, public_status, public_letter, citations_import, citation_get,
+        healthz, openapi_json, auth_login, auth_logout, public_lookup, public_pleas, public_status, public_letter, citations_import, citation_get,
         letters_create, letters_list, letters_pdf, letters_print_run, jobs_list, jobs_retry
     ),
     modifiers(&BearerAuth),

@@ -3,12 +3,18 @@
 //! before its body is read): `Authorization: Bearer <token>` → the signed-in staff member (401
 //! without a valid token), then 403 unless the member's role is in the guard's set. A handler
 //! never decides on roles itself: without a guard it has no [`StaffUser`] at all.
+//!
+//! The console's pages have the same guard for the session cookie, `StaffPage<R>`, with the same
+//! role sets: no session (or an ended one) → 303 to the sign-in page with the page to come back
+//! to; a role outside the set → a 403 page.
 
+use super::console;
 use super::AppState;
-use crate::auth::{self, StaffUser};
+use crate::auth::{self, StaffUser, TokenCheck};
 use crate::domain::Role;
 use crate::error::AppError;
 use actix_web::dev::Payload;
+use actix_web::error::InternalError;
 use actix_web::{http::header, web, FromRequest, HttpRequest};
 use std::future::Future;
 use std::marker::PhantomData;
@@ -38,8 +44,10 @@ role_set! {
     CaseReaders = [Clerk, Prosecutor, Admin];
     /// Clerks' work: creating letters, the mail run, the job queue.
     ClerkOrAdmin = [Clerk, Admin];
-    /// Administration: putting parked jobs back in the queue.
+    /// Administration: putting parked jobs back in the queue, users and tokens.
     AdminOnly = [Admin];
+    /// Anyone with a staff account (ending one's own sign-in session).
+    AnyStaff = [Clerk, Prosecutor, Admin, Integration];
 }
 
 /// A signed-in staff member whose role is one of `R::ROLES`.
@@ -56,7 +64,7 @@ impl<R: Roles> Staff<R> {
 }
 
 /// 403 unless `user` has one of `roles`.
-fn allow(user: &StaffUser, roles: &[Role]) -> Result<(), AppError> {
+pub(crate) fn allow(user: &StaffUser, roles: &[Role]) -> Result<(), AppError> {
     if roles.contains(&user.role) {
         return Ok(());
     }
@@ -68,26 +76,77 @@ fn allow(user: &StaffUser, roles: &[Role]) -> Result<(), AppError> {
     )))
 }
 
+/// The token of `Authorization: Bearer <token>`, if the request has one.
+pub fn bearer(req: &HttpRequest) -> Option<String> {
+    req.headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+        .map(|t| t.trim().to_string())
+}
+
+/// Checks a token (API or session) and records its use, which keeps a session alive.
+async fn check(state: &AppState, token: String) -> Result<TokenCheck, AppError> {
+    let idle = state.config.staff_idle;
+    super::run_db(&state.pool, move |c| auth::authenticate(c, &token, idle)).await
+}
+
 impl<R: Roles> FromRequest for Staff<R> {
     type Error = AppError;
     type Future = Pin<Box<dyn Future<Output = Result<Staff<R>, AppError>>>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let token = req
-            .headers()
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
-            .map(|t| t.trim().to_string());
+        let token = bearer(req);
         let state = req.app_data::<web::Data<AppState>>().cloned();
         Box::pin(async move {
             let (Some(token), Some(state)) = (token, state) else {
                 return Err(AppError::Unauthorized);
             };
-            let user = super::run_db(&state.pool, move |c| auth::user_for_token(c, &token)).await?;
-            let user = user.ok_or(AppError::Unauthorized)?;
+            let TokenCheck::Valid(user) = check(&state, token).await? else {
+                return Err(AppError::Unauthorized);
+            };
             allow(&user, R::ROLES)?;
             Ok(Staff { user, roles: PhantomData })
+        })
+    }
+}
+
+/// A staff member signed in to the console (session cookie) whose role is one of `R::ROLES`.
+pub struct StaffPage<R: Roles> {
+    pub user: StaffUser,
+    roles: PhantomData<R>,
+}
+
+impl<R: Roles> StaffPage<R> {
+    /// `staff:<user id>`, the actor of the audit events this member causes.
+    pub fn actor(&self) -> String {
+        format!("staff:{}", self.user.id)
+    }
+}
+
+impl<R: Roles> FromRequest for StaffPage<R> {
+    type Error = actix_web::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<StaffPage<R>, actix_web::Error>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let token = req.cookie(console::SESSION_COOKIE).map(|c| c.value().to_string());
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let req = req.clone();
+        Box::pin(async move {
+            let Some(state) = state else { return Err(AppError::Unauthorized.into()) };
+            let checked = match token {
+                Some(token) => check(&state, token).await?,
+                None => TokenCheck::Invalid,
+            };
+            let refuse = |resp| InternalError::from_response("refused", resp).into();
+            match checked {
+                TokenCheck::Valid(user) => match allow(&user, R::ROLES) {
+                    Ok(()) => Ok(StaffPage { user, roles: PhantomData }),
+                    Err(_) => Err(refuse(console::forbidden(&state, &req, &user))),
+                },
+                TokenCheck::SessionEnded => Err(refuse(console::to_sign_in(&state, &req, true))),
+                TokenCheck::Invalid => Err(refuse(console::to_sign_in(&state, &req, false))),
+            }
         })
     }
 }

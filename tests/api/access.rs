@@ -22,11 +22,32 @@ const STAFF_ROUTES: &[(&str, &str, &[Role])] = &[
     ("get", "/api/v1/letters/{id}/pdf", READERS),
     ("get", "/api/v1/jobs", CLERKS),
     ("post", "/api/v1/jobs/{id}/retry", &[Role::Admin]),
+    ("post", "/api/v1/auth/logout", &[Role::Clerk, Role::Prosecutor, Role::Admin, Role::Integration]),
+];
+
+/// Every console page and form (method, path) and the roles allowed on it (signed in with the
+/// session cookie). Without a session each answers 303 to the sign-in page; a role outside the
+/// list gets the 403 page.
+const STAFF_PAGES: &[(&str, &str, &[Role])] = &[
+    ("get", "/staff", READERS),
+    ("get", "/staff/admin/users", &[Role::Admin]),
+    ("post", "/staff/admin/users", &[Role::Admin]),
+    ("get", "/staff/admin/users/{id}", &[Role::Admin]),
+    ("post", "/staff/admin/users/{id}/role", &[Role::Admin]),
+    ("post", "/staff/admin/users/{id}/disable", &[Role::Admin]),
+    ("post", "/staff/admin/users/{id}/enable", &[Role::Admin]),
+    ("post", "/staff/admin/users/{id}/reset-password", &[Role::Admin]),
+    ("post", "/staff/admin/users/{id}/unlock", &[Role::Admin]),
+    ("post", "/staff/admin/users/{id}/tokens", &[Role::Admin]),
+    ("post", "/staff/admin/tokens/{id}/revoke", &[Role::Admin]),
 ];
 
 /// Routes anyone may call (residents identify themselves in the body).
 fn is_public(path: &str) -> bool {
-    path == "/healthz" || path == "/api/v1/openapi.json" || path.starts_with("/api/v1/public/")
+    path == "/healthz"
+        || path == "/api/v1/openapi.json"
+        || path == "/api/v1/auth/login"
+        || path.starts_with("/api/v1/public/")
 }
 
 /// (method, path) of every route in the OpenAPI document, which another test holds equal to the
@@ -108,6 +129,42 @@ async fn every_staff_route_admits_exactly_its_roles(app: TestApp) {
                 let body = error_body(resp, 403, "forbidden").await;
                 let message = body["error"]["message"].as_str().unwrap();
                 assert!(message.contains(&format!("({role})")), "{method} {path}: {message}");
+            }
+        }
+    }
+}
+
+async fn every_console_page_admits_exactly_its_roles(app: TestApp) {
+    let target = app.staff(Role::Clerk).await;
+    let stranger = crate::pages::browser();
+    let mut signed_in = Vec::new();
+    for role in Role::ALL {
+        let who = app.staff(*role).await;
+        signed_in.push((*role, crate::console::signed_in(&app, &who).await));
+    }
+    for (method, path, allowed) in STAFF_PAGES {
+        let url = app.url(&path.replace("{id}", &target.id.to_string()));
+        let r = if *method == "get" { stranger.get(&url) } else { stranger.post(&url).form(&[("csrf", "x")]) };
+        let r = r.send().await.unwrap();
+        assert_eq!(r.status(), 303, "{method} {path} without a session");
+        assert!(r.headers()["location"].to_str().unwrap().starts_with("/staff/sign-in"));
+        for (role, (b, csrf)) in &signed_in {
+            // A form that would change something is sent with a bad field, so nothing changes.
+            let r = if *method == "get" {
+                b.get(&url)
+            } else {
+                b.post(&url).form(&[("csrf", csrf.as_str()), ("role", "no-such-role"), ("username", "x")])
+            };
+            let r = r.send().await.unwrap();
+            let status = r.status().as_u16();
+            if allowed.contains(role) {
+                assert_ne!(status, 403, "{role} must be let through {method} {path}");
+                if *method == "get" {
+                    assert_eq!(status, 200, "{role} on {method} {path}");
+                }
+            } else {
+                assert_eq!(status, 403, "{role} on {method} {path}");
+                assert!(r.text().await.unwrap().contains(&format!("({role})")));
             }
         }
     }
@@ -289,6 +346,7 @@ async fn the_status_page_renders_only_a_letter_of_ones_own_case(app: TestApp) {
 
 on_both_backends!(
     every_staff_route_admits_exactly_its_roles,
+    every_console_page_admits_exactly_its_roles,
     an_integration_token_imports_and_reads_nothing,
     staff_reads_of_personal_data_are_on_the_record,
     a_job_retry_is_on_the_record,

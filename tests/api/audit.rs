@@ -16,7 +16,8 @@ async fn the_audit_trail_records_changes_and_reads_and_detects_tampering(app: Te
 
     let (code, out) = verify(&app);
     assert_eq!(code, Some(0), "{out}");
-    assert!(out.contains("audit trail intact: 3 events"), "{out}");
+    // The clerk's account and its token (`pleadesk user add`), the import, two reads.
+    assert!(out.contains("audit trail intact: 5 events"), "{out}");
     let actions: Vec<(String, String, String)> = app
         .with_db(|c| {
             use diesel::prelude::*;
@@ -28,9 +29,10 @@ async fn the_audit_trail_records_changes_and_reads_and_detects_tampering(app: Te
                 .unwrap()
         })
         .await;
-    assert_eq!(actions[0].0, "citations.import");
-    assert!(actions[0].2.contains("\"imported\":12"));
-    assert_eq!((actions[1].0.as_str(), actions[1].1.as_str()), ("citation.read", "DV-2026-000101"));
+    assert_eq!((actions[0].0.as_str(), actions[1].0.as_str()), ("user.added", "token.created"));
+    assert_eq!(actions[2].0, "citations.import");
+    assert!(actions[2].2.contains("\"imported\":12"));
+    assert_eq!((actions[3].0.as_str(), actions[3].1.as_str()), ("citation.read", "DV-2026-000101"));
     for (_, _, details) in &actions {
         assert!(!details.contains("Hernández") && !details.contains("1988"), "no personal data in events: {details}");
     }

@@ -146,6 +146,19 @@ impl TestApp {
         .unwrap()
     }
 
+    /// Creates a staff user with `role` through the library (`pleadesk user add`).
+    pub async fn staff(&self, role: Role) -> StaffAccount {
+        let pool = self.pool.clone();
+        let name = format!("{}-{}", role, hex::encode(rand::random::<[u8; 4]>()));
+        let n = name.clone();
+        let c = actix_web::rt::task::spawn_blocking(move || {
+            pleadesk::auth::add_user(&mut pool.get().unwrap(), &n, role).unwrap()
+        })
+        .await
+        .unwrap();
+        StaffAccount { id: c.user_id, name, password: c.password, token: c.token }
+    }
+
     /// Loads the shipped offense catalog (samples/offenses.csv) through the library.
     pub async fn load_offenses(&self) {
         let pool = self.pool.clone();
@@ -250,6 +263,14 @@ impl TestApp {
             .env("RUST_LOG", "warn");
         cmd
     }
+}
+
+/// A staff account made for a test, with its secrets.
+pub struct StaffAccount {
+    pub id: i64,
+    pub name: String,
+    pub password: String,
+    pub token: String,
 }
 
 pub fn fixture(name: &str) -> Vec<u8> {

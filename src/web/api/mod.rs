@@ -1,5 +1,6 @@
 //! JSON API handlers, one area per file.
 
+pub mod auth;
 pub mod citations;
 pub mod health;
 pub mod jobs;

@@ -66,7 +66,9 @@ impl Pages {
     /// templates use), and gives the templates `asset("name")`: the file's content-hashed address.
     pub fn load(config: &Config) -> Result<Pages, TemplateError> {
         let mut templates = Templates::load_lenient(&config.templates_dir)?;
-        let used = UsedClasses::scan(templates.sources("pages/").iter().map(String::as_str));
+        let mut sources = templates.sources("pages/");
+        sources.extend(templates.sources("console/"));
+        let used = UsedClasses::scan(sources.iter().map(String::as_str));
         let assets = Arc::new(StaticFiles::new(config.static_dir.clone(), used));
         let urls = assets.clone();
         templates.add_global(
@@ -99,6 +101,21 @@ impl Pages {
     /// The static files, ready to serve.
     pub fn assets(&self) -> &Assets {
         self.assets.get()
+    }
+
+    /// Renders any loaded template (the console's render with their own context).
+    pub(crate) fn render_template(&self, name: &str, ctx: &Value) -> Result<String, TemplateError> {
+        self.templates.render(name, ctx)
+    }
+
+    /// The court's name, address and hours, as the templates get them.
+    pub(crate) fn court(&self) -> &Value {
+        &self.court
+    }
+
+    /// Whether cookies are marked Secure (the base URL is https).
+    pub(crate) fn secure_cookies(&self) -> bool {
+        self.secure_cookies
     }
 
     fn words(&self, lang: Language) -> &Value {
@@ -209,7 +226,7 @@ pub fn redirect(state: &crate::web::AppState, pr: &PageRequest, to: &str) -> Htt
     resp.finish()
 }
 
-fn with_cookies(resp: &mut actix_web::HttpResponseBuilder, pages: &Pages, pr: &PageRequest) {
+pub(crate) fn with_cookies(resp: &mut actix_web::HttpResponseBuilder, pages: &Pages, pr: &PageRequest) {
     resp.insert_header((header::CACHE_CONTROL, "no-store"));
     if pr.set_lang {
         resp.cookie(cookie(LANG_COOKIE, pr.lang.as_str(), false, pages.secure_cookies));

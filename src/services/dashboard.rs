@@ -1,0 +1,42 @@
+//! The numbers on the console's dashboard: today's pleas by channel, the queues (unmatched and
+//! deficient submissions, letters waiting for the mail run) and, for admins, parked jobs.
+//! Counts only: nothing personal.
+
+use crate::db::{counts, DbConn};
+use crate::domain::{Channel, JobStatus, LetterStatus, SubmissionStatus};
+use crate::error::AppError;
+use chrono::{NaiveDate, TimeZone};
+use chrono_tz::Tz;
+
+#[derive(Debug, serde::Serialize)]
+pub struct Dashboard {
+    /// (channel, pleas received today), every channel, in a fixed order.
+    pub received_today: Vec<(&'static str, i64)>,
+    pub received_today_total: i64,
+    pub unmatched: i64,
+    pub deficient: i64,
+    pub letters_queued: i64,
+    /// Only for admins.
+    pub parked_jobs: Option<i64>,
+}
+
+/// The dashboard as of the court's `today`.
+pub fn load(conn: &mut DbConn, today: NaiveDate, tz: Tz, with_jobs: bool) -> Result<Dashboard, AppError> {
+    let midnight = today.and_hms_opt(0, 0, 0).unwrap_or_default();
+    let since = tz.from_local_datetime(&midnight).earliest().map(|t| t.naive_utc()).unwrap_or(midnight);
+    let by_channel = counts::received_by_channel(conn, since)?;
+    let received_today: Vec<(&'static str, i64)> = Channel::ALL
+        .iter()
+        .map(|c| (c.as_str(), by_channel.iter().find(|(n, _)| n == c.as_str()).map(|(_, k)| *k).unwrap_or(0)))
+        .collect();
+    let by_status = counts::submissions_by_status(conn)?;
+    let status = |s: SubmissionStatus| by_status.iter().find(|(n, _)| n == s.as_str()).map(|(_, k)| *k).unwrap_or(0);
+    Ok(Dashboard {
+        received_today_total: received_today.iter().map(|(_, n)| n).sum(),
+        received_today,
+        unmatched: status(SubmissionStatus::Unmatched),
+        deficient: status(SubmissionStatus::Deficient),
+        letters_queued: counts::letters_with_status(conn, LetterStatus::Queued.as_str())?,
+        parked_jobs: if with_jobs { Some(counts::jobs_with_status(conn, JobStatus::Parked.as_str())?) } else { None },
+    })
+}

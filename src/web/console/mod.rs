@@ -1,0 +1,243 @@
+//! The staff console: server-rendered pages under `/staff` for clerks, prosecutors and admins,
+//! in the same design system as the residents' pages, working without JavaScript. Each page
+//! names its guard (`StaffPage<R>` in `web/staff.rs`); every form carries the CSRF token and
+//! answers its POST with 303 to a GET. The menu shows each role only its own pages.
+
+mod admin;
+mod dashboard;
+mod sign_in;
+
+pub use sign_in::LIMIT_SUBJECT;
+
+use crate::auth::StaffUser;
+use crate::domain::Role;
+use crate::error::AppError;
+use crate::web::pages::{self, form, PageRequest};
+use crate::web::AppState;
+use actix_web::cookie::{Cookie, SameSite};
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde_json::{json, Value};
+
+/// The sign-in session's cookie (the session token; HttpOnly, SameSite=Strict, Secure on https).
+pub const SESSION_COOKIE: &str = "pd_staff";
+/// A secret shown once (a new password or token), carried from the POST to the page that shows
+/// it in a cookie that lives a minute and is cleared when shown: never in an address or a row.
+const ONCE_COOKIE: &str = "pd_once";
+
+/// The console's routes.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    use web::{get, post, resource};
+    cfg.service(resource("/staff").route(get().to(dashboard::show)))
+        .service(resource("/staff/sign-in").route(get().to(sign_in::form)).route(post().to(sign_in::submit)))
+        .service(resource("/staff/sign-out").route(post().to(sign_in::sign_out)))
+        .service(resource("/staff/admin/users").route(get().to(admin::users)).route(post().to(admin::add)))
+        .service(resource("/staff/admin/users/{id}").route(get().to(admin::user)))
+        .service(resource("/staff/admin/users/{id}/{action}").route(post().to(admin::act)))
+        .service(resource("/staff/admin/tokens/{id}/revoke").route(post().to(admin::revoke)));
+}
+
+/// The menu: (label, address, roles that see it). Pages not built yet are simply not listed.
+const MENU: &[(&str, &str, &[Role])] = &[
+    ("Dashboard", "/staff", &[Role::Clerk, Role::Prosecutor, Role::Admin]),
+    ("Users and tokens", "/staff/admin/users", &[Role::Admin]),
+];
+
+fn menu(user: &StaffUser, path: &str) -> Value {
+    let items: Vec<Value> = MENU
+        .iter()
+        .filter(|(_, _, roles)| roles.contains(&user.role))
+        .map(|(label, href, _)| {
+            let current = path == *href || (*href != "/staff" && path.starts_with(&format!("{href}/")));
+            json!({"label": label, "href": href, "current": current})
+        })
+        .collect();
+    json!(items)
+}
+
+/// "30 minutes" (or seconds, when a test or demonstration set less than a minute).
+pub fn idle_words(state: &AppState) -> String {
+    let secs = state.config.staff_idle.num_seconds();
+    match secs {
+        s if s < 60 => format!("{s} seconds"),
+        60 => "1 minute".into(),
+        s if s % 60 == 0 => format!("{} minutes", s / 60),
+        s => format!("{:.1} minutes", s as f64 / 60.0),
+    }
+}
+
+/// Renders `console/{name}.html` with the shared context: the court, the CSRF token, and for a
+/// signed-in member their name, role and menu.
+pub fn render(
+    state: &AppState,
+    req: &HttpRequest,
+    pr: &PageRequest,
+    user: Option<&StaffUser>,
+    name: &str,
+    status: StatusCode,
+    mut ctx: Value,
+) -> HttpResponse {
+    if let Value::Object(map) = &mut ctx {
+        map.insert("court".into(), state.pages.court().clone());
+        map.insert("csrf".into(), json!(pr.csrf));
+        if let Some(u) = user {
+            map.insert("user".into(), json!({"username": u.username, "role": u.role.as_str()}));
+            map.insert("menu".into(), menu(u, req.path()));
+        }
+    }
+    let body = match state.pages.render_template(&format!("console/{name}.html"), &ctx) {
+        Ok(b) => b,
+        Err(e) => {
+            tracing::error!(error = %e, "console template failed");
+            return pages::errors::last_resort();
+        }
+    };
+    let mut resp = HttpResponse::build(status);
+    resp.content_type("text/html; charset=utf-8");
+    pages::with_cookies(&mut resp, &state.pages, pr);
+    resp.body(body)
+}
+
+/// A page with a heading and a line of text (refusals, errors).
+pub fn message(
+    state: &AppState,
+    req: &HttpRequest,
+    user: Option<&StaffUser>,
+    status: StatusCode,
+    heading: &str,
+    text: &str,
+) -> HttpResponse {
+    let pr = PageRequest::new(req, None);
+    render(state, req, &pr, user, "message", status, json!({"heading": heading, "text": text}))
+}
+
+/// 403: the member's role may not open this page.
+pub fn forbidden(state: &AppState, req: &HttpRequest, user: &StaffUser) -> HttpResponse {
+    let text = format!(
+        "Your role ({}) does not give access to this page. Use the menu for the pages you can open, or ask an administrator.",
+        user.role
+    );
+    message(state, req, Some(user), StatusCode::FORBIDDEN, "You cannot open this page", &text)
+}
+
+/// 303 to the sign-in page, with this page to come back to (a GET's own address; after a form,
+/// the dashboard) and, when the session ended without use, a word that it did.
+pub fn to_sign_in(state: &AppState, req: &HttpRequest, ended: bool) -> HttpResponse {
+    let here = match req.query_string() {
+        "" => req.path().to_string(),
+        q => format!("{}?{q}", req.path()),
+    };
+    let next = (req.method() == actix_web::http::Method::GET)
+        .then_some(here.as_str())
+        .and_then(crate::domain::sign_in::safe_return_path);
+    let mut query: Vec<(&str, &str)> = Vec::new();
+    if let Some(n) = next.filter(|n| *n != "/staff") {
+        query.push(("next", n));
+    }
+    if ended {
+        query.push(("ended", "1"));
+    }
+    let to = match serde_urlencoded::to_string(&query) {
+        Ok(q) if !q.is_empty() => format!("/staff/sign-in?{q}"),
+        _ => "/staff/sign-in".to_string(),
+    };
+    let mut resp = HttpResponse::SeeOther();
+    resp.insert_header((header::LOCATION, to)).insert_header((header::CACHE_CONTROL, "no-store"));
+    if ended {
+        resp.cookie(expired(SESSION_COOKIE, state));
+    }
+    resp.finish()
+}
+
+fn cookie<'a>(name: &'a str, value: &'a str, state: &AppState) -> Cookie<'a> {
+    Cookie::build(name, value)
+        .path("/")
+        .http_only(true)
+        .secure(state.pages.secure_cookies())
+        .same_site(SameSite::Strict)
+        .finish()
+}
+
+/// The cookie that carries a new session (a browser-session cookie; the server ends it when idle).
+pub fn session_cookie<'a>(token: &'a str, state: &AppState) -> Cookie<'a> {
+    cookie(SESSION_COOKIE, token, state)
+}
+
+/// A cookie that tells the browser to forget `name`.
+pub fn expired<'a>(name: &'a str, state: &AppState) -> Cookie<'a> {
+    let mut c = cookie(name, "", state);
+    c.make_removal();
+    c
+}
+
+/// A 303 to `to` after a staff form, with the CSRF cookie kept as it was.
+pub fn see_other(state: &AppState, pr: &PageRequest, to: &str) -> HttpResponse {
+    pages::redirect(state, pr, to)
+}
+
+/// Carries a secret to be shown once on the next page: `kind` (password or token), for whom.
+pub fn see_other_with_secret(
+    state: &AppState,
+    pr: &PageRequest,
+    to: &str,
+    kind: &str,
+    id: i64,
+    secret: &str,
+) -> HttpResponse {
+    let mut resp = pages::redirect(state, pr, to);
+    let value = format!("{kind}.{id}.{secret}");
+    let mut c = cookie(ONCE_COOKIE, &value, state);
+    c.set_path("/staff/admin");
+    c.set_max_age(actix_web::cookie::time::Duration::minutes(1));
+    // A value the browser just set cannot fail to be a header.
+    let _ = resp.add_cookie(&c);
+    resp
+}
+
+/// The secret carried by [`see_other_with_secret`] if any: (kind, id, secret); the response
+/// must then clear it with [`forget_secret`].
+pub fn take_secret(req: &HttpRequest) -> Option<(String, i64, String)> {
+    let c = req.cookie(ONCE_COOKIE)?;
+    let mut parts = c.value().splitn(3, '.');
+    let (kind, id, secret) = (parts.next()?, parts.next()?.parse().ok()?, parts.next()?);
+    Some((kind.to_string(), id, secret.to_string()))
+}
+
+pub fn forget_secret(resp: &mut HttpResponse, state: &AppState) {
+    let mut c = expired(ONCE_COOKIE, state);
+    c.set_path("/staff/admin");
+    let _ = resp.add_cookie(&c);
+}
+
+/// Reads a console form (URL-encoded, limited) whose CSRF token must match; the page to show
+/// instead when it does not.
+pub async fn read_form(
+    req: &HttpRequest,
+    payload: web::Payload,
+    state: &AppState,
+    user: Option<&StaffUser>,
+) -> Result<(form::FormData, PageRequest), HttpResponse> {
+    let pr = PageRequest::new(req, None);
+    let gate = |fields: &form::FormData| -> Result<(), AppError> {
+        if pr.check_csrf(fields.get("csrf")) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden("the form's CSRF token does not match".into()))
+        }
+    };
+    match form::read(req, payload, &gate).await {
+        Ok(f) => Ok((f, pr)),
+        Err(AppError::Forbidden(_)) => Err(message(
+            state,
+            req,
+            user,
+            StatusCode::FORBIDDEN,
+            "This form has expired",
+            "Nothing was changed. Go back, reload the page and try again.",
+        )),
+        Err(e) => {
+            let status = actix_web::ResponseError::status_code(&e);
+            Err(message(state, req, user, status, "The form could not be read", &e.to_string()))
+        }
+    }
+}
