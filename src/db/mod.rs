@@ -2,12 +2,15 @@
 //! file of queries per area. Query functions are synchronous; the web layer calls them through
 //! [`run`], which moves them off the async threads.
 
+pub mod candidates;
+pub mod case_parts;
 pub mod citations;
 pub mod documents;
 pub mod drafts;
 pub mod jobs;
 pub mod letters;
 pub mod offenses;
+pub mod paper;
 pub mod schema;
 pub mod submissions;
 pub mod users;

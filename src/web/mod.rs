@@ -39,7 +39,7 @@ pub const JSON_LIMIT: usize = 64 * 1024;
 
 /// Registers every route; shared by the server and by tests.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    use api::{citations, health, jobs, letters, public};
+    use api::{citations, health, jobs, letters, public, submissions};
     use web::{get, post, resource};
     cfg.configure(pages::routes);
     cfg.service(resource("/healthz").route(get().to(health::healthz))).service(
@@ -51,6 +51,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .service(resource("/letters").route(get().to(letters::list)))
             .service(resource("/letters/print-run").route(post().to(letters::print_run)))
             .service(resource("/letters/{id}/pdf").route(get().to(letters::pdf)))
+            .service(resource("/submissions").route(get().to(submissions::list)).route(post().to(submissions::create)))
+            .service(resource("/submissions/{id}/link").route(post().to(submissions::link)))
             .service(resource("/jobs").route(get().to(jobs::list)))
             .service(resource("/jobs/{id}/retry").route(post().to(jobs::retry)))
             .service(resource("/public/lookup").route(post().to(public::lookup)))

@@ -34,12 +34,15 @@ pub async fn import(
     let rows = parsed.map_err(|e| AppError::invalid(e.0))?;
     let rules = ImportRules { court_tz: state.config.court_tz, response_due: state.config.response_due };
     let actor = user.actor();
-    let summary = run_db(&state.pool, move |c| import::citations::import(c, rows, &rules, &actor)).await?;
+    let linker = services::paper_link::ImportLinker { ctx: state.letters.clone() };
+    let summary =
+        run_db(&state.pool, move |c| import::citations::import_then(c, rows, &rules, &actor, &linker)).await?;
     tracing::info!(
         imported = summary.imported,
         updated = summary.updated,
         unchanged = summary.unchanged,
         rejected = summary.rejected.len(),
+        linked_pleas = summary.linked_pleas,
         "citations imported"
     );
     Ok(HttpResponse::Ok().json(summary))

@@ -1,0 +1,1 @@
+//! The whole case for staff.

@@ -1,0 +1,1 @@
+//! Match suggestions, the link endpoint and linking on import.
