@@ -2,6 +2,7 @@
 //! from `domain` rules and `db` queries.
 
 pub mod case;
+pub mod case_search;
 pub mod case_view;
 pub mod deficiency_notice;
 pub mod demo;

@@ -46,6 +46,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         web::scope("/api/v1")
             .service(resource("/openapi.json").route(get().to(openapi::document)))
             .service(resource("/citations/import").route(post().to(citations::import)))
+            .service(resource("/citations/search").route(post().to(citations::search)))
             .service(resource("/citations/{number}").route(get().to(citations::get)))
             .service(resource("/citations/{number}/letters").route(post().to(letters::create)))
             .service(resource("/letters").route(get().to(letters::list)))

@@ -8,6 +8,7 @@ use crate::error::ErrorBody;
 use crate::import::citations::ImportSummary;
 use crate::jobs::queue::JobRecord;
 use crate::services::case::CaseView;
+use crate::services::case_search::{SearchRequest, SearchResult};
 use crate::services::intake::{CaseSummary, PleaReceipt, PleaRequest};
 use crate::services::paper_link::SubmissionAnswer;
 use crate::services::paper_plea::PaperPleaRequest;
@@ -128,8 +129,14 @@ fn citations_import() {}
 
 #[utoipa::path(get, path = "/api/v1/citations/{number}", tag = "staff", security(("bearer" = [])),
     params(("number" = String, Path)),
-    responses((status = 200, body = CaseView), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "The whole case: defendant, charges, submissions (channel, confirmation code, status, pleas, documents, postmark, enclosed payment, deficiencies, duplicate), duplicate_pleas, offers, payments, dispositions, letters (type, language, status) and the events (the timeline). Opening it is an audit event.", body = CaseView), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
 fn citation_get() {}
+
+#[utoipa::path(post, path = "/api/v1/citations/search", tag = "staff", security(("bearer" = [])),
+    request_body = SearchRequest,
+    responses((status = 200, description = "A short list (number, name, court date, status), newest first; each search is an audit event (the key used and the count, never the values)", body = SearchResult),
+    (status = 403, body = ErrorBody), (status = 422, description = "Not exactly one key: {citation_number}, {last_name, date_of_birth} or {plate}", body = ErrorBody)))]
+fn citations_search() {}
 
 #[utoipa::path(post, path = "/api/v1/citations/{number}/letters", tag = "staff", security(("bearer" = [])),
     params(("number" = String, Path)), request_body = LetterRequest,
@@ -207,7 +214,7 @@ impl Modify for BearerAuth {
     paths(
         healthz, openapi_json, public_lookup, public_pleas, public_status, public_letter, citations_import, citation_get,
         letters_create, letters_list, letters_pdf, letters_print_run, jobs_list, jobs_retry,
-        submissions_create, submissions_list, submissions_link
+        submissions_create, submissions_list, submissions_link, citations_search
     ),
     modifiers(&BearerAuth),
     tags((name = "public", description = "Residents: no account; identity is the citation number and date of birth"),

@@ -16,6 +16,7 @@ const CLERKS: &[Role] = &[Role::Clerk, Role::Admin];
 const STAFF_ROUTES: &[(&str, &str, &[Role])] = &[
     ("post", "/api/v1/citations/import", &[Role::Clerk, Role::Admin, Role::Integration]),
     ("get", "/api/v1/citations/{number}", READERS),
+    ("post", "/api/v1/citations/search", READERS),
     ("post", "/api/v1/citations/{number}/letters", CLERKS),
     ("get", "/api/v1/letters", READERS),
     ("post", "/api/v1/letters/print-run", CLERKS),

@@ -28,3 +28,4 @@ mod receipt;
 mod serve;
 mod static_files;
 mod uploads;
+mod whole_case;

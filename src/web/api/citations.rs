@@ -59,3 +59,17 @@ pub async fn get(
     let view = run_db(&state.pool, move |c| services::case::read_case(c, &number, &actor)).await?;
     Ok(HttpResponse::Ok().json(view))
 }
+
+/// `POST /api/v1/citations/search` `{citation_number}` | `{last_name, date_of_birth}` | `{plate}`
+pub async fn search(
+    user: Staff<CaseReaders>,
+    body: web::Json<serde_json::Value>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    // Parsed after the guard has answered who may search.
+    let req: services::case_search::SearchRequest = serde_json::from_value(body.into_inner())
+        .map_err(|e| AppError::invalid(format!("the body does not fit a search: {e}")))?;
+    let (actor, today) = (user.actor(), state.today());
+    let found = run_db(&state.pool, move |c| services::case_search::search(c, &req, today, &actor)).await?;
+    Ok(HttpResponse::Ok().insert_header((actix_web::http::header::CACHE_CONTROL, "no-store")).json(found))
+}
