@@ -40,7 +40,9 @@ pub fn offers_of(conn: &mut DbConn, citation_id: i64) -> QueryResult<(Vec<OfferR
 }
 
 /// (amount_cents, method, reference, received_on)
-pub fn payments_of(conn: &mut DbConn, citation_id: i64) -> QueryResult<Vec<(i64, String, Option<String>, NaiveDate)>> {
+pub type PaymentRow = (i64, String, Option<String>, NaiveDate);
+
+pub fn payments_of(conn: &mut DbConn, citation_id: i64) -> QueryResult<Vec<PaymentRow>> {
     payments::table
         .filter(payments::citation_id.eq(citation_id))
         .order(payments::id)
