@@ -1,7 +1,7 @@
 //! Queries on paper submissions (mail and counter): recorded linked or not, linked later, listed
 //! in the clerks' queues.
 
-use super::schema::{citations, pleas, submissions};
+use super::schema::{citations, submissions};
 use super::DbConn;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
@@ -78,11 +78,7 @@ pub fn insert(conn: &mut DbConn, s: &NewPaper, plea_rows: &[(i32, &str)]) -> Que
         ))
         .returning(submissions::id)
         .get_result(conn)?;
-    for (seq, plea) in plea_rows {
-        diesel::insert_into(pleas::table)
-            .values((pleas::submission_id.eq(id), pleas::charge_seq.eq(*seq), pleas::plea.eq(*plea)))
-            .execute(conn)?;
-    }
+    super::submissions::insert_pleas(conn, id, plea_rows)?;
     Ok(id)
 }
 
