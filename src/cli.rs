@@ -220,13 +220,17 @@ fn import_file(config: &Config, what: ImportWhat) -> anyhow::Result<ExitCode> {
             let rows =
                 rows::from_csv(&bytes, import::citations::COLUMNS).map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
             let rules = ImportRules { court_tz: config.court_tz, response_due: config.response_due };
-            let summary = import::citations::import(&mut *open(config)?, rows, &rules, "cli")?;
+            let linker = crate::services::paper_link::ImportLinker {
+                ctx: crate::services::letters::LetterContext::from_config(config)?,
+            };
+            let summary = import::citations::import_then(&mut *open(config)?, rows, &rules, "cli", &linker)?;
             println!(
-                "citations: {} imported, {} updated, {} unchanged; {} rows rejected",
+                "citations: {} imported, {} updated, {} unchanged; {} rows rejected; {} waiting pleas linked",
                 summary.imported,
                 summary.updated,
                 summary.unchanged,
-                summary.rejected.len()
+                summary.rejected.len(),
+                summary.linked_pleas
             );
             for r in &summary.rejected {
                 println!("line {} ({}): {}", r.line, r.citation_number, r.error);

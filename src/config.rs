@@ -105,6 +105,7 @@ const VARS: &[(&str, &str, &str)] = &[
         "Ayuda gratuita o de bajo costo: pregunte en el centro de autoayuda del tribunal, en una oficina de asistencia legal o en una organización sin fines de lucro de servicios legales de inmigración.",
     ),
     ("PLEADESK_OFFER_REVIEW_DAYS", "offer_review_days", "10"),
+    ("PLEADESK_DEFICIENCY_DAYS", "deficiency_days", "14"),
     ("PLEADESK_ENVELOPE_OFFSET_X", "envelope_offset_x", "0"),
     ("PLEADESK_ENVELOPE_OFFSET_Y", "envelope_offset_y", "0"),
     ("PLEADESK_MAIL_FROM", "mail_from", "PleaDesk <no-reply@pleadesk.invalid>"),
@@ -243,6 +244,7 @@ impl Config {
         let after_plea = crate::domain::next_steps::AfterPleaRules {
             payment_days: days("PLEADESK_PAYMENT_DAYS", 365)?,
             offer_review_business_days: days("PLEADESK_OFFER_REVIEW_DAYS", 120)?,
+            cure_days: days("PLEADESK_DEFICIENCY_DAYS", 120)?,
         };
         let court = CourtConfig {
             name: required("PLEADESK_COURT_NAME")?,

@@ -2,6 +2,8 @@
 //! file of queries per area. Query functions are synchronous; the web layer calls them through
 //! [`run`], which moves them off the async threads.
 
+pub mod candidates;
+pub mod case_parts;
 pub mod citations;
 pub mod counts;
 pub mod documents;
@@ -9,6 +11,7 @@ pub mod drafts;
 pub mod jobs;
 pub mod letters;
 pub mod offenses;
+pub mod paper;
 pub mod schema;
 pub mod submissions;
 pub mod users;

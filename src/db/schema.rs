@@ -136,6 +136,12 @@ diesel::table! {
         created_by -> Nullable<BigInt>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        enclosed_payment_method -> Nullable<Text>,
+        enclosed_payment_reference -> Nullable<Text>,
+        claimed_plate -> Nullable<Text>,
+        linked_at -> Nullable<Timestamp>,
+        linked_how -> Nullable<Text>,
+        duplicate -> Bool,
     }
 }
 

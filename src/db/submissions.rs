@@ -87,12 +87,18 @@ pub fn insert_with_pleas(conn: &mut DbConn, s: &NewSubmission, pleas: &[(i32, &s
         ))
         .returning(submissions::id)
         .get_result(conn)?;
-    for (seq, plea) in pleas {
+    insert_pleas(conn, id, pleas)?;
+    Ok(id)
+}
+
+/// Inserts a submission's pleas, (charge_seq, plea) each.
+pub fn insert_pleas(conn: &mut DbConn, submission_id: i64, plea_rows: &[(i32, &str)]) -> QueryResult<()> {
+    for (seq, plea) in plea_rows {
         diesel::insert_into(pleas::table)
-            .values((pleas::submission_id.eq(id), pleas::charge_seq.eq(*seq), pleas::plea.eq(*plea)))
+            .values((pleas::submission_id.eq(submission_id), pleas::charge_seq.eq(*seq), pleas::plea.eq(*plea)))
             .execute(conn)?;
     }
-    Ok(id)
+    Ok(())
 }
 
 /// The submission made with an idempotency key.

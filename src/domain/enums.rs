@@ -98,7 +98,7 @@ string_enum!(
     LetterType, "letter type" {
         PleaForm => "plea_form",
         Acknowledgement => "acknowledgement",
-        Deficiency => "deficiency",
+        Deficiency => "deficiency_notice",
         Offer => "offer",
         AmountDue => "amount_due",
         Hearing => "hearing",

@@ -18,11 +18,14 @@ pub struct AfterPleaRules {
     pub payment_days: u32,
     /// Business days the prosecutor takes to review a request for an offer.
     pub offer_review_business_days: u32,
+    /// Calendar days a deficiency notice gives to send a corrected plea (never before the
+    /// response deadline; rolled forward to a business day: `domain::deficiency::fix_by`).
+    pub cure_days: u32,
 }
 
 impl Default for AfterPleaRules {
     fn default() -> Self {
-        AfterPleaRules { payment_days: 30, offer_review_business_days: 10 }
+        AfterPleaRules { payment_days: 30, offer_review_business_days: 10, cure_days: 14 }
     }
 }
 

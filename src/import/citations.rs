@@ -58,6 +58,28 @@ pub struct ImportSummary {
     pub updated: u64,
     pub unchanged: u64,
     pub rejected: Vec<RejectedRow>,
+    /// Pleas from the unmatched queue linked to the citations imported (left out when none).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub linked_pleas: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
+}
+
+/// What else happens in an import batch's transaction once its citations are written: linking
+/// the pleas that were waiting for them (`services::paper_link::ImportLinker`). Returns how many.
+pub trait AfterWrite {
+    fn filed(&self, conn: &mut DbConn, numbers: &[&str], actor: &str) -> diesel::QueryResult<u64>;
+}
+
+/// Nothing else.
+pub struct Nothing;
+
+impl AfterWrite for Nothing {
+    fn filed(&self, _: &mut DbConn, _: &[&str], _: &str) -> diesel::QueryResult<u64> {
+        Ok(0)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
@@ -94,17 +116,28 @@ pub fn import(
     rules: &ImportRules,
     actor: &str,
 ) -> Result<ImportSummary, crate::error::AppError> {
+    import_then(conn, rows, rules, actor, &Nothing)
+}
+
+/// [`import`], with `after` run in each batch's transaction (see [`AfterWrite`]).
+pub fn import_then(
+    conn: &mut DbConn,
+    rows: Vec<RawRow>,
+    rules: &ImportRules,
+    actor: &str,
+    after: &dyn AfterWrite,
+) -> Result<ImportSummary, crate::error::AppError> {
     let catalog = db::offenses::catalog(conn)?;
     let calendar = CourtCalendar::new(db::offenses::holidays(conn)?);
     let (valid, rejected) = check_rows(rows, &catalog, rules, &calendar);
-    let run = Run { actor, id: hex::encode(rand::random::<[u8; 6]>()), rejected_rows: rejected.len() };
+    let run = Run { actor, id: hex::encode(rand::random::<[u8; 6]>()), rejected_rows: rejected.len(), after };
     let mut summary = ImportSummary { rejected, ..Default::default() };
     for batch in valid.chunks(BATCH) {
         write_batch(conn, batch, &run, &mut summary);
     }
     if valid.is_empty() {
         // Nothing to write: the attempt is recorded on its own.
-        crate::audit::record(conn, &run.event(&[]))?;
+        crate::audit::record(conn, &run.event(&[], 0))?;
     }
     summary.rejected.sort_by_key(|r| r.line);
     Ok(summary)
@@ -117,11 +150,12 @@ struct Run<'a> {
     id: String,
     /// Rows rejected by the checks, before anything was written.
     rejected_rows: usize,
+    after: &'a dyn AfterWrite,
 }
 
 impl Run<'_> {
     /// The event recording one batch (what happened to each of its citations).
-    fn event(&self, outcomes: &[db::citations::Outcome]) -> crate::audit::Event<'_> {
+    fn event(&self, outcomes: &[db::citations::Outcome], linked: u64) -> crate::audit::Event<'_> {
         use db::citations::Outcome;
         let count = |o: Outcome| outcomes.iter().filter(|x| **x == o).count();
         let refused = count(Outcome::HasPlea);
@@ -135,7 +169,7 @@ impl Run<'_> {
                 "import": self.id,
                 "imported": count(Outcome::Imported), "updated": count(Outcome::Updated),
                 "unchanged": count(Outcome::Unchanged), "refused_has_plea": refused,
-                "rejected_rows": self.rejected_rows,
+                "rejected_rows": self.rejected_rows, "linked_pleas": linked,
             }),
         }
     }
@@ -151,11 +185,21 @@ fn write_batch(conn: &mut DbConn, batch: &[ValidCitation], run: &Run, summary: &
         .collect();
     let written = db::write_transaction(conn, |c| {
         let outcomes = db::citations::apply_import(c, &writes)?;
-        crate::audit::append(c, &run.event(&outcomes))?;
-        Ok::<_, diesel::result::Error>(outcomes)
+        let filed: Vec<&str> = batch
+            .iter()
+            .zip(&outcomes)
+            .filter(|(_, o)| **o != db::citations::Outcome::HasPlea)
+            .map(|(v, _)| v.draft.number.as_str())
+            .collect();
+        let linked = run.after.filed(c, &filed, run.actor)?;
+        crate::audit::append(c, &run.event(&outcomes, linked))?;
+        Ok::<_, diesel::result::Error>((outcomes, linked))
     });
     match written {
-        Ok(outcomes) => tally(batch, outcomes, summary),
+        Ok((outcomes, linked)) => {
+            summary.linked_pleas += linked;
+            tally(batch, outcomes, summary)
+        }
         Err(e) if batch.len() > 1 => {
             tracing::warn!(error = %e, size = batch.len(), "import batch failed; retrying citations one by one");
             for one in batch.chunks(1) {

@@ -28,6 +28,30 @@ pub struct LetterData {
     /// What happens next after the pleas received (receipts), charge by charge.
     #[serde(default)]
     pub next: Option<NextInfo>,
+    /// Deficiency notices: what is missing from a paper plea and by when to put it right.
+    #[serde(default)]
+    pub deficiency: Option<DeficiencyInfo>,
+}
+
+/// What a deficiency notice says is missing. The enclosed plea form's deadline
+/// (`citation.response_due` in the notice's data) is `fix_by`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeficiencyInfo {
+    /// The day the plea arrived (court's calendar) and its postmark, if mailed.
+    pub received_on: NaiveDate,
+    pub postmark: Option<NaiveDate>,
+    pub unsigned: bool,
+    /// The charges that had no plea marked, with their descriptions in the letter's language.
+    pub missing: Vec<MissingPlea>,
+    pub fix_by: NaiveDate,
+    /// The original response deadline: until then the person can also answer online.
+    pub online_until: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MissingPlea {
+    pub seq: i32,
+    pub description: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

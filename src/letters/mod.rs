@@ -296,6 +296,7 @@ pub fn example_data(letter_type: LetterType, language: Language, letter_id: i64)
         base_url: "https://pleadesk.example.org".into(),
         assistance: None,
         next: None,
+        deficiency: None,
     }
 }
 
@@ -310,9 +311,19 @@ mod tests {
     #[test]
     fn every_letter_renders_reproducibly_in_both_languages() {
         let t = templates();
-        for kind in [LetterType::PleaForm, LetterType::Acknowledgement] {
+        for kind in [LetterType::PleaForm, LetterType::Acknowledgement, LetterType::Deficiency] {
             for lang in [Language::En, Language::Es] {
-                let data = example_data(kind, lang, 42);
+                let mut data = example_data(kind, lang, 42);
+                if kind == LetterType::Deficiency {
+                    data.deficiency = Some(data::DeficiencyInfo {
+                        received_on: data.date,
+                        postmark: Some(data.date),
+                        unsigned: true,
+                        missing: vec![data::MissingPlea { seq: 2, description: data.charges[1].description.clone() }],
+                        fix_by: data.citation.response_due,
+                        online_until: None,
+                    });
+                }
                 let a = render(&data, &t, &PageSetup::default()).unwrap();
                 let b = render(&data, &t, &PageSetup::default()).unwrap();
                 assert_eq!(a.sha256, b.sha256, "{kind} {lang} renders to the same bytes");

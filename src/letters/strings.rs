@@ -187,10 +187,11 @@ mod tests {
 /// "money order", no doubled full stops, and a comma after an opening "Por favor".
 #[cfg(test)]
 mod spanish_words {
-    const SPANISH: [(&str, &str); 6] = [
+    const SPANISH: [(&str, &str); 7] = [
         ("pages", include_str!("../../templates/pages/i18n/es.toml")),
         ("receipt", include_str!("../../templates/letters/es/acknowledgement.txt")),
         ("plea form", include_str!("../../templates/letters/es/plea_form.txt")),
+        ("deficiency notice", include_str!("../../templates/letters/es/deficiency_notice.txt")),
         ("email text", include_str!("../../templates/email/es/letter.txt")),
         ("email html", include_str!("../../templates/email/es/letter.html")),
         ("letter words", include_str!("strings.rs")),

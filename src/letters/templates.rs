@@ -31,6 +31,8 @@ const SHIPPED: &[(&str, &str)] = &[
     ("letters/es/plea_form.txt", include_str!("../../templates/letters/es/plea_form.txt")),
     ("letters/en/acknowledgement.txt", include_str!("../../templates/letters/en/acknowledgement.txt")),
     ("letters/es/acknowledgement.txt", include_str!("../../templates/letters/es/acknowledgement.txt")),
+    ("letters/en/deficiency_notice.txt", include_str!("../../templates/letters/en/deficiency_notice.txt")),
+    ("letters/es/deficiency_notice.txt", include_str!("../../templates/letters/es/deficiency_notice.txt")),
     ("email/en/letter.subject.txt", include_str!("../../templates/email/en/letter.subject.txt")),
     ("email/es/letter.subject.txt", include_str!("../../templates/email/es/letter.subject.txt")),
     ("email/en/letter.txt", include_str!("../../templates/email/en/letter.txt")),

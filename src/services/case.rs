@@ -27,6 +27,9 @@ pub struct CaseView {
     pub charges: Vec<ChargeView>,
     pub total_fine_cents: i64,
     pub total_points: i32,
+    /// Submissions, offers, payments, dispositions, letters and the timeline of events.
+    #[serde(flatten)]
+    pub parts: crate::services::case_view::CaseParts,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -160,11 +163,13 @@ pub fn case_view(conn: &mut DbConn, number: &CitationNumber) -> Result<CaseView,
             points: c.points,
         })
         .collect();
-    Ok(view(citation, charges))
+    let parts = crate::services::case_view::parts(conn, &citation)?;
+    Ok(view(citation, charges, parts))
 }
 
-fn view(c: CitationRecord, charges: Vec<ChargeView>) -> CaseView {
+fn view(c: CitationRecord, charges: Vec<ChargeView>, parts: crate::services::case_view::CaseParts) -> CaseView {
     CaseView {
+        parts,
         total_fine_cents: charges.iter().map(|c| c.fine_cents).sum(),
         total_points: charges.iter().map(|c| c.points).sum(),
         citation_number: c.citation_number,

@@ -3,12 +3,13 @@
 
 use crate::audit::{self, Event};
 use crate::db::{self, citations::CitationRecord, DbConn};
-use crate::domain::eligibility::{charge_by_mail, status_after, Reason};
-use crate::domain::{CaseStatus, CitationNumber, DateOfBirth, Language, Plea};
+use crate::domain::eligibility::{charge_by_mail, Reason};
+use crate::domain::{CaseStatus, Channel, CitationNumber, DateOfBirth, Language, Plea};
 use crate::error::AppError;
 use crate::i18n::text as msg;
-use crate::services::letters::{self as letter_service, LetterContext};
-use crate::services::plea_request::{check, invalid, Checked};
+use crate::services::letters::LetterContext;
+use crate::services::plea_apply;
+use crate::services::plea_request::{check, invalid};
 pub use crate::services::plea_request::{AddressInput, PleaItem, PleaRequest};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -45,22 +46,7 @@ impl Identity {
 
 /// The case for this identity, or the same 404 whichever half is wrong.
 pub fn find_case(conn: &mut DbConn, id: &Identity, lang: Language) -> Result<CitationRecord, AppError> {
-    let mut found = db::citations::find_by_number(conn, id.number.as_str())?;
-    if found.is_none() {
-        // Typed without dashes, or with O for 0 or I for 1: read it by the shapes on file.
-        for shape in db::citations::number_shapes(conn)? {
-            let Some(number) = crate::domain::citation_number::with_shape(id.number.as_str(), &shape) else {
-                continue;
-            };
-            if number != id.number.as_str() {
-                found = db::citations::find_by_number(conn, &number)?;
-                if found.is_some() {
-                    break;
-                }
-            }
-        }
-    }
-    match found {
+    match crate::services::matching::find_as_typed(conn, &id.number)? {
         Some(c) if c.date_of_birth == id.dob => Ok(c),
         _ => Err(AppError::NotFound(msg(lang, "not_found"))),
     }
@@ -216,7 +202,7 @@ pub struct PleaReceipt {
 }
 
 /// A confirmation code such as `PD-7Q4K-M2XD` (no 0/O, 1/I/L to misread).
-fn confirmation_code() -> String {
+pub(crate) fn confirmation_code() -> String {
     use rand::Rng;
     const ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
     let mut rng = rand::rng();
@@ -315,14 +301,7 @@ fn record(
         if !unchanged_since(c, &case, &summary)? {
             return Err(AppError::Conflict(msg(lang, "case_changed")));
         }
-        let pleas: Vec<Plea> = checked.pleas.iter().map(|(_, p)| *p).collect();
-        let status = status_after(&pleas);
-        if !db::citations::answer(c, case.id, status.as_str())? {
-            return Err(AppError::Conflict(msg(lang, "answered")));
-        }
-        let address_json = checked.address.as_ref().map(|(l1, l2, city, st, zip)| {
-            serde_json::json!({"line1": l1, "line2": l2, "city": city, "state": st, "postal_code": zip}).to_string()
-        });
+        let address_json = plea_apply::address_json(&checked);
         let plea_rows: Vec<(i32, &str)> = checked.pleas.iter().map(|(s, p)| (*s, p.as_str())).collect();
         let sub_id = db::submissions::insert_with_pleas(
             c,
@@ -344,24 +323,8 @@ fn record(
             &plea_rows,
         )?;
         db::documents::attach(c, sub_id, evidence)?;
-        db::citations::update_contact(
-            c,
-            case.id,
-            &db::citations::ContactUpdate {
-                email: checked.email.as_deref(),
-                phone: checked.phone.as_deref(),
-                language: checked.language.map(|l| l.as_str()),
-                address: checked.address.as_ref().map(|(l1, l2, city, st, zip)| {
-                    (l1.as_str(), l2.as_deref(), city.as_str(), st.as_str(), zip.as_str())
-                }),
-            },
-        )?;
-        let not_guilty: Vec<i32> =
-            checked.pleas.iter().filter(|(_, p)| *p == Plea::NotGuilty).map(|(s, _)| *s).collect();
-        if !not_guilty.is_empty() {
-            db::citations::dispose(c, case.id, &not_guilty, "hearing_set", today)?;
-        }
-        let letter = queue_receipt(c, &case, &summary, &checked, sub_id, &confirmation, today, ctx)?;
+        let applied = plea_apply::Applied { case: &case, summary: &summary, checked: &checked, submission_id: sub_id };
+        let (status, letter) = plea_apply::apply(c, &applied, &confirmation, Channel::Online, today, ctx, lang)?;
         // Last, so that the audit chain's lock is held only until the commit that follows.
         audit::append(
             c,
@@ -382,7 +345,11 @@ fn record(
 
 /// Whether the case still has the charges, fines and dates the resident answered (an import
 /// may have rewritten them since they were read).
-fn unchanged_since(conn: &mut DbConn, seen: &CitationRecord, summary: &CaseSummary) -> Result<bool, AppError> {
+pub(crate) fn unchanged_since(
+    conn: &mut DbConn,
+    seen: &CitationRecord,
+    summary: &CaseSummary,
+) -> Result<bool, AppError> {
     let Some(now) = db::citations::find_by_id(conn, seen.id)? else {
         return Ok(false);
     };
@@ -427,56 +394,4 @@ fn replay(
         .transpose()?
         .flatten();
     Ok(Some(PleaReceipt { confirmation, status, receipt_url: receipt_url(ctx), letter_id }))
-}
-
-/// Queues the acknowledgement from what the transaction already knows (no re-reading), to the
-/// contact details just given.
-#[allow(clippy::too_many_arguments)]
-fn queue_receipt(
-    conn: &mut DbConn,
-    case: &CitationRecord,
-    summary: &CaseSummary,
-    checked: &Checked,
-    submission_id: i64,
-    confirmation: &str,
-    today: NaiveDate,
-    ctx: &LetterContext,
-) -> Result<i64, AppError> {
-    use crate::letters::data::{ChargeLine, PleaLine, SubmissionInfo};
-    let mut to = case.clone();
-    if let Some(e) = &checked.email {
-        to.email = Some(e.clone());
-    }
-    if let Some(l) = checked.language {
-        to.language = l.as_str().to_string();
-    }
-    if let Some((l1, l2, city, state, zip)) = &checked.address {
-        (to.address_line1, to.address_line2, to.city, to.state, to.postal_code) =
-            (l1.clone(), l2.clone(), city.clone(), state.clone(), zip.clone());
-    }
-    let spanish = to.language == Language::Es.as_str();
-    let charges = summary
-        .charges
-        .iter()
-        .map(|c| ChargeLine {
-            seq: c.seq,
-            offense_code: c.offense_code.clone(),
-            description: if spanish { c.description_es.clone() } else { c.description.clone() },
-            fine_cents: c.fine_cents,
-            points: c.points,
-            by_mail: c.offense_by_mail,
-        })
-        .collect();
-    let submission = SubmissionInfo {
-        confirmation: confirmation.to_string(),
-        received_on: today,
-        channel: "online".into(),
-        pleas: checked.pleas.iter().map(|(seq, plea)| PleaLine { seq: *seq, plea: *plea }).collect(),
-        statement: None,
-        documents: Vec::new(),
-    };
-    let mut data =
-        letter_service::letter_data(&to, charges, Some(submission), crate::domain::LetterType::Acknowledgement, ctx);
-    crate::services::receipt::complete(conn, &mut data, &to, submission_id, ctx)?;
-    letter_service::queue_letter(conn, case.id, Some(submission_id), &data)
 }

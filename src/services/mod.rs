@@ -2,15 +2,23 @@
 //! from `domain` rules and `db` queries.
 
 pub mod case;
+pub mod case_search;
+pub mod case_view;
 pub mod dashboard;
+pub mod deficiency_notice;
 pub mod demo;
 pub mod downloads;
 pub mod drafts;
 pub mod evidence;
 pub mod intake;
 pub mod letters;
+pub mod matching;
+pub mod paper_link;
+pub mod paper_plea;
+pub mod plea_apply;
 pub mod plea_request;
 pub mod receipt;
 pub mod staff_admin;
 pub mod staff_auth;
 pub mod status;
+pub mod submission_queue;

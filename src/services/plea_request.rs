@@ -64,25 +64,10 @@ pub struct Checked {
 
 pub fn check(req: &PleaRequest, summary: &CaseSummary, lang: Language) -> Result<Checked, AppError> {
     let mut f: BTreeMap<String, String> = BTreeMap::new();
-    let mut pleas = Vec::new();
-    for item in &req.pleas {
-        match summary.charges.iter().find(|c| c.seq == item.charge_seq) {
-            None => {
-                f.insert(format!("pleas.{}", item.charge_seq), msg(lang, "plea_unknown"));
-            }
-            Some(c) if !c.by_mail => {
-                f.insert(format!("pleas.{}", item.charge_seq), msg(lang, "plea_not_allowed"));
-            }
-            Some(_) if pleas.iter().any(|(s, _)| *s == item.charge_seq) => {
-                f.insert(format!("pleas.{}", item.charge_seq), msg(lang, "plea_unknown"));
-            }
-            Some(_) => pleas.push((item.charge_seq, item.plea)),
-        }
-    }
-    for c in summary.charges.iter().filter(|c| c.by_mail) {
-        if !pleas.iter().any(|(s, _)| *s == c.seq) {
-            f.entry(format!("pleas.{}", c.seq)).or_insert_with(|| msg(lang, "plea_missing"));
-        }
+    let items: Vec<(i32, Plea)> = req.pleas.iter().map(|p| (p.charge_seq, p.plea)).collect();
+    let (pleas, missing) = check_pleas(&items, summary, lang, &mut f);
+    for seq in missing {
+        f.entry(format!("pleas.{seq}")).or_insert_with(|| msg(lang, "plea_missing"));
     }
     let signature = required_text(&req.signature_name, "signature", 120).unwrap_or_default();
     if signature.is_empty() {
@@ -91,23 +76,87 @@ pub fn check(req: &PleaRequest, summary: &CaseSummary, lang: Language) -> Result
     if !req.attest {
         f.insert("attest".into(), msg(lang, "attest"));
     }
-    let opt = |v: &Option<String>| v.as_deref().unwrap_or("").to_string();
-    let email = email(&opt(&req.email)).unwrap_or_else(|_| {
+    let contact = ContactInput {
+        statement: req.statement.as_deref(),
+        email: req.email.as_deref(),
+        phone: req.phone.as_deref(),
+        language: req.language.as_deref(),
+        mailing_address: req.mailing_address.as_ref(),
+    };
+    let checked = check_contact(&contact, pleas, signature, lang, &mut f);
+    if !f.is_empty() {
+        return Err(invalid(lang, f));
+    }
+    Ok(checked)
+}
+
+/// The pleas against the case's charges: the valid ones, and the charges that can be answered
+/// by mail but have none. An unknown or repeated charge, or a plea for a charge that cannot be
+/// answered by mail, is a field error (`pleas.<seq>`).
+pub fn check_pleas(
+    items: &[(i32, Plea)],
+    summary: &CaseSummary,
+    lang: Language,
+    f: &mut BTreeMap<String, String>,
+) -> (Vec<(i32, Plea)>, Vec<i32>) {
+    let mut pleas: Vec<(i32, Plea)> = Vec::new();
+    for (seq, plea) in items {
+        match summary.charges.iter().find(|c| c.seq == *seq) {
+            None => {
+                f.insert(format!("pleas.{seq}"), msg(lang, "plea_unknown"));
+            }
+            // Whether the case is still open and on time is the caller's (case-level) question.
+            Some(c) if !c.offense_by_mail => {
+                f.insert(format!("pleas.{seq}"), msg(lang, "plea_not_allowed"));
+            }
+            Some(_) if pleas.iter().any(|(s, _)| s == seq) => {
+                f.insert(format!("pleas.{seq}"), msg(lang, "plea_unknown"));
+            }
+            Some(_) => pleas.push((*seq, *plea)),
+        }
+    }
+    let missing = summary
+        .charges
+        .iter()
+        .filter(|c| c.offense_by_mail && !pleas.iter().any(|(s, _)| *s == c.seq))
+        .map(|c| c.seq)
+        .collect();
+    (pleas, missing)
+}
+
+/// The statement and contact details sent with a plea, as typed.
+pub struct ContactInput<'a> {
+    pub statement: Option<&'a str>,
+    pub email: Option<&'a str>,
+    pub phone: Option<&'a str>,
+    pub language: Option<&'a str>,
+    pub mailing_address: Option<&'a AddressInput>,
+}
+
+/// Checks the statement and contact details; each bad one is a field error in `f`.
+pub fn check_contact(
+    c: &ContactInput,
+    pleas: Vec<(i32, Plea)>,
+    signature: String,
+    lang: Language,
+    f: &mut BTreeMap<String, String>,
+) -> Checked {
+    let email = email(c.email.unwrap_or("")).unwrap_or_else(|_| {
         f.insert("email".into(), msg(lang, "email"));
         None
     });
-    let phone = phone(&opt(&req.phone)).unwrap_or_else(|_| {
+    let phone = phone(c.phone.unwrap_or("")).unwrap_or_else(|_| {
         f.insert("phone".into(), msg(lang, "phone"));
         None
     });
-    let statement = opt(&req.statement);
+    let statement = c.statement.unwrap_or("");
     let statement = if statement.chars().count() > 5000 {
         f.insert("statement".into(), msg(lang, "statement"));
         None
     } else {
         Some(statement.trim().to_string()).filter(|s| !s.is_empty())
     };
-    let language = match req.language.as_deref().map(str::trim).filter(|l| !l.is_empty()) {
+    let language = match c.language.map(str::trim).filter(|l| !l.is_empty()) {
         Some(l) => match Language::parse_or_default(l) {
             Ok(l) => Some(l),
             Err(_) => {
@@ -117,7 +166,7 @@ pub fn check(req: &PleaRequest, summary: &CaseSummary, lang: Language) -> Result
         },
         None => None,
     };
-    let address = match &req.mailing_address {
+    let address = match c.mailing_address {
         Some(a) if *a != AddressInput::default() => {
             let parsed = (|| -> Result<_, crate::domain::ParseError> {
                 Ok((
@@ -138,10 +187,7 @@ pub fn check(req: &PleaRequest, summary: &CaseSummary, lang: Language) -> Result
         }
         _ => None,
     };
-    if !f.is_empty() {
-        return Err(invalid(lang, f));
-    }
-    Ok(Checked { pleas, statement, email, phone, language, signature, address })
+    Checked { pleas, statement, email, phone, language, signature, address }
 }
 
 /// A form error: the general message and each field's.

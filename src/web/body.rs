@@ -36,3 +36,17 @@ pub fn media_type(req: &HttpRequest) -> String {
         .map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
         .unwrap_or_default()
 }
+
+/// The `Idempotency-Key` header, if sent: 1 to 200 printable characters.
+pub fn idempotency_key(req: &actix_web::HttpRequest) -> Result<Option<String>, AppError> {
+    match req.headers().get("idempotency-key") {
+        Some(v) => {
+            let k = v.to_str().unwrap_or("").trim().to_string();
+            if k.is_empty() || k.len() > 200 {
+                return Err(AppError::field("Idempotency-Key", "an Idempotency-Key is 1 to 200 printable characters"));
+            }
+            Ok(Some(k))
+        }
+        None => Ok(None),
+    }
+}

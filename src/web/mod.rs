@@ -40,7 +40,7 @@ pub const JSON_LIMIT: usize = 64 * 1024;
 
 /// Registers every route; shared by the server and by tests.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    use api::{auth, citations, health, jobs, letters, public};
+    use api::{auth, citations, health, jobs, letters, public, submissions};
     use web::{get, post, resource};
     cfg.configure(pages::routes).configure(console::routes);
     cfg.service(resource("/healthz").route(get().to(health::healthz))).service(
@@ -49,11 +49,14 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .service(resource("/auth/login").route(post().to(auth::login)))
             .service(resource("/auth/logout").route(post().to(auth::logout)))
             .service(resource("/citations/import").route(post().to(citations::import)))
+            .service(resource("/citations/search").route(post().to(citations::search)))
             .service(resource("/citations/{number}").route(get().to(citations::get)))
             .service(resource("/citations/{number}/letters").route(post().to(letters::create)))
             .service(resource("/letters").route(get().to(letters::list)))
             .service(resource("/letters/print-run").route(post().to(letters::print_run)))
             .service(resource("/letters/{id}/pdf").route(get().to(letters::pdf)))
+            .service(resource("/submissions").route(get().to(submissions::list)).route(post().to(submissions::create)))
+            .service(resource("/submissions/{id}/link").route(post().to(submissions::link)))
             .service(resource("/jobs").route(get().to(jobs::list)))
             .service(resource("/jobs/{id}/retry").route(post().to(jobs::retry)))
             .service(resource("/public/lookup").route(post().to(public::lookup)))

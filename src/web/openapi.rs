@@ -8,9 +8,14 @@ use crate::error::ErrorBody;
 use crate::import::citations::ImportSummary;
 use crate::jobs::queue::JobRecord;
 use crate::services::case::CaseView;
+use crate::services::case_search::{SearchRequest, SearchResult};
 use crate::services::intake::{CaseSummary, PleaReceipt, PleaRequest};
+use crate::services::paper_link::SubmissionAnswer;
+use crate::services::paper_plea::PaperPleaRequest;
 use crate::services::status::StatusView;
+use crate::services::submission_queue::QueueList;
 use crate::web::api::auth::{LoginAnswer, LoginBody};
+use crate::web::api::submissions::LinkBody;
 use actix_web::HttpResponse;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToSchema};
@@ -125,8 +130,14 @@ fn citations_import() {}
 
 #[utoipa::path(get, path = "/api/v1/citations/{number}", tag = "staff", security(("bearer" = [])),
     params(("number" = String, Path)),
-    responses((status = 200, body = CaseView), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "The whole case: defendant, charges, submissions (channel, confirmation code, status, pleas, documents, postmark, enclosed payment, deficiencies, duplicate), duplicate_pleas, offers, payments, dispositions, letters (type, language, status) and the events (the timeline). Opening it is an audit event.", body = CaseView), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
 fn citation_get() {}
+
+#[utoipa::path(post, path = "/api/v1/citations/search", tag = "staff", security(("bearer" = [])),
+    request_body = SearchRequest,
+    responses((status = 200, description = "A short list (number, name, court date, status), newest first; each search is an audit event (the key used and the count, never the values)", body = SearchResult),
+    (status = 403, body = ErrorBody), (status = 422, description = "Not exactly one key: {citation_number}, {last_name, date_of_birth} or {plate}", body = ErrorBody)))]
+fn citations_search() {}
 
 #[utoipa::path(post, path = "/api/v1/citations/{number}/letters", tag = "staff", security(("bearer" = [])),
     params(("number" = String, Path)), request_body = LetterRequest,
@@ -149,6 +160,32 @@ fn letters_pdf() {}
     responses((status = 200, description = "Every queued letter in one PDF (each on an odd page), now marked printed; headers X-Letters, X-Pages, X-Blank-Pages", content_type = "application/pdf"),
     (status = 409, description = "Nothing is queued", body = ErrorBody)))]
 fn letters_print_run() {}
+
+#[utoipa::path(post, path = "/api/v1/submissions", tag = "staff", security(("bearer" = [])),
+    request_body = PaperPleaRequest,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Repeat a request safely (a double-clicked save): the same key and body give the same submission")),
+    responses(
+    (status = 201, description = "Recorded. `linked`: applied to the case exactly as an online plea (the deadline judged by the postmark; counter pleas by the day handed in), the acknowledgement queued. `deficient`: unsigned, a charge without a plea (a deficiency notice with a fresh plea form queued), or late by its postmark (no letter; the clerk decides). `unmatched`: no filed citation fits; ranked `suggestions`. A plea for a case already answered is kept with `duplicate: true` and not applied. An enclosed payment is recorded as received with the submission, not applied to the balance (payments are recorded and applied with POST /api/v1/citations/{number}/payments).", body = SubmissionAnswer),
+    (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+    (status = 409, description = "No charge of the citation can be answered by mail", body = ErrorBody),
+    (status = 422, description = "A field is not valid (unknown charge, bad plea, postmark in the future, negative payment, unknown document); `fields` names each; nothing is written", body = ErrorBody)))]
+fn submissions_create() {}
+
+#[utoipa::path(get, path = "/api/v1/submissions", tag = "staff", security(("bearer" = [])),
+    params(("status" = Option<String>, Query, description = "unmatched (default), deficient, linked or duplicate"),
+           ("since" = Option<String>, Query, description = "RFC 3339; with status=linked: what was linked (by a clerk, or automatically by an import) after this time"),
+           ("limit" = Option<i64>, Query, description = "At most this many (default 200)")),
+    responses((status = 200, description = "The queue, oldest first, without dates of birth or contact details; reading it is an audit event", body = QueueList),
+    (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+fn submissions_list() {}
+
+#[utoipa::path(post, path = "/api/v1/submissions/{id}/link", tag = "staff", security(("bearer" = [])),
+    params(("id" = i64, Path)), request_body = LinkBody,
+    responses((status = 200, description = "Linked, and the plea applied to the case as above (or flagged duplicate / deficient)", body = SubmissionAnswer),
+    (status = 404, description = "No such submission", body = ErrorBody),
+    (status = 409, description = "Already linked there, or applied to a case already (not moved)", body = ErrorBody),
+    (status = 422, description = "No such citation, or the pleas do not fit its charges", body = ErrorBody)))]
+fn submissions_link() {}
 
 #[utoipa::path(get, path = "/api/v1/jobs", tag = "staff", security(("bearer" = [])),
     params(("status" = Option<String>, Query, description = "queued, running, done or parked (default parked)")),
@@ -190,7 +227,8 @@ impl Modify for BearerAuth {
     info(title = "PleaDesk", description = "Plea-by-mail backend for traffic courts. Money is integer cents in fields named …_cents; dates are YYYY-MM-DD."),
     paths(
         healthz, openapi_json, auth_login, auth_logout, public_lookup, public_pleas, public_status, public_letter, citations_import, citation_get,
-        letters_create, letters_list, letters_pdf, letters_print_run, jobs_list, jobs_retry
+        letters_create, letters_list, letters_pdf, letters_print_run, jobs_list, jobs_retry,
+        submissions_create, submissions_list, submissions_link, citations_search
     ),
     modifiers(&BearerAuth),
     tags((name = "public", description = "Residents: no account; identity is the citation number and date of birth"),

@@ -2,7 +2,7 @@
 //! read of personal data and every admin action is on the audit trail, and a resident reaches only
 //! the letters of their own case.
 
-use crate::helpers::{error_body, TestApp};
+use crate::helpers::{error_body, events, TestApp};
 use crate::on_both_backends;
 use pleadesk::domain::Role;
 use serde_json::{json, Value};
@@ -16,10 +16,14 @@ const CLERKS: &[Role] = &[Role::Clerk, Role::Admin];
 const STAFF_ROUTES: &[(&str, &str, &[Role])] = &[
     ("post", "/api/v1/citations/import", &[Role::Clerk, Role::Admin, Role::Integration]),
     ("get", "/api/v1/citations/{number}", READERS),
+    ("post", "/api/v1/citations/search", READERS),
     ("post", "/api/v1/citations/{number}/letters", CLERKS),
     ("get", "/api/v1/letters", READERS),
     ("post", "/api/v1/letters/print-run", CLERKS),
     ("get", "/api/v1/letters/{id}/pdf", READERS),
+    ("get", "/api/v1/submissions", CLERKS),
+    ("post", "/api/v1/submissions", CLERKS),
+    ("post", "/api/v1/submissions/{id}/link", CLERKS),
     ("get", "/api/v1/jobs", CLERKS),
     ("post", "/api/v1/jobs/{id}/retry", &[Role::Admin]),
     ("post", "/api/v1/auth/logout", &[Role::Clerk, Role::Prosecutor, Role::Admin, Role::Integration]),
@@ -68,22 +72,6 @@ async fn documented_routes(app: &TestApp) -> BTreeSet<(String, String)> {
 async fn user_id(app: &TestApp, token: &str) -> i64 {
     let token = token.to_string();
     app.with_db(move |c| pleadesk::auth::user_for_token(c, &token).unwrap().unwrap().id).await
-}
-
-/// (actor, action, subject_type, subject_id, details) of every audit event, in order.
-async fn events(app: &TestApp) -> Vec<(String, String, String, String, Value)> {
-    let rows: Vec<(String, String, String, String, String)> = app
-        .with_db(|c| {
-            use diesel::prelude::*;
-            use pleadesk::db::schema::events;
-            events::table
-                .order(events::id)
-                .select((events::actor, events::action, events::subject_type, events::subject_id, events::details))
-                .load(c)
-                .unwrap()
-        })
-        .await;
-    rows.into_iter().map(|(a, b, c, d, e)| (a, b, c, d, serde_json::from_str(&e).unwrap())).collect()
 }
 
 async fn every_staff_route_admits_exactly_its_roles(app: TestApp) {

@@ -281,6 +281,22 @@ pub fn sample(name: &str) -> Vec<u8> {
     std::fs::read(format!("{}/samples/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
 }
 
+/// (actor, action, subject_type, subject_id, details) of every audit event, in order.
+pub async fn events(app: &TestApp) -> Vec<(String, String, String, String, serde_json::Value)> {
+    let rows: Vec<(String, String, String, String, String)> = app
+        .with_db(|c| {
+            use diesel::prelude::*;
+            use pleadesk::db::schema::events;
+            events::table
+                .order(events::id)
+                .select((events::actor, events::action, events::subject_type, events::subject_id, events::details))
+                .load(c)
+                .unwrap()
+        })
+        .await;
+    rows.into_iter().map(|(a, b, c, d, e)| (a, b, c, d, serde_json::from_str(&e).unwrap())).collect()
+}
+
 /// Asserts the JSON error body shape of SPEC §4 and returns it.
 pub async fn error_body(resp: reqwest::Response, status: u16, code: &str) -> serde_json::Value {
     assert_eq!(resp.status().as_u16(), status, "status");

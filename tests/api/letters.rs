@@ -249,7 +249,7 @@ on_both_backends!(
     several_workers_share_the_queue,
 );
 
-fn pdftotext(pdf: &[u8]) -> String {
+pub fn pdftotext(pdf: &[u8]) -> String {
     let f = tempfile::NamedTempFile::new().unwrap();
     std::fs::write(f.path(), pdf).unwrap();
     let out =

@@ -192,6 +192,7 @@ pub fn letter_data(
         base_url: ctx.base_url.clone(),
         assistance: assistance(citation, language, &court.phone),
         next: None,
+        deficiency: None,
     }
 }
 

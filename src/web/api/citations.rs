@@ -34,12 +34,15 @@ pub async fn import(
     let rows = parsed.map_err(|e| AppError::invalid(e.0))?;
     let rules = ImportRules { court_tz: state.config.court_tz, response_due: state.config.response_due };
     let actor = user.actor();
-    let summary = run_db(&state.pool, move |c| import::citations::import(c, rows, &rules, &actor)).await?;
+    let linker = services::paper_link::ImportLinker { ctx: state.letters.clone() };
+    let summary =
+        run_db(&state.pool, move |c| import::citations::import_then(c, rows, &rules, &actor, &linker)).await?;
     tracing::info!(
         imported = summary.imported,
         updated = summary.updated,
         unchanged = summary.unchanged,
         rejected = summary.rejected.len(),
+        linked_pleas = summary.linked_pleas,
         "citations imported"
     );
     Ok(HttpResponse::Ok().json(summary))
@@ -55,4 +58,18 @@ pub async fn get(
     let actor = user.actor();
     let view = run_db(&state.pool, move |c| services::case::read_case(c, &number, &actor)).await?;
     Ok(HttpResponse::Ok().json(view))
+}
+
+/// `POST /api/v1/citations/search` `{citation_number}` | `{last_name, date_of_birth}` | `{plate}`
+pub async fn search(
+    user: Staff<CaseReaders>,
+    body: web::Json<serde_json::Value>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    // Parsed after the guard has answered who may search.
+    let req: services::case_search::SearchRequest = serde_json::from_value(body.into_inner())
+        .map_err(|e| AppError::invalid(format!("the body does not fit a search: {e}")))?;
+    let (actor, today) = (user.actor(), state.today());
+    let found = run_db(&state.pool, move |c| services::case_search::search(c, &req, today, &actor)).await?;
+    Ok(HttpResponse::Ok().insert_header((actix_web::http::header::CACHE_CONTROL, "no-store")).json(found))
 }

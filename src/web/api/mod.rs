@@ -6,3 +6,4 @@ pub mod health;
 pub mod jobs;
 pub mod letters;
 pub mod public;
+pub mod submissions;

@@ -93,16 +93,7 @@ pub async fn pleas(
     let body = body.into_inner();
     // The plea's own `language` decides its messages (intake::submit reads it).
     let (_, today) = open_call(&req, &state, &body.citation_number, body.language.as_deref())?;
-    let key = match req.headers().get("idempotency-key") {
-        Some(v) => {
-            let k = v.to_str().unwrap_or("").trim().to_string();
-            if k.is_empty() || k.len() > 200 {
-                return Err(AppError::field("Idempotency-Key", "an Idempotency-Key is 1 to 200 printable characters"));
-            }
-            Some(k)
-        }
-        None => None,
-    };
+    let key = crate::web::body::idempotency_key(&req)?;
     let ctx = state.letters.clone();
     let subject = body.citation_number.clone();
     let receipt = run_db(&state.pool, move |c| intake::submit(c, &body, key.as_deref(), &[], &ctx, today)).await;

@@ -1,0 +1,79 @@
+//! Paper pleas for clerks: `POST /api/v1/submissions` (keyed in; honours `Idempotency-Key`),
+//! `GET /api/v1/submissions?status=…` (the queues) and `POST /api/v1/submissions/{id}/link`.
+
+use crate::error::AppError;
+use crate::services::paper_plea::{self, PaperPleaRequest};
+use crate::services::{paper_link, submission_queue};
+use crate::web::staff::{ClerkOrAdmin, Staff};
+use crate::web::{body, run_db, AppState};
+use actix_web::{http::header, web, HttpRequest, HttpResponse};
+use serde::Deserialize;
+
+/// `POST /api/v1/submissions`
+pub async fn create(
+    user: Staff<ClerkOrAdmin>,
+    req: HttpRequest,
+    // Read as any JSON value and parsed after the guard, so that who may call is answered first.
+    plea: web::Json<serde_json::Value>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let key = body::idempotency_key(&req)?;
+    let (ctx, today, user_id) = (state.letters.clone(), state.today(), user.user.id);
+    let plea: PaperPleaRequest = parse_body(plea.into_inner())?;
+    let answer =
+        run_db(&state.pool, move |c| paper_plea::submit(c, &plea, key.as_deref(), user_id, &ctx, today)).await?;
+    Ok(HttpResponse::Created().insert_header((header::CACHE_CONTROL, "no-store")).json(answer))
+}
+
+/// A JSON body read as this request's type; what does not fit is a 422 saying what.
+fn parse_body<T: serde::de::DeserializeOwned>(v: serde_json::Value) -> Result<T, AppError> {
+    serde_json::from_value(v).map_err(|e| AppError::invalid(format!("the body does not fit this request: {e}")))
+}
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    status: Option<String>,
+    /// RFC 3339: with `status=linked`, what was linked after this time.
+    since: Option<String>,
+    limit: Option<i64>,
+}
+
+/// `GET /api/v1/submissions?status=unmatched|deficient|linked|duplicate[&since=…]`
+pub async fn list(
+    user: Staff<ClerkOrAdmin>,
+    query: web::Query<ListQuery>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let q = query.into_inner();
+    let status = q.status.unwrap_or_else(|| "unmatched".into());
+    let since = match q.since.as_deref() {
+        Some(s) => Some(
+            chrono::DateTime::parse_from_rfc3339(s.trim())
+                .map_err(|_| AppError::field("since", "write the time as RFC 3339, like 2026-12-01T09:30:00Z"))?
+                .naive_utc(),
+        ),
+        None => None,
+    };
+    let limit = q.limit.unwrap_or(200).clamp(1, 1000);
+    let actor = user.actor();
+    let list = run_db(&state.pool, move |c| submission_queue::list(c, &status, since, limit, &actor)).await?;
+    Ok(HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "no-store")).json(list))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct LinkBody {
+    pub citation_number: String,
+}
+
+/// `POST /api/v1/submissions/{id}/link` `{citation_number}`
+pub async fn link(
+    user: Staff<ClerkOrAdmin>,
+    id: web::Path<i64>,
+    body: web::Json<serde_json::Value>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let (id, ctx, actor) = (id.into_inner(), state.letters.clone(), user.actor());
+    let number = parse_body::<LinkBody>(body.into_inner())?.citation_number;
+    let answer = run_db(&state.pool, move |c| paper_link::link(c, id, &number, &actor, &ctx)).await?;
+    Ok(HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "no-store")).json(answer))
+}
