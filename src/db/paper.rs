@@ -263,3 +263,45 @@ pub fn queue(conn: &mut DbConn, q: Queue, since: Option<NaiveDateTime>, limit: i
     }
     query.limit(limit).load(conn)
 }
+
+/// How many submissions wait in a queue, and when the oldest arrived.
+pub fn queue_age(conn: &mut DbConn, q: Queue) -> QueryResult<(i64, Option<NaiveDateTime>)> {
+    let base = submissions::table.filter(submissions::channel.ne("online").or(submissions::duplicate.eq(true))).into_boxed();
+    let filtered = match q {
+        Queue::Unmatched => base.filter(submissions::status.eq("unmatched")),
+        Queue::Deficient => base.filter(submissions::status.eq("deficient")),
+        Queue::Linked => base.filter(submissions::status.eq("linked")).filter(submissions::duplicate.eq(false)),
+        Queue::Duplicate => base.filter(submissions::duplicate.eq(true)),
+    };
+    filtered.select((diesel::dsl::count_star(), diesel::dsl::min(submissions::received_at))).first(conn)
+}
+
+/// How many submissions wait in a queue.
+pub fn queue_count(conn: &mut DbConn, q: Queue) -> QueryResult<i64> {
+    queue_age(conn, q).map(|(n, _)| n)
+}
+
+/// The plea applied to a case (linked, not a duplicate), other than `except`.
+pub fn applied_plea(conn: &mut DbConn, citation_id: i64, except: i64) -> QueryResult<Option<PaperRecord>> {
+    submissions::table
+        .filter(submissions::citation_id.eq(citation_id))
+        .filter(submissions::status.eq("linked"))
+        .filter(submissions::duplicate.eq(false))
+        .filter(submissions::id.ne(except))
+        .order(submissions::id)
+        .select(PaperRecord::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Sets a plea aside (a clerk decided another stands): kept, no longer a duplicate to decide.
+pub fn set_aside(conn: &mut DbConn, id: i64) -> QueryResult<bool> {
+    let n = diesel::update(submissions::table.find(id))
+        .set((
+            submissions::status.eq("set_aside"),
+            submissions::duplicate.eq(false),
+            submissions::updated_at.eq(super::now()),
+        ))
+        .execute(conn)?;
+    Ok(n == 1)
+}

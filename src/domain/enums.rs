@@ -57,11 +57,13 @@ string_enum!(
 );
 
 string_enum!(
-    /// Whether a submission is tied to its citation yet.
+    /// Whether a submission is tied to its citation yet (`set_aside`: a duplicate a clerk decided
+    /// against; kept, never applied).
     SubmissionStatus, "submission status" {
         Linked => "linked",
         Unmatched => "unmatched",
         Deficient => "deficient",
+        SetAside => "set_aside",
     }
 );
 

@@ -10,6 +10,7 @@ mod citation_import;
 mod cli;
 mod console;
 mod console_admin;
+mod console_cases;
 mod durable;
 mod envelope;
 mod error_pages;
