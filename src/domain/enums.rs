@@ -57,13 +57,11 @@ string_enum!(
 );
 
 string_enum!(
-    /// Whether a submission is tied to its citation yet (`set_aside`: a duplicate a clerk decided
-    /// against; kept, never applied).
+    /// Whether a submission is tied to its citation yet.
     SubmissionStatus, "submission status" {
         Linked => "linked",
         Unmatched => "unmatched",
         Deficient => "deficient",
-        SetAside => "set_aside",
     }
 );
 

@@ -37,7 +37,14 @@ fn conflict(m: impl Into<String>) -> AppError {
 }
 
 /// Decides duplicate `id` for staff member `actor`.
-pub fn decide(conn: &mut DbConn, id: i64, stands: i64, actor: &str, ctx: &LetterContext) -> Result<Decision, AppError> {
+pub fn decide(
+    conn: &mut DbConn,
+    id: i64,
+    stands: i64,
+    user_id: i64,
+    ctx: &LetterContext,
+) -> Result<Decision, AppError> {
+    let actor = &format!("staff:{user_id}");
     let dup = db::paper::find(conn, id)?.ok_or_else(|| AppError::NotFound(format!("there is no submission {id}")))?;
     let Some(cid) = dup.citation_id.filter(|_| dup.duplicate) else {
         return Err(conflict(format!("submission {id} is not a duplicate waiting for a decision")));
@@ -78,7 +85,7 @@ pub fn decide(conn: &mut DbConn, id: i64, stands: i64, actor: &str, ctx: &Letter
                     .is_none_or(|d| !d.any());
                 duplicates::may_replace(&now, complete).map_err(AppError::Conflict)?;
                 db::citations::reopen(c, cid, case.status.as_str())?;
-                db::paper::set_aside(c, applied.id)?;
+                db::paper::set_aside(c, cid, dup.id, applied.id, user_id)?;
                 let reopened = db::citations::find_by_id(c, cid)?
                     .ok_or_else(|| AppError::NotFound("the citation is gone".into()))?;
                 let linked = paper_link::link_in_tx(c, &dup, &reopened, How::Clerk, actor, ctx)?;
@@ -91,7 +98,7 @@ pub fn decide(conn: &mut DbConn, id: i64, stands: i64, actor: &str, ctx: &Letter
             }
         };
         if choice == Choice::KeepApplied {
-            db::paper::set_aside(c, dup.id)?;
+            db::paper::set_aside(c, cid, applied.id, dup.id, user_id)?;
         }
         let stands = if set_aside == dup.id { applied.id } else { dup.id };
         audit::append(

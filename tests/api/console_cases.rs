@@ -93,6 +93,7 @@ async fn the_case_page_tells_the_whole_case_and_is_an_audit_event(app: TestApp) 
     }
     assert!(page.contains(&clerk.name), "the timeline names who did it");
     let letter = answer["letter_ids"][0].as_i64().unwrap();
+    app.run_jobs().await; // the letter's PDF is rendered by the job queue
     assert!(page.contains(&format!("/staff/letters/{letter}/pdf")));
     let pdf = b.get(app.url(&format!("/staff/letters/{letter}/pdf"))).send().await.unwrap();
     assert_eq!(pdf.status(), 200);

@@ -11,6 +11,8 @@ mod cli;
 mod console;
 mod console_admin;
 mod console_cases;
+mod console_keying;
+mod duplicate_decision;
 mod durable;
 mod envelope;
 mod error_pages;

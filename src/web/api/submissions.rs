@@ -86,8 +86,8 @@ pub async fn decide(
     body: web::Json<serde_json::Value>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
-    let (id, ctx, actor) = (id.into_inner(), state.letters.clone(), user.actor());
+    let (id, ctx, user_id) = (id.into_inner(), state.letters.clone(), user.user.id);
     let stands = parse_body::<duplicate_decision::DecideBody>(body.into_inner())?.stands;
-    let answer = run_db(&state.pool, move |c| duplicate_decision::decide(c, id, stands, &actor, &ctx)).await?;
+    let answer = run_db(&state.pool, move |c| duplicate_decision::decide(c, id, stands, user_id, &ctx)).await?;
     Ok(HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "no-store")).json(answer))
 }

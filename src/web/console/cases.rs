@@ -97,7 +97,7 @@ pub async fn show(req: HttpRequest, staff: Reader, path: web::Path<String>, stat
     let next = case_deadline::next_deadline(&dates, state.today())
         .map(|(kind, date)| json!({"label": kind.label(), "date": date.to_string()}));
     let mut case = serde_json::to_value(&view).unwrap_or(Value::Null);
-    localize(&state, &mut case["submissions"], &["received_at"]);
+    localize(&state, &mut case["submissions"], &["received_at", "set_aside_at"]);
     localize(&state, &mut case["letters"], &["created_at"]);
     localize(&state, &mut case["offers"], &["created_at", "decided_at"]);
     if let Value::Array(events) = &mut case["events"] {

@@ -116,9 +116,9 @@ pub async fn decide(
         Err(page) => return page,
     };
     let stands = f.get("stands").trim().parse::<i64>();
-    let (ctx, actor) = (state.letters.clone(), clerk.actor());
+    let (ctx, user_id) = (state.letters.clone(), clerk.user.id);
     let decided = match stands {
-        Ok(stands) => run_db(&state.pool, move |c| duplicate_decision::decide(c, id, stands, &actor, &ctx)).await,
+        Ok(stands) => run_db(&state.pool, move |c| duplicate_decision::decide(c, id, stands, user_id, &ctx)).await,
         Err(_) => Err(AppError::field("stands", "choose the plea that stands")),
     };
     match decided {
