@@ -337,3 +337,17 @@ pub fn set_aside_of(conn: &mut DbConn, citation_id: i64) -> QueryResult<Vec<(i64
         .select((plea_decisions::set_aside_id, plea_decisions::decided_at))
         .load(conn)
 }
+
+/// How many submissions were linked after `since` (as `queue(Linked, Some(since))` lists them),
+/// or, without a time, how many are linked and applied.
+pub fn linked_count(conn: &mut DbConn, since: Option<NaiveDateTime>) -> QueryResult<i64> {
+    match since {
+        None => queue_count(conn, Queue::Linked),
+        Some(t) => submissions::table
+            .filter(submissions::channel.ne("online").or(submissions::duplicate.eq(true)))
+            .filter(submissions::citation_id.is_not_null())
+            .filter(submissions::linked_at.gt(t))
+            .count()
+            .get_result(conn),
+    }
+}

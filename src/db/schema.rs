@@ -10,6 +10,7 @@ diesel::table! {
         locked_until -> Nullable<Timestamp>,
         disabled -> Bool,
         created_at -> Timestamp,
+        linked_seen_at -> Nullable<Timestamp>,
     }
 }
 

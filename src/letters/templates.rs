@@ -33,6 +33,7 @@ const SHIPPED: &[(&str, &str)] = &[
     ("console/duplicates.html", include_str!("../../templates/console/duplicates.html")),
     ("console/plea_new.html", include_str!("../../templates/console/plea_new.html")),
     ("console/plea_result.html", include_str!("../../templates/console/plea_result.html")),
+    ("console/linked.html", include_str!("../../templates/console/linked.html")),
     ("pages/i18n/en.toml", include_str!("../../templates/pages/i18n/en.toml")),
     ("pages/i18n/es.toml", include_str!("../../templates/pages/i18n/es.toml")),
     ("letters/es/plea_form.txt", include_str!("../../templates/letters/es/plea_form.txt")),

@@ -88,3 +88,45 @@ pub fn submission(conn: &mut DbConn, id: i64, actor: &str) -> Result<paper_link:
     )?;
     Ok(answer)
 }
+
+/// A queue's size and when its oldest item arrived.
+#[derive(Debug, Serialize)]
+pub struct QueueAge {
+    pub count: i64,
+    pub oldest: Option<chrono::NaiveDateTime>,
+}
+
+/// The dashboard's queues (counts and ages only: no personal data, no event) and how many pleas
+/// were linked since staff member `user_id` last opened that list.
+#[derive(Debug, Serialize)]
+pub struct Queues {
+    pub unmatched: QueueAge,
+    pub deficient: QueueAge,
+    pub duplicate: QueueAge,
+    pub linked_since: i64,
+    pub last_look: Option<chrono::NaiveDateTime>,
+}
+
+pub fn queues(conn: &mut DbConn, user_id: i64) -> Result<Queues, AppError> {
+    use db::paper::Queue;
+    let mut age = |q| -> Result<QueueAge, AppError> {
+        let (count, oldest) = db::paper::queue_age(conn, q)?;
+        Ok(QueueAge { count, oldest })
+    };
+    let (unmatched, deficient, duplicate) = (age(Queue::Unmatched)?, age(Queue::Deficient)?, age(Queue::Duplicate)?);
+    let last_look = db::users::linked_seen_at(conn, user_id)?;
+    Ok(Queues { unmatched, deficient, duplicate, linked_since: db::paper::linked_count(conn, last_look)?, last_look })
+}
+
+/// What was linked since staff member `user_id` last looked (`submissions.list`, as the API's
+/// `?status=linked&since=`); opening it moves their last look to now.
+pub fn linked_since_last_look(
+    conn: &mut DbConn,
+    user_id: i64,
+) -> Result<(submission_queue::QueueList, Option<chrono::NaiveDateTime>), AppError> {
+    let last_look = db::users::linked_seen_at(conn, user_id)?;
+    let now = db::now();
+    let list = submission_queue::list(conn, "linked", last_look, 1000, &format!("staff:{user_id}"))?;
+    db::users::set_linked_seen_at(conn, user_id, now)?;
+    Ok((list, last_look))
+}

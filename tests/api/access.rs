@@ -52,6 +52,7 @@ const STAFF_PAGES: &[(&str, &str, &[Role])] = &[
     ("get", "/staff/queues/unmatched", CLERKS),
     ("get", "/staff/queues/deficient", CLERKS),
     ("get", "/staff/queues/duplicates", CLERKS),
+    ("get", "/staff/queues/linked", CLERKS),
     ("post", "/staff/submissions/{submission}/link", CLERKS),
     ("post", "/staff/submissions/{submission}/decide", CLERKS),
     ("get", "/staff/pleas/new", CLERKS),

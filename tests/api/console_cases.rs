@@ -146,7 +146,41 @@ async fn a_clerk_links_an_unmatched_plea_from_the_queue(app: TestApp) {
     assert_eq!(linked.4["how"], "clerk");
 }
 
+async fn the_dashboard_shows_each_queue_with_its_age_and_what_was_linked_since_the_last_look(app: TestApp) {
+    app.load_offenses().await;
+    let clerk = app.staff(Role::Clerk).await;
+    let waiting = keyed(&app, &clerk.token, &mail_plea("LS-2026-000001", today(), &[(1, "guilty")])).await;
+    assert_eq!(waiting["status"], "unmatched");
+    let (b, _) = signed_in(&app, &clerk).await;
+    let (_, page) = text(&b, &app, "/staff").await;
+    assert!(page.contains(r#"id="queue-unmatched">1<"#) && page.contains(r#"id="age-unmatched">under a minute<"#), "{page}");
+    assert!(page.contains(r#"id="queue-duplicate">0<"#) && page.contains(r#"id="age-duplicate">–<"#));
+    assert!(page.contains("<strong>0</strong> pleas linked since you last looked"));
+    // The first look: nothing yet, and it becomes the clerk's last look.
+    let (status, list) = text(&b, &app, "/staff/queues/linked").await;
+    assert_eq!(status, 200);
+    assert!(list.contains("you had not looked before") && list.contains("Nothing was linked since."), "{list}");
+    // The citation arrives: the waiting plea links itself.
+    import(&app, &clerk.token, &[Ticket::open("LS-2026-000001")]).await;
+    let (_, page) = text(&b, &app, "/staff").await;
+    assert!(page.contains("<strong>1</strong> plea linked since you last looked"), "{page}");
+    assert!(page.contains(r#"id="queue-unmatched">0<"#));
+    let (_, list) = text(&b, &app, "/staff/queues/linked").await;
+    assert!(list.contains("/staff/cases/LS-2026-000001") && list.contains("When its citation was imported"), "{list}");
+    let (_, page) = text(&b, &app, "/staff").await;
+    assert!(page.contains("<strong>0</strong> pleas linked since you last looked"), "seen now");
+    // Another clerk has their own last look.
+    let other = app.staff(Role::Clerk).await;
+    let (o, _) = signed_in(&app, &other).await;
+    assert!(text(&o, &app, "/staff").await.1.contains("<strong>1</strong> plea linked since you last looked"));
+    // A prosecutor's dashboard has no clerks' queues.
+    let prosecutor = app.staff(Role::Prosecutor).await;
+    let (p, _) = signed_in(&app, &prosecutor).await;
+    assert!(!text(&p, &app, "/staff").await.1.contains("linked since you last looked"));
+}
+
 on_both_backends!(
+    the_dashboard_shows_each_queue_with_its_age_and_what_was_linked_since_the_last_look,
     a_clerk_searches_by_each_key_and_opens_the_case,
     the_case_page_tells_the_whole_case_and_is_an_audit_event,
     a_clerk_links_an_unmatched_plea_from_the_queue,

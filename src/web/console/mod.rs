@@ -45,6 +45,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(resource("/staff/queues/unmatched").route(get().to(queues::unmatched)))
         .service(resource("/staff/queues/deficient").route(get().to(queues::deficient)))
         .service(resource("/staff/queues/duplicates").route(get().to(queues::duplicates)))
+        .service(resource("/staff/queues/linked").route(get().to(queues::linked)))
         .service(resource("/staff/submissions/{id}/link").route(post().to(queues::link)))
         .service(resource("/staff/submissions/{id}/decide").route(post().to(queues::decide)))
         .service(resource("/staff/pleas/new").route(get().to(keying::form)).route(post().to(keying::submit)))

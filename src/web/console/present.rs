@@ -47,3 +47,30 @@ pub fn who(names: &HashMap<String, String>, actor: &str) -> String {
         _ => actor.to_string(),
     }
 }
+
+/// How long ago `then` was, in round words: `3 days`, `5 hours`, `12 minutes`, `under a minute`.
+pub fn age(now: chrono::NaiveDateTime, then: chrono::NaiveDateTime) -> String {
+    let mins = (now - then).num_minutes().max(0);
+    let (n, unit) = match mins {
+        m if m >= 2 * 24 * 60 => (m / (24 * 60), "day"),
+        m if m >= 60 => (m / 60, "hour"),
+        m if m >= 1 => (m, "minute"),
+        _ => return "under a minute".into(),
+    };
+    format!("{n} {unit}{}", if n == 1 { "" } else { "s" })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::age;
+    use chrono::{Duration, NaiveDate};
+
+    #[test]
+    fn ages_in_round_words() {
+        let now = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap().and_hms_opt(12, 0, 0).unwrap();
+        assert_eq!(age(now, now), "under a minute");
+        assert_eq!(age(now, now - Duration::minutes(1)), "1 minute");
+        assert_eq!(age(now, now - Duration::hours(47)), "47 hours");
+        assert_eq!(age(now, now - Duration::days(3) - Duration::hours(5)), "3 days");
+    }
+}

@@ -130,3 +130,18 @@ pub async fn decide(
         Err(e) => pages::service_error(&state, &pr, e),
     }
 }
+
+/// `GET /staff/queues/linked`: what was linked since this clerk last looked; opening it is their
+/// new last look.
+pub async fn linked(req: HttpRequest, clerk: Clerk, state: web::Data<AppState>) -> HttpResponse {
+    let pr = PageRequest::new(&req, None);
+    let user_id = clerk.user.id;
+    match run_db(&state.pool, move |c| queue_view::linked_since_last_look(c, user_id)).await {
+        Ok((list, last_look)) => {
+            let mut ctx = json!({"list": list, "last_look": last_look.map(|t| super::present::local(&state, &t.and_utc().to_rfc3339()))});
+            super::present::localize(&state, &mut ctx["list"]["submissions"], &["received_at", "linked_at"]);
+            render(&state, &req, &pr, Some(&clerk.user), "linked", StatusCode::OK, ctx)
+        }
+        Err(e) => pages::service_error(&state, &pr, e),
+    }
+}
