@@ -151,7 +151,7 @@ pub async fn submit(req: HttpRequest, clerk: Clerk, payload: web::Payload, state
         Err(e) => return pages::service_error(&state, &pr, e),
     };
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    let focus = if !errors.is_empty() { "errors" } else { "pleas" };
+    let focus = if !errors.is_empty() { "errors" } else { "date_of_birth" };
     let ctx = json!({
         "key": key, "charges": charges, "found": found, "looked_up": lookup || found.is_some(),
         "form": f.fields, "errors": errors, "focus": focus,
