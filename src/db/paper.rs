@@ -279,7 +279,8 @@ pub fn queue(conn: &mut DbConn, q: Queue, since: Option<NaiveDateTime>, limit: i
 
 /// How many submissions wait in a queue, and when the oldest arrived.
 pub fn queue_age(conn: &mut DbConn, q: Queue) -> QueryResult<(i64, Option<NaiveDateTime>)> {
-    let base = submissions::table.filter(submissions::channel.ne("online").or(submissions::duplicate.eq(true))).into_boxed();
+    let base =
+        submissions::table.filter(submissions::channel.ne("online").or(submissions::duplicate.eq(true))).into_boxed();
     let filtered = match q {
         Queue::Unmatched => base.filter(submissions::status.eq("unmatched")),
         Queue::Deficient => base.filter(submissions::status.eq("deficient")),

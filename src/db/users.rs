@@ -197,7 +197,12 @@ pub fn revoke(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResult<usi
 
 /// When staff member `id` last opened the list of pleas linked since they last looked.
 pub fn linked_seen_at(conn: &mut DbConn, id: i64) -> QueryResult<Option<NaiveDateTime>> {
-    users::table.find(id).select(users::linked_seen_at).first::<Option<NaiveDateTime>>(conn).optional().map(Option::flatten)
+    users::table
+        .find(id)
+        .select(users::linked_seen_at)
+        .first::<Option<NaiveDateTime>>(conn)
+        .optional()
+        .map(Option::flatten)
 }
 
 pub fn set_linked_seen_at(conn: &mut DbConn, id: i64, at: NaiveDateTime) -> QueryResult<usize> {

@@ -64,7 +64,8 @@ pub fn decide(
     };
     db::write_transaction(conn, |c| {
         db::citations::lock(c, cid)?;
-        let case = db::citations::find_by_id(c, cid)?.ok_or_else(|| AppError::NotFound("the citation is gone".into()))?;
+        let case =
+            db::citations::find_by_id(c, cid)?.ok_or_else(|| AppError::NotFound("the citation is gone".into()))?;
         let set_aside = match choice {
             Choice::KeepApplied => dup.id,
             Choice::Replace => {
@@ -115,7 +116,8 @@ pub fn decide(
         )?;
         Ok(())
     })?;
-    let case = db::citations::find_by_id(conn, cid)?.ok_or_else(|| AppError::NotFound("the citation is gone".into()))?;
+    let case =
+        db::citations::find_by_id(conn, cid)?.ok_or_else(|| AppError::NotFound("the citation is gone".into()))?;
     let letter_ids = match choice {
         Choice::Replace => db::case_parts::letters_of_submission(conn, dup.id)?,
         Choice::KeepApplied => Vec::new(),

@@ -35,8 +35,8 @@ async fn a_clerk_searches_by_each_key_and_opens_the_case(app: TestApp) {
     let r = search(&b, &app, &csrf, &[("by", "citation_number"), ("citation_number", "dv 2026 000101")]).await;
     assert_eq!(location(&r), "/staff/cases/DV-2026-000101");
     // Two hits by name and birth date, and by plate: a list, answered to the POST itself.
-    let r = search(&b, &app, &csrf, &[("by", "last_name"), ("last_name", "nguyen"), ("date_of_birth", "1975-01-30")])
-        .await;
+    let r =
+        search(&b, &app, &csrf, &[("by", "last_name"), ("last_name", "nguyen"), ("date_of_birth", "1975-01-30")]).await;
     assert_eq!(r.status(), 200);
     assert_eq!(r.headers()["cache-control"], "no-store");
     let list = r.text().await.unwrap().replace("&#x2f;", "/");
@@ -153,7 +153,10 @@ async fn the_dashboard_shows_each_queue_with_its_age_and_what_was_linked_since_t
     assert_eq!(waiting["status"], "unmatched");
     let (b, _) = signed_in(&app, &clerk).await;
     let (_, page) = text(&b, &app, "/staff").await;
-    assert!(page.contains(r#"id="queue-unmatched">1<"#) && page.contains(r#"id="age-unmatched">under a minute<"#), "{page}");
+    assert!(
+        page.contains(r#"id="queue-unmatched">1<"#) && page.contains(r#"id="age-unmatched">under a minute<"#),
+        "{page}"
+    );
     assert!(page.contains(r#"id="queue-duplicate">0<"#) && page.contains(r#"id="age-duplicate">–<"#));
     assert!(page.contains("<strong>0</strong> pleas linked since you last looked"));
     // The first look: nothing yet, and it becomes the clerk's last look.

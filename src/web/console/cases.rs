@@ -31,7 +31,12 @@ pub async fn form(req: HttpRequest, staff: Reader, state: web::Data<AppState>) -
 }
 
 /// `POST /staff/cases`: one search; the results in answer (or 303 to the one case found).
-pub async fn search(req: HttpRequest, staff: Reader, payload: web::Payload, state: web::Data<AppState>) -> HttpResponse {
+pub async fn search(
+    req: HttpRequest,
+    staff: Reader,
+    payload: web::Payload,
+    state: web::Data<AppState>,
+) -> HttpResponse {
     let (f, pr) = match read_form(&req, payload, &state, Some(&staff.user)).await {
         Ok(x) => x,
         Err(page) => return page,
@@ -66,7 +71,12 @@ pub async fn search(req: HttpRequest, staff: Reader, payload: web::Payload, stat
 }
 
 /// `GET /staff/cases/{number}`: the whole case; opening it is the `citation.read` event.
-pub async fn show(req: HttpRequest, staff: Reader, path: web::Path<String>, state: web::Data<AppState>) -> HttpResponse {
+pub async fn show(
+    req: HttpRequest,
+    staff: Reader,
+    path: web::Path<String>,
+    state: web::Data<AppState>,
+) -> HttpResponse {
     let pr = PageRequest::new(&req, None);
     let number = match CitationNumber::parse(&path.into_inner()) {
         Ok(n) => n,
@@ -114,7 +124,12 @@ pub async fn show(req: HttpRequest, staff: Reader, path: web::Path<String>, stat
 }
 
 /// `GET /staff/letters/{id}/pdf`: a letter's PDF (the `letter.read` event, as through the API).
-pub async fn letter_pdf(req: HttpRequest, staff: Reader, id: web::Path<i64>, state: web::Data<AppState>) -> HttpResponse {
+pub async fn letter_pdf(
+    req: HttpRequest,
+    staff: Reader,
+    id: web::Path<i64>,
+    state: web::Data<AppState>,
+) -> HttpResponse {
     let (id, actor, ctx) = (id.into_inner(), staff.actor(), state.letters.clone());
     let got = run_db(&state.pool, move |c| {
         Ok((case::read_letter_pdf(c, id, &actor, &ctx)?, crate::services::downloads::file_name(c, id)?))

@@ -24,7 +24,8 @@ pub async fn show(req: HttpRequest, staff: StaffPage<CaseReaders>, state: web::D
         Ok((d, queues)) => {
             let now = crate::db::now();
             let queues = queues.map(|q| {
-                let age = |a: &queue_view::QueueAge| json!({"count": a.count, "age": a.oldest.map(|t| present::age(now, t))});
+                let age =
+                    |a: &queue_view::QueueAge| json!({"count": a.count, "age": a.oldest.map(|t| present::age(now, t))});
                 json!({
                     "unmatched": age(&q.unmatched), "deficient": age(&q.deficient), "duplicate": age(&q.duplicate),
                     "linked_since": q.linked_since,

@@ -164,9 +164,7 @@ pub async fn result(req: HttpRequest, clerk: Clerk, path: web::Path<i64>, state:
     let pr = PageRequest::new(&req, None);
     let (id, actor) = (path.into_inner(), clerk.actor());
     match run_db(&state.pool, move |c| queue_view::submission(c, id, &actor)).await {
-        Ok(answer) => {
-            render(&state, &req, &pr, Some(&clerk.user), "plea_result", StatusCode::OK, json!({"s": answer}))
-        }
+        Ok(answer) => render(&state, &req, &pr, Some(&clerk.user), "plea_result", StatusCode::OK, json!({"s": answer})),
         Err(e) => pages::service_error(&state, &pr, e),
     }
 }

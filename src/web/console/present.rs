@@ -30,10 +30,7 @@ pub fn localize(state: &AppState, items: &mut Value, keys: &[&str]) {
 
 /// Staff user names by audit actor (`staff:<id>`).
 pub fn staff_names(conn: &mut DbConn) -> Result<HashMap<String, String>, AppError> {
-    Ok(crate::services::staff_admin::list(conn)?
-        .into_iter()
-        .map(|a| (format!("staff:{}", a.id), a.username))
-        .collect())
+    Ok(crate::services::staff_admin::list(conn)?.into_iter().map(|a| (format!("staff:{}", a.id), a.username)).collect())
 }
 
 /// Who an actor is, in words: a user name, "the resident", "the system", or the actor as stored.
