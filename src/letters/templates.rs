@@ -26,6 +26,7 @@ const SHIPPED: &[(&str, &str)] = &[
     ("console/users.html", include_str!("../../templates/console/users.html")),
     ("console/user.html", include_str!("../../templates/console/user.html")),
     ("console/message.html", include_str!("../../templates/console/message.html")),
+    ("console/macros.html", include_str!("../../templates/console/macros.html")),
     ("console/cases.html", include_str!("../../templates/console/cases.html")),
     ("console/case.html", include_str!("../../templates/console/case.html")),
     ("console/unmatched.html", include_str!("../../templates/console/unmatched.html")),

@@ -5,10 +5,8 @@
 // unmatched, deficient, duplicates and linked queues, the dashboard).
 
 const assert = require('node:assert/strict');
-const { spawnSync } = require('node:child_process');
-const path = require('node:path');
 const { after, before, test } = require('node:test');
-const { BIN, startServer } = require('./server');
+const { addUser, startServer } = require('./server');
 const h = require('./helpers');
 
 const TIMEOUT_MS = 180_000;
@@ -23,18 +21,6 @@ after(async () => {
   await browser?.close();
 });
 
-/** `pleadesk user add NAME --role ROLE` against the server's database; returns the password. */
-function addUser(server, name, role) {
-  const env = {
-    ...process.env,
-    DATABASE_URL: `sqlite://${path.join(server.dir, 't.db')}`,
-    PLEADESK_DATA_DIR: path.join(server.dir, 'data'),
-  };
-  const out = spawnSync(BIN, ['user', 'add', name, '--role', role], { env, encoding: 'utf8' });
-  assert.equal(out.status, 0, out.stderr);
-  return out.stdout.match(/^password: (\S+)$/m)[1];
-}
-
 async function signIn(page, baseURL, name, password) {
   await page.goto(`${baseURL}/staff/sign-in`);
   await page.locator('#username').fill(name);
@@ -42,15 +28,7 @@ async function signIn(page, baseURL, name, password) {
   await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Sign in' }).click()]);
 }
 
-async function check(t, page, name, viewport) {
-  const shot = `console-${name}-${viewport.width}`;
-  const file = await h.screenshot(page, shot);
-  t.diagnostic(`screenshot ${file}`);
-  const violations = await h.axeViolations(page);
-  assert.equal(violations.length, 0, `axe violations on ${shot} (${page.url()}):\n${h.formatViolations(violations)}`);
-  const o = await h.horizontalOverflow(page);
-  assert.ok(o.scrollWidth <= viewport.width, `${shot}: ${o.scrollWidth}px wide; sticking out: ${o.wide.join(', ')}`);
-}
+const check = (t, page, name, viewport) => h.checkPage(t, page, 'console', name, viewport);
 
 const focused = (page) => page.evaluate(() => document.activeElement && document.activeElement.id);
 

@@ -79,15 +79,40 @@ pub async fn link(
     };
     let number = f.get("citation_number").to_string();
     let (ctx, actor) = (state.letters.clone(), clerk.actor());
-    match run_db(&state.pool, move |c| paper_link::link(c, id, &number, &actor, &ctx)).await {
-        Ok(_) if f.get("back") == "result" => see_other(&state, &pr, &format!("/staff/pleas/{id}?done=linked")),
-        Ok(_) => see_other(&state, &pr, "/staff/queues/unmatched?done=linked"),
-        Err(e @ (AppError::Invalid { .. } | AppError::Conflict(_) | AppError::NotFound(_))) => {
-            let code = actix_web::ResponseError::status_code(&e);
-            let text = refusal(&e);
-            show(&req, &clerk, &state, "unmatched", "unmatched", Some((id, text, code))).await
+    let linked = run_db(&state.pool, move |c| paper_link::link(c, id, &number, &actor, &ctx)).await;
+    let to = match f.get("back") {
+        "result" => format!("/staff/pleas/{id}?done=linked"),
+        _ => "/staff/queues/unmatched?done=linked".to_string(),
+    };
+    let page = Page { req: &req, clerk: &clerk, state: &state, pr: &pr };
+    page.after(linked.map(|_| to), id, "unmatched", "unmatched").await
+}
+
+/// What a queue's form answers with.
+struct Page<'a> {
+    req: &'a HttpRequest,
+    clerk: &'a Clerk,
+    state: &'a AppState,
+    pr: &'a PageRequest,
+}
+
+impl Page<'_> {
+    /// 303 to `done`'s page; a refusal shown on the queue beside item `id`; any other error's page.
+    async fn after(
+        &self,
+        done: Result<String, AppError>,
+        id: i64,
+        status: &'static str,
+        template: &str,
+    ) -> HttpResponse {
+        match done {
+            Ok(to) => see_other(self.state, self.pr, &to),
+            Err(e @ (AppError::Invalid { .. } | AppError::Conflict(_) | AppError::NotFound(_))) => {
+                let code = actix_web::ResponseError::status_code(&e);
+                show(self.req, self.clerk, self.state, status, template, Some((id, refusal(&e), code))).await
+            }
+            Err(e) => pages::service_error(self.state, self.pr, e),
         }
-        Err(e) => pages::service_error(&state, &pr, e),
     }
 }
 
@@ -121,14 +146,9 @@ pub async fn decide(
         Ok(stands) => run_db(&state.pool, move |c| duplicate_decision::decide(c, id, stands, user_id, &ctx)).await,
         Err(_) => Err(AppError::field("stands", "choose the plea that stands")),
     };
-    match decided {
-        Ok(_) => see_other(&state, &pr, "/staff/queues/duplicates?done=decided"),
-        Err(e @ (AppError::Invalid { .. } | AppError::Conflict(_) | AppError::NotFound(_))) => {
-            let code = actix_web::ResponseError::status_code(&e);
-            show(&req, &clerk, &state, "duplicate", "duplicates", Some((id, refusal(&e), code))).await
-        }
-        Err(e) => pages::service_error(&state, &pr, e),
-    }
+    let page = Page { req: &req, clerk: &clerk, state: &state, pr: &pr };
+    let to = "/staff/queues/duplicates?done=decided".to_string();
+    page.after(decided.map(|_| to), id, "duplicate", "duplicates").await
 }
 
 /// `GET /staff/queues/linked`: what was linked since this clerk last looked; opening it is their
