@@ -413,3 +413,11 @@ pub fn dispose(conn: &mut DbConn, citation_id: i64, seqs: &[i32], disposition: &
     }
     Ok(())
 }
+
+/// Puts an answered case back to open (a clerk chose another plea to stand), only from `from`.
+pub fn reopen(conn: &mut DbConn, id: i64, from: &str) -> QueryResult<bool> {
+    let n = diesel::update(citations::table.find(id).filter(citations::status.eq(from)))
+        .set((citations::status.eq("open"), citations::updated_at.eq(super::now())))
+        .execute(conn)?;
+    Ok(n == 1)
+}

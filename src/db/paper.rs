@@ -1,10 +1,19 @@
 //! Queries on paper submissions (mail and counter): recorded linked or not, linked later, listed
 //! in the clerks' queues.
 
-use super::schema::{citations, submissions};
+use super::schema::{citations, plea_decisions, submissions};
 use super::DbConn;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
+
+/// No decision set submission `submissions.id` aside (a correlated subquery).
+macro_rules! not_set_aside {
+    () => {
+        diesel::dsl::not(diesel::dsl::exists(
+            plea_decisions::table.filter(plea_decisions::set_aside_id.eq(submissions::id)),
+        ))
+    };
+}
 
 /// A paper plea as keyed in. `citation_id` is `None` while unmatched.
 pub struct NewPaper<'a> {
@@ -156,6 +165,7 @@ pub fn has_applied_plea(conn: &mut DbConn, citation_id: i64, except: i64) -> Que
             .filter(submissions::citation_id.eq(citation_id))
             .filter(submissions::status.eq("linked"))
             .filter(submissions::duplicate.eq(false))
+            .filter(not_set_aside!())
             .filter(submissions::id.ne(except)),
     ))
     .get_result(conn)
@@ -253,7 +263,10 @@ pub fn queue(conn: &mut DbConn, q: Queue, since: Option<NaiveDateTime>, limit: i
         Queue::Deficient => query.filter(submissions::status.eq("deficient")),
         // "Linked since": everything tied to a citation after that time, whatever came of it.
         Queue::Linked if since.is_some() => query.filter(submissions::citation_id.is_not_null()),
-        Queue::Linked => query.filter(submissions::status.eq("linked")).filter(submissions::duplicate.eq(false)),
+        Queue::Linked => query
+            .filter(submissions::status.eq("linked"))
+            .filter(submissions::duplicate.eq(false))
+            .filter(not_set_aside!()),
         Queue::Duplicate => query.filter(submissions::duplicate.eq(true)),
     };
     if let Some(t) = since {
@@ -262,4 +275,80 @@ pub fn queue(conn: &mut DbConn, q: Queue, since: Option<NaiveDateTime>, limit: i
         query = query.order((submissions::received_at.asc(), submissions::id.asc()));
     }
     query.limit(limit).load(conn)
+}
+
+/// How many submissions wait in a queue, and when the oldest arrived.
+pub fn queue_age(conn: &mut DbConn, q: Queue) -> QueryResult<(i64, Option<NaiveDateTime>)> {
+    let base =
+        submissions::table.filter(submissions::channel.ne("online").or(submissions::duplicate.eq(true))).into_boxed();
+    let filtered = match q {
+        Queue::Unmatched => base.filter(submissions::status.eq("unmatched")),
+        Queue::Deficient => base.filter(submissions::status.eq("deficient")),
+        Queue::Linked => base
+            .filter(submissions::status.eq("linked"))
+            .filter(submissions::duplicate.eq(false))
+            .filter(not_set_aside!()),
+        Queue::Duplicate => base.filter(submissions::duplicate.eq(true)),
+    };
+    filtered.select((diesel::dsl::count_star(), diesel::dsl::min(submissions::received_at))).first(conn)
+}
+
+/// How many submissions wait in a queue.
+pub fn queue_count(conn: &mut DbConn, q: Queue) -> QueryResult<i64> {
+    queue_age(conn, q).map(|(n, _)| n)
+}
+
+/// The plea applied to a case (linked, not a duplicate), other than `except`.
+pub fn applied_plea(conn: &mut DbConn, citation_id: i64, except: i64) -> QueryResult<Option<PaperRecord>> {
+    submissions::table
+        .filter(submissions::citation_id.eq(citation_id))
+        .filter(submissions::status.eq("linked"))
+        .filter(submissions::duplicate.eq(false))
+        .filter(not_set_aside!())
+        .filter(submissions::id.ne(except))
+        .order(submissions::id)
+        .select(PaperRecord::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Records a clerk's decision: `set_aside` is kept with its status, no longer a duplicate to
+/// decide, never counted as the case's applied plea again.
+pub fn set_aside(conn: &mut DbConn, citation_id: i64, stands: i64, set_aside: i64, by: i64) -> QueryResult<()> {
+    let now = super::now();
+    diesel::insert_into(plea_decisions::table)
+        .values((
+            plea_decisions::citation_id.eq(citation_id),
+            plea_decisions::stands_id.eq(stands),
+            plea_decisions::set_aside_id.eq(set_aside),
+            plea_decisions::decided_by.eq(by),
+            plea_decisions::decided_at.eq(now),
+        ))
+        .execute(conn)?;
+    diesel::update(submissions::table.find(set_aside))
+        .set((submissions::duplicate.eq(false), submissions::updated_at.eq(now)))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// When each of a case's submissions that was set aside was (submission id, time).
+pub fn set_aside_of(conn: &mut DbConn, citation_id: i64) -> QueryResult<Vec<(i64, NaiveDateTime)>> {
+    plea_decisions::table
+        .filter(plea_decisions::citation_id.eq(citation_id))
+        .select((plea_decisions::set_aside_id, plea_decisions::decided_at))
+        .load(conn)
+}
+
+/// How many submissions were linked after `since` (as `queue(Linked, Some(since))` lists them),
+/// or, without a time, how many are linked and applied.
+pub fn linked_count(conn: &mut DbConn, since: Option<NaiveDateTime>) -> QueryResult<i64> {
+    match since {
+        None => queue_count(conn, Queue::Linked),
+        Some(t) => submissions::table
+            .filter(submissions::channel.ne("online").or(submissions::duplicate.eq(true)))
+            .filter(submissions::citation_id.is_not_null())
+            .filter(submissions::linked_at.gt(t))
+            .count()
+            .get_result(conn),
+    }
 }

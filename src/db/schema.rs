@@ -10,6 +10,7 @@ diesel::table! {
         locked_until -> Nullable<Timestamp>,
         disabled -> Bool,
         created_at -> Timestamp,
+        linked_seen_at -> Nullable<Timestamp>,
     }
 }
 
@@ -272,6 +273,17 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    plea_decisions (id) {
+        id -> BigInt,
+        citation_id -> BigInt,
+        stands_id -> BigInt,
+        set_aside_id -> BigInt,
+        decided_by -> BigInt,
+        decided_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(charges -> citations (citation_id));
 diesel::joinable!(submissions -> citations (citation_id));
@@ -302,4 +314,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     events,
     jobs,
     drafts,
+    plea_decisions,
 );

@@ -194,3 +194,17 @@ pub fn revoke(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResult<usi
         .set(api_tokens::expires_at.eq(now))
         .execute(conn)
 }
+
+/// When staff member `id` last opened the list of pleas linked since they last looked.
+pub fn linked_seen_at(conn: &mut DbConn, id: i64) -> QueryResult<Option<NaiveDateTime>> {
+    users::table
+        .find(id)
+        .select(users::linked_seen_at)
+        .first::<Option<NaiveDateTime>>(conn)
+        .optional()
+        .map(Option::flatten)
+}
+
+pub fn set_linked_seen_at(conn: &mut DbConn, id: i64, at: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(users::table.find(id)).set(users::linked_seen_at.eq(Some(at))).execute(conn)
+}

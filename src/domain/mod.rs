@@ -4,12 +4,14 @@
 #[macro_use]
 mod macros;
 pub mod address;
+pub mod case_deadline;
 pub mod citation;
 pub mod citation_number;
 pub mod contact;
 pub mod dates;
 pub mod deadline;
 pub mod deficiency;
+pub mod duplicates;
 pub mod eligibility;
 pub mod enums;
 pub mod file_name;

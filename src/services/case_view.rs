@@ -37,6 +37,8 @@ pub struct SubmissionView {
     /// A second plea for a case already answered: not applied; a clerk decides which stands.
     pub duplicate: bool,
     pub linked_how: Option<String>,
+    /// A duplicate a clerk decided against (RFC 3339, UTC): kept, never applied.
+    pub set_aside_at: Option<String>,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -127,6 +129,7 @@ pub fn parts(conn: &mut DbConn, c: &CitationRecord) -> Result<CaseParts, AppErro
     let subs = db::paper::for_citation(conn, c.id)?;
     let ids: Vec<i64> = subs.iter().map(|s| s.id).collect();
     let pleas = db::case_parts::pleas_of(conn, &ids)?;
+    let set_aside = db::paper::set_aside_of(conn, c.id)?;
     let mut submissions = Vec::with_capacity(subs.len());
     for s in subs {
         submissions.push(SubmissionView {
@@ -153,6 +156,7 @@ pub fn parts(conn: &mut DbConn, c: &CitationRecord) -> Result<CaseParts, AppErro
             document_id: s.document_id,
             duplicate: s.duplicate,
             linked_how: s.linked_how,
+            set_aside_at: set_aside.iter().find(|(id, _)| *id == s.id).map(|(_, t)| time(*t)),
         });
     }
     let (offer_rows, offer_lines) = db::case_parts::offers_of(conn, c.id)?;

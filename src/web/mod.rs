@@ -57,6 +57,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .service(resource("/letters/{id}/pdf").route(get().to(letters::pdf)))
             .service(resource("/submissions").route(get().to(submissions::list)).route(post().to(submissions::create)))
             .service(resource("/submissions/{id}/link").route(post().to(submissions::link)))
+            .service(resource("/submissions/{id}/decide").route(post().to(submissions::decide)))
             .service(resource("/jobs").route(get().to(jobs::list)))
             .service(resource("/jobs/{id}/retry").route(post().to(jobs::retry)))
             .service(resource("/public/lookup").route(post().to(public::lookup)))

@@ -9,6 +9,7 @@ use crate::import::citations::ImportSummary;
 use crate::jobs::queue::JobRecord;
 use crate::services::case::CaseView;
 use crate::services::case_search::{SearchRequest, SearchResult};
+use crate::services::duplicate_decision::{DecideBody, Decision};
 use crate::services::intake::{CaseSummary, PleaReceipt, PleaRequest};
 use crate::services::paper_link::SubmissionAnswer;
 use crate::services::paper_plea::PaperPleaRequest;
@@ -187,6 +188,14 @@ fn submissions_list() {}
     (status = 422, description = "No such citation, or the pleas do not fit its charges", body = ErrorBody)))]
 fn submissions_link() {}
 
+#[utoipa::path(post, path = "/api/v1/submissions/{id}/decide", tag = "staff", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The duplicate plea")), request_body = DecideBody,
+    responses((status = 200, description = "Decided: `stands` stands and `set_aside` is kept, set aside (nothing deleted). Keeping the plea applied changes nothing on the case; choosing the duplicate puts the case back to open and applies it as any plea (its acknowledgement queued). One `submission.decided` event", body = Decision),
+    (status = 404, description = "No such submission", body = ErrorBody),
+    (status = 409, description = "Not a duplicate waiting for a decision, or the case has moved on since the first plea (an offer, payment or disposition on file), or the duplicate is incomplete or late", body = ErrorBody),
+    (status = 422, description = "`stands` is neither of the two pleas", body = ErrorBody)))]
+fn submissions_decide() {}
+
 #[utoipa::path(get, path = "/api/v1/jobs", tag = "staff", security(("bearer" = [])),
     params(("status" = Option<String>, Query, description = "queued, running, done or parked (default parked)")),
     responses((status = 200, body = JobList), (status = 403, body = ErrorBody)))]
@@ -228,7 +237,7 @@ impl Modify for BearerAuth {
     paths(
         healthz, openapi_json, auth_login, auth_logout, public_lookup, public_pleas, public_status, public_letter, citations_import, citation_get,
         letters_create, letters_list, letters_pdf, letters_print_run, jobs_list, jobs_retry,
-        submissions_create, submissions_list, submissions_link, citations_search
+        submissions_create, submissions_list, submissions_link, submissions_decide, citations_search
     ),
     modifiers(&BearerAuth),
     tags((name = "public", description = "Residents: no account; identity is the citation number and date of birth"),

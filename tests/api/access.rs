@@ -24,6 +24,7 @@ const STAFF_ROUTES: &[(&str, &str, &[Role])] = &[
     ("get", "/api/v1/submissions", CLERKS),
     ("post", "/api/v1/submissions", CLERKS),
     ("post", "/api/v1/submissions/{id}/link", CLERKS),
+    ("post", "/api/v1/submissions/{id}/decide", CLERKS),
     ("get", "/api/v1/jobs", CLERKS),
     ("post", "/api/v1/jobs/{id}/retry", &[Role::Admin]),
     ("post", "/api/v1/auth/logout", &[Role::Clerk, Role::Prosecutor, Role::Admin, Role::Integration]),
@@ -44,6 +45,19 @@ const STAFF_PAGES: &[(&str, &str, &[Role])] = &[
     ("post", "/staff/admin/users/{id}/unlock", &[Role::Admin]),
     ("post", "/staff/admin/users/{id}/tokens", &[Role::Admin]),
     ("post", "/staff/admin/tokens/{id}/revoke", &[Role::Admin]),
+    ("get", "/staff/cases", READERS),
+    ("post", "/staff/cases", READERS),
+    ("get", "/staff/cases/{number}", READERS),
+    ("get", "/staff/letters/{letter}/pdf", READERS),
+    ("get", "/staff/queues/unmatched", CLERKS),
+    ("get", "/staff/queues/deficient", CLERKS),
+    ("get", "/staff/queues/duplicates", CLERKS),
+    ("get", "/staff/queues/linked", CLERKS),
+    ("post", "/staff/submissions/{submission}/link", CLERKS),
+    ("post", "/staff/submissions/{submission}/decide", CLERKS),
+    ("get", "/staff/pleas/new", CLERKS),
+    ("post", "/staff/pleas/new", CLERKS),
+    ("get", "/staff/pleas/{submission}", CLERKS),
 ];
 
 /// Routes anyone may call (residents identify themselves in the body).
@@ -124,6 +138,19 @@ async fn every_staff_route_admits_exactly_its_roles(app: TestApp) {
 
 async fn every_console_page_admits_exactly_its_roles(app: TestApp) {
     let target = app.staff(Role::Clerk).await;
+    // A case with a plea and its letter, for the pages that show one.
+    app.load_offenses().await;
+    let number = "AC-2026-000001";
+    crate::paper_support::import(&app, &target.token, &[crate::paper_support::Ticket::open(number)]).await;
+    let plea = crate::paper_support::mail_plea(number, crate::paper_support::today(), &[(1, "guilty")]);
+    let plea = crate::paper_support::keyed(&app, &target.token, &plea).await;
+    app.run_jobs().await;
+    let fill = |path: &str| {
+        path.replace("{id}", &target.id.to_string())
+            .replace("{number}", number)
+            .replace("{submission}", &plea["id"].to_string())
+            .replace("{letter}", &plea["letter_ids"][0].to_string())
+    };
     let stranger = crate::pages::browser();
     let mut signed_in = Vec::new();
     for role in Role::ALL {
@@ -131,7 +158,7 @@ async fn every_console_page_admits_exactly_its_roles(app: TestApp) {
         signed_in.push((*role, crate::console::signed_in(&app, &who).await));
     }
     for (method, path, allowed) in STAFF_PAGES {
-        let url = app.url(&path.replace("{id}", &target.id.to_string()));
+        let url = app.url(&fill(path));
         let r = if *method == "get" { stranger.get(&url) } else { stranger.post(&url).form(&[("csrf", "x")]) };
         let r = r.send().await.unwrap();
         assert_eq!(r.status(), 303, "{method} {path} without a session");

@@ -483,7 +483,22 @@ async function horizontalOverflow(page) {
   });
 }
 
+/**
+ * A console page's screenshot (`{prefix}-{name}-{width}`), then no axe violation and nothing
+ * wider than the viewport.
+ */
+async function checkPage(t, page, prefix, name, viewport) {
+  const shot = `${prefix}-${name}-${viewport.width}`;
+  const file = await screenshot(page, shot);
+  t.diagnostic(`screenshot ${file}`);
+  const violations = await axeViolations(page);
+  assert.equal(violations.length, 0, `axe violations on ${shot} (${page.url()}):\n${formatViolations(violations)}`);
+  const o = await horizontalOverflow(page);
+  assert.ok(o.scrollWidth <= viewport.width, `${shot}: ${o.scrollWidth}px wide; sticking out: ${o.wide.join(', ')}`);
+}
+
 module.exports = {
+  checkPage,
   AXE_TAGS,
   CHROMIUM,
   CODE,

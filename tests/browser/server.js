@@ -140,4 +140,17 @@ async function startServer(extraEnv = {}) {
   throw lastError;
 }
 
-module.exports = { REPO_ROOT, BIN, freePort, startServer };
+/** `pleadesk user add NAME --role ROLE` against a started server's database; returns the password. */
+function addUser(server, name, role) {
+  const { spawnSync } = require('node:child_process');
+  const env = {
+    ...process.env,
+    DATABASE_URL: `sqlite://${path.join(server.dir, 't.db')}`,
+    PLEADESK_DATA_DIR: path.join(server.dir, 'data'),
+  };
+  const out = spawnSync(BIN, ['user', 'add', name, '--role', role], { env, encoding: 'utf8' });
+  if (out.status !== 0) throw new Error(`pleadesk user add failed: ${out.stderr}`);
+  return out.stdout.match(/^password: (\S+)$/m)[1];
+}
+
+module.exports = { REPO_ROOT, BIN, addUser, freePort, startServer };

@@ -4,10 +4,8 @@
 // a session with the way back to the page the clerk was on.
 
 const assert = require('node:assert/strict');
-const { spawnSync } = require('node:child_process');
-const path = require('node:path');
 const { after, before, test } = require('node:test');
-const { BIN, startServer } = require('./server');
+const { addUser, startServer } = require('./server');
 const h = require('./helpers');
 
 const TIMEOUT_MS = 120_000;
@@ -22,18 +20,6 @@ after(async () => {
   await browser?.close();
 });
 
-/** `pleadesk user add NAME --role ROLE` against the server's database; returns the password. */
-function addUser(server, name, role) {
-  const env = {
-    ...process.env,
-    DATABASE_URL: `sqlite://${path.join(server.dir, 't.db')}`,
-    PLEADESK_DATA_DIR: path.join(server.dir, 'data'),
-  };
-  const out = spawnSync(BIN, ['user', 'add', name, '--role', role], { env, encoding: 'utf8' });
-  assert.equal(out.status, 0, out.stderr);
-  return out.stdout.match(/^password: (\S+)$/m)[1];
-}
-
 /** Signs in with the keyboard only: Tab to each box, type, Enter. */
 async function signInByKeyboard(page, name, password) {
   await page.locator('#username').focus();
@@ -44,15 +30,7 @@ async function signInByKeyboard(page, name, password) {
   await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
 }
 
-async function check(t, page, name, viewport) {
-  const shot = `staff-${name}-${viewport.width}`;
-  const file = await h.screenshot(page, shot);
-  t.diagnostic(`screenshot ${file}`);
-  const violations = await h.axeViolations(page);
-  assert.equal(violations.length, 0, `axe violations on ${shot} (${page.url()}):\n${h.formatViolations(violations)}`);
-  const o = await h.horizontalOverflow(page);
-  assert.ok(o.scrollWidth <= viewport.width, `${shot}: ${o.scrollWidth}px wide; sticking out: ${o.wide.join(', ')}`);
-}
+const check = (t, page, name, viewport) => h.checkPage(t, page, 'staff', name, viewport);
 
 for (const viewport of [WIDE, PHONE]) {
   test(`every console page at ${viewport.width} px: keyboard sign-in, axe-core, no horizontal scroll`, { timeout: TIMEOUT_MS }, async (t) => {

@@ -1,9 +1,10 @@
 //! Paper pleas for clerks: `POST /api/v1/submissions` (keyed in; honours `Idempotency-Key`),
-//! `GET /api/v1/submissions?status=…` (the queues) and `POST /api/v1/submissions/{id}/link`.
+//! `GET /api/v1/submissions?status=…` (the queues), `POST /api/v1/submissions/{id}/link` and
+//! `POST /api/v1/submissions/{id}/decide` (which of a duplicate's pleas stands).
 
 use crate::error::AppError;
 use crate::services::paper_plea::{self, PaperPleaRequest};
-use crate::services::{paper_link, submission_queue};
+use crate::services::{duplicate_decision, paper_link, submission_queue};
 use crate::web::staff::{ClerkOrAdmin, Staff};
 use crate::web::{body, run_db, AppState};
 use actix_web::{http::header, web, HttpRequest, HttpResponse};
@@ -75,5 +76,18 @@ pub async fn link(
     let (id, ctx, actor) = (id.into_inner(), state.letters.clone(), user.actor());
     let number = parse_body::<LinkBody>(body.into_inner())?.citation_number;
     let answer = run_db(&state.pool, move |c| paper_link::link(c, id, &number, &actor, &ctx)).await?;
+    Ok(HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "no-store")).json(answer))
+}
+
+/// `POST /api/v1/submissions/{id}/decide` `{stands}`: which of a duplicate's two pleas stands.
+pub async fn decide(
+    user: Staff<ClerkOrAdmin>,
+    id: web::Path<i64>,
+    body: web::Json<serde_json::Value>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let (id, ctx, user_id) = (id.into_inner(), state.letters.clone(), user.user.id);
+    let stands = parse_body::<duplicate_decision::DecideBody>(body.into_inner())?.stands;
+    let answer = run_db(&state.pool, move |c| duplicate_decision::decide(c, id, stands, user_id, &ctx)).await?;
     Ok(HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "no-store")).json(answer))
 }

@@ -4,7 +4,11 @@
 //! answers its POST with 303 to a GET. The menu shows each role only its own pages.
 
 mod admin;
+mod cases;
 mod dashboard;
+mod keying;
+mod present;
+mod queues;
 mod sign_in;
 
 pub use sign_in::LIMIT_SUBJECT;
@@ -34,12 +38,28 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(resource("/staff/admin/users").route(get().to(admin::users)).route(post().to(admin::add)))
         .service(resource("/staff/admin/users/{id}").route(get().to(admin::user)))
         .service(resource("/staff/admin/users/{id}/{action}").route(post().to(admin::act)))
-        .service(resource("/staff/admin/tokens/{id}/revoke").route(post().to(admin::revoke)));
+        .service(resource("/staff/admin/tokens/{id}/revoke").route(post().to(admin::revoke)))
+        .service(resource("/staff/cases").route(get().to(cases::form)).route(post().to(cases::search)))
+        .service(resource("/staff/cases/{number}").route(get().to(cases::show)))
+        .service(resource("/staff/letters/{id}/pdf").route(get().to(cases::letter_pdf)))
+        .service(resource("/staff/queues/unmatched").route(get().to(queues::unmatched)))
+        .service(resource("/staff/queues/deficient").route(get().to(queues::deficient)))
+        .service(resource("/staff/queues/duplicates").route(get().to(queues::duplicates)))
+        .service(resource("/staff/queues/linked").route(get().to(queues::linked)))
+        .service(resource("/staff/submissions/{id}/link").route(post().to(queues::link)))
+        .service(resource("/staff/submissions/{id}/decide").route(post().to(queues::decide)))
+        .service(resource("/staff/pleas/new").route(get().to(keying::form)).route(post().to(keying::submit)))
+        .service(resource("/staff/pleas/{id}").route(get().to(keying::result)));
 }
 
 /// The menu: (label, address, roles that see it). Pages not built yet are simply not listed.
 const MENU: &[(&str, &str, &[Role])] = &[
     ("Dashboard", "/staff", &[Role::Clerk, Role::Prosecutor, Role::Admin]),
+    ("Case search", "/staff/cases", &[Role::Clerk, Role::Prosecutor, Role::Admin]),
+    ("Key in a paper plea", "/staff/pleas/new", &[Role::Clerk, Role::Admin]),
+    ("Unmatched pleas", "/staff/queues/unmatched", &[Role::Clerk, Role::Admin]),
+    ("Deficient pleas", "/staff/queues/deficient", &[Role::Clerk, Role::Admin]),
+    ("Duplicate pleas", "/staff/queues/duplicates", &[Role::Clerk, Role::Admin]),
     ("Users and tokens", "/staff/admin/users", &[Role::Admin]),
 ];
 
@@ -54,6 +74,14 @@ fn menu(user: &StaffUser, path: &str) -> Value {
         .collect();
     json!(items)
 }
+
+/// The one-line confirmations after a save, by the `done` word the POST's redirect carries (a
+/// fixed word, never personal data).
+const DONE: &[(&str, &str)] = &[
+    ("linked", "The plea was linked to its citation."),
+    ("keyed", "The paper plea was recorded."),
+    ("decided", "The decision was recorded: the chosen plea stands and the other is set aside."),
+];
 
 /// "30 minutes" (or seconds, when a test or demonstration set less than a minute).
 pub fn idle_words(state: &AppState) -> String {
@@ -83,6 +111,12 @@ pub fn render(
         if let Some(u) = user {
             map.insert("user".into(), json!({"username": u.username, "role": u.role.as_str()}));
             map.insert("menu".into(), menu(u, req.path()));
+        }
+        let done = web::Query::<std::collections::HashMap<String, String>>::from_query(req.query_string())
+            .ok()
+            .and_then(|q| q.get("done").and_then(|d| DONE.iter().find(|(k, _)| k == d)).map(|(_, text)| *text));
+        if let Some(text) = done {
+            map.insert("done".into(), json!(text));
         }
     }
     let body = match state.pages.render_template(&format!("console/{name}.html"), &ctx) {

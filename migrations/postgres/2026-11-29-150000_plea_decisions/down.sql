@@ -1,0 +1,2 @@
+DROP INDEX plea_decisions_citation;
+DROP TABLE plea_decisions;
