@@ -8,6 +8,7 @@ pub mod drafts;
 pub mod jobs;
 pub mod letters;
 pub mod offenses;
+pub mod scans;
 pub mod schema;
 pub mod submissions;
 pub mod users;

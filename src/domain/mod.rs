@@ -11,6 +11,7 @@ pub mod dates;
 pub mod deadline;
 pub mod eligibility;
 pub mod enums;
+pub mod envelopes;
 pub mod file_name;
 pub mod holidays;
 pub mod language;

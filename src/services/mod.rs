@@ -10,4 +10,5 @@ pub mod intake;
 pub mod letters;
 pub mod plea_request;
 pub mod receipt;
+pub mod scans;
 pub mod status;

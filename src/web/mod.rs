@@ -3,7 +3,7 @@
 
 pub mod api;
 pub mod assets;
-mod body;
+pub(crate) mod body;
 pub mod openapi;
 pub mod pages;
 pub mod ratelimit;
@@ -39,7 +39,7 @@ pub const JSON_LIMIT: usize = 64 * 1024;
 
 /// Registers every route; shared by the server and by tests.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    use api::{citations, health, jobs, letters, public};
+    use api::{citations, health, jobs, letters, public, scans};
     use web::{get, post, resource};
     cfg.configure(pages::routes);
     cfg.service(resource("/healthz").route(get().to(health::healthz))).service(
@@ -51,6 +51,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .service(resource("/letters").route(get().to(letters::list)))
             .service(resource("/letters/print-run").route(post().to(letters::print_run)))
             .service(resource("/letters/{id}/pdf").route(get().to(letters::pdf)))
+            .service(resource("/scans").route(post().to(scans::upload)))
+            .service(resource("/scans/separator.pdf").route(get().to(scans::separator)))
+            .service(resource("/scans/{document_id}").route(get().to(scans::get)))
+            .service(resource("/envelopes/{id}/pages/{page}/move").route(post().to(scans::move_page)))
             .service(resource("/jobs").route(get().to(jobs::list)))
             .service(resource("/jobs/{id}/retry").route(post().to(jobs::retry)))
             .service(resource("/public/lookup").route(post().to(public::lookup)))

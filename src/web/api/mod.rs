@@ -5,3 +5,4 @@ pub mod health;
 pub mod jobs;
 pub mod letters;
 pub mod public;
+pub mod scans;
