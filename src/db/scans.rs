@@ -126,12 +126,7 @@ pub fn document_of_batch(conn: &mut DbConn, batch_id: i64) -> QueryResult<i64> {
     scan_batches::table.find(batch_id).select(scan_batches::document_id).first(conn)
 }
 
-pub fn set_envelope_link(
-    conn: &mut DbConn,
-    id: i64,
-    link: (Option<i64>, Option<i64>),
-    flags: &str,
-) -> QueryResult<()> {
+pub fn set_envelope_link(conn: &mut DbConn, id: i64, link: (Option<i64>, Option<i64>), flags: &str) -> QueryResult<()> {
     diesel::update(envelopes::table.find(id))
         .set((
             envelopes::citation_id.eq(link.0),

@@ -175,10 +175,8 @@ mod tests {
 
     #[test]
     fn a_page_of_another_citation_is_flagged_not_guessed() {
-        let pages = [
-            Page { mark: letter(1, "A"), unreadable: false },
-            Page { mark: letter(7, "B"), unreadable: false },
-        ];
+        let pages =
+            [Page { mark: letter(1, "A"), unreadable: false }, Page { mark: letter(7, "B"), unreadable: false }];
         let l = link(&pages.iter().collect::<Vec<_>>());
         assert_eq!((l.citation_number.as_deref(), l.letter_id), (Some("A"), Some(1)));
         assert_eq!(l.page_flags, vec![vec![], vec![ScanFlag::OtherCitation]]);

@@ -11,9 +11,14 @@ pub fn pdf(copies: u32) -> Result<Vec<u8>, LetterError> {
     let fonts = fonts::fonts().map_err(LetterError::Layout)?;
     let mut doc = PdfDocument::new("PleaDesk separator sheet");
     let mut ops = Vec::new();
-    ops.extend(qr::ops(qr::SEPARATOR, PAGE_W - 0.5 * INCH - INCH, PAGE_H - 0.35 * INCH - INCH, INCH).map_err(LetterError::Layout)?);
+    ops.extend(
+        qr::ops(qr::SEPARATOR, PAGE_W - 0.5 * INCH - INCH, PAGE_H - 0.35 * INCH - INCH, INCH)
+            .map_err(LetterError::Layout)?,
+    );
     let big = 3.0 * INCH;
-    ops.extend(qr::ops(qr::SEPARATOR, (PAGE_W - big) / 2.0, PAGE_H / 2.0 - big / 2.0, big).map_err(LetterError::Layout)?);
+    ops.extend(
+        qr::ops(qr::SEPARATOR, (PAGE_W - big) / 2.0, PAGE_H / 2.0 - big / 2.0, big).map_err(LetterError::Layout)?,
+    );
     text_ops(&mut ops, fonts, LEFT, PAGE_H - 1.0 * INCH, &[Span::bold("SEPARATOR SHEET".to_string())], 28.0);
     let lines = [
         "Put this sheet on top of an envelope's pages when its first page is not a",
@@ -21,7 +26,14 @@ pub fn pdf(copies: u32) -> Result<Vec<u8>, LetterError> {
         "The pages after this sheet become a new envelope; this sheet is not kept in it.",
     ];
     for (i, line) in lines.iter().enumerate() {
-        text_ops(&mut ops, fonts, LEFT, PAGE_H - 2.0 * INCH - 16.0 * i as f32, &[Span::regular(line.to_string())], 12.0);
+        text_ops(
+            &mut ops,
+            fonts,
+            LEFT,
+            PAGE_H - 2.0 * INCH - 16.0 * i as f32,
+            &[Span::regular(line.to_string())],
+            12.0,
+        );
     }
     text_ops(&mut ops, fonts, LEFT, 1.5 * INCH, &[Span::regular(qr::SEPARATOR.to_string())], 10.0);
     let pages = (0..copies.clamp(1, 100)).map(|_| PdfPage::new(Mm(215.9), Mm(279.4), ops.clone())).collect();

@@ -157,7 +157,9 @@ fn color_space(doc: &Document, dict: &Dictionary) -> Result<(usize, Option<(usiz
                 let n = stream.and_then(|s| int(doc, &s.dict, b"N")).unwrap_or(3) as usize;
                 Ok((n, None))
             }
-            Some(b"CalGray" | b"CalRGB") => named(a[0].as_name().unwrap_or(b"")).map(|c| (c, None)).ok_or_else(unsupported),
+            Some(b"CalGray" | b"CalRGB") => {
+                named(a[0].as_name().unwrap_or(b"")).map(|c| (c, None)).ok_or_else(unsupported)
+            }
             Some(b"Indexed" | b"I") => {
                 let base = a.get(1).and_then(|o| doc.dereference(o).ok()).map(|(_, o)| o);
                 let base_n = match base {
@@ -233,7 +235,11 @@ fn raw(doc: &Document, dict: &Dictionary, data: &[u8], w: u32, h: u32, flate: bo
                     _ => {
                         let bit = idx * bpc;
                         let v = (line[bit / 8] >> (8 - bpc - bit % 8)) as u32 & max;
-                        if palette.is_some() { v as u8 } else { (v * 255 / max) as u8 }
+                        if palette.is_some() {
+                            v as u8
+                        } else {
+                            (v * 255 / max) as u8
+                        }
                     }
                 };
             }

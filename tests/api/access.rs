@@ -20,6 +20,10 @@ const STAFF_ROUTES: &[(&str, &str, &[Role])] = &[
     ("get", "/api/v1/letters", READERS),
     ("post", "/api/v1/letters/print-run", CLERKS),
     ("get", "/api/v1/letters/{id}/pdf", READERS),
+    ("post", "/api/v1/scans", CLERKS),
+    ("get", "/api/v1/scans/separator.pdf", CLERKS),
+    ("get", "/api/v1/scans/{document_id}", CLERKS),
+    ("post", "/api/v1/envelopes/{id}/pages/{page}/move", CLERKS),
     ("get", "/api/v1/jobs", CLERKS),
     ("post", "/api/v1/jobs/{id}/retry", &[Role::Admin]),
 ];

@@ -22,6 +22,7 @@ mod other_states;
 mod pages;
 mod public;
 mod receipt;
+mod scans;
 mod serve;
 mod static_files;
 mod uploads;

@@ -102,13 +102,7 @@ fn is_unique_violation(e: &anyhow::Error) -> bool {
     matches!(e.downcast_ref::<Error>(), Some(Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _)))
 }
 
-fn insert_batch(
-    c: &mut DbConn,
-    doc: i64,
-    reads: &[PageRead],
-    user_id: i64,
-    actor: &str,
-) -> Result<(), AppError> {
+fn insert_batch(c: &mut DbConn, doc: i64, reads: &[PageRead], user_id: i64, actor: &str) -> Result<(), AppError> {
     use db::schema::documents;
     use diesel::prelude::*;
     // What each page says: our code (if any), checked against the letters on file.
@@ -143,19 +137,26 @@ fn insert_batch(
     let mut linked = 0;
     for (seq, members) in split.iter().enumerate() {
         let link = envelopes::link(&members.iter().map(|&i| &pages[i]).collect::<Vec<_>>());
-        let first_linked = members.iter().find(|&&i| {
-            matches!(&pages[i].mark, Mark::Letter { letter_id, .. } if Some(*letter_id) == link.letter_id)
-        });
+        let first_linked = members
+            .iter()
+            .find(|&&i| matches!(&pages[i].mark, Mark::Letter { letter_id, .. } if Some(*letter_id) == link.letter_id));
         let citation_id = first_linked.and_then(|&i| citations[i]);
         linked += usize::from(citation_id.is_some());
-        let id = db::scans::insert_envelope(c, batch, seq as i32 + 1, (citation_id, link.letter_id), &flags_text(&link.flags))?;
+        let id = db::scans::insert_envelope(
+            c,
+            batch,
+            seq as i32 + 1,
+            (citation_id, link.letter_id),
+            &flags_text(&link.flags),
+        )?;
         for (k, &i) in members.iter().enumerate() {
             envelope_of[i] = Some(id);
             page_flags[i] = flags_text(&link.page_flags[k]);
         }
     }
     for (i, page) in pages.iter().enumerate() {
-        let unreadable_flag = if page.unreadable && envelope_of[i].is_none() { "unreadable".to_string() } else { String::new() };
+        let unreadable_flag =
+            if page.unreadable && envelope_of[i].is_none() { "unreadable".to_string() } else { String::new() };
         let letter_id = match &page.mark {
             Mark::Letter { letter_id, on_file: true, .. } => Some(*letter_id),
             _ => None,

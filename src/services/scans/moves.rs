@@ -22,9 +22,9 @@ pub fn move_page(conn: &mut DbConn, envelope_id: i64, page_no: i32, to: MoveTo, 
         }
         .map(|(e, _)| e.id);
         let pages = db::scans::pages(c, env.batch_id)?;
-        let mine: Vec<u32> =
-            pages.iter().filter(|p| p.envelope_id == Some(env.id)).map(|p| p.page_no as u32).collect();
-        envelopes::check_move(&mine, page_no as u32, to, neighbour.is_some()).map_err(|m| AppError::field("page", m))?;
+        let mine: Vec<u32> = pages.iter().filter(|p| p.envelope_id == Some(env.id)).map(|p| p.page_no as u32).collect();
+        envelopes::check_move(&mine, page_no as u32, to, neighbour.is_some())
+            .map_err(|m| AppError::field("page", m))?;
         let target = neighbour.unwrap_or(env.id);
         if mine.len() == 1 && env.submission_id.is_some() {
             return Err(AppError::Conflict(
@@ -70,7 +70,9 @@ fn relink(c: &mut DbConn, batch: i64, envelope_id: i64) -> Result<(), AppError> 
     let citation_id = pages
         .iter()
         .zip(&citations)
-        .find(|(p, _)| matches!(&p.mark, envelopes::Mark::Letter { letter_id, .. } if Some(*letter_id) == link.letter_id))
+        .find(
+            |(p, _)| matches!(&p.mark, envelopes::Mark::Letter { letter_id, .. } if Some(*letter_id) == link.letter_id),
+        )
         .and_then(|(_, c)| *c);
     db::scans::set_envelope_link(c, envelope_id, (citation_id, link.letter_id), &flags_text(&link.flags))?;
     for (row, flags) in rows.iter().zip(&link.page_flags) {

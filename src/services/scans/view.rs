@@ -16,10 +16,8 @@ pub fn view(conn: &mut DbConn, document_id: i64) -> Result<Value, AppError> {
         .ok_or_else(|| AppError::NotFound(format!("document {document_id} is not a scanned batch")))?;
     let pages = db::scans::pages(conn, batch)?;
     let envelopes = db::scans::envelopes(conn, batch)?;
-    let qr: Vec<Value> = pages
-        .iter()
-        .filter_map(|p| p.qr_payload.as_ref().map(|t| json!({"page": p.page_no, "payload": t})))
-        .collect();
+    let qr: Vec<Value> =
+        pages.iter().filter_map(|p| p.qr_payload.as_ref().map(|t| json!({"page": p.page_no, "payload": t}))).collect();
     let mut out_envelopes = Vec::with_capacity(envelopes.len());
     let mut linked: Vec<(&str, i64)> = Vec::new();
     for (e, number) in &envelopes {
