@@ -135,8 +135,11 @@ fn inflate(data: &[u8], limit: usize) -> Result<Vec<u8>, PageError> {
     Ok(out)
 }
 
+/// A palette of grey levels, for an /Indexed colour space.
+type Palette = Vec<u8>;
+
 /// Colour space → (components, palette for /Indexed).
-fn color_space(doc: &Document, dict: &Dictionary) -> Result<(usize, Option<(usize, Vec<u8>)>), PageError> {
+fn color_space(doc: &Document, dict: &Dictionary) -> Result<(usize, Option<Palette>), PageError> {
     let Ok((_, cs)) = dict.get(b"ColorSpace").and_then(|o| doc.dereference(o)) else {
         return Ok((1, None)); // an image mask or a bare 1-bit image
     };
@@ -173,7 +176,7 @@ fn color_space(doc: &Document, dict: &Dictionary) -> Result<(usize, Option<(usiz
                     _ => return Err(unsupported()),
                 };
                 let palette = lookup.chunks(base_n).map(|c| grey_of(c, base_n)).collect();
-                Ok((1, Some((base_n, palette))))
+                Ok((1, Some(palette)))
             }
             _ => Err(unsupported()),
         },
@@ -244,7 +247,7 @@ fn raw(doc: &Document, dict: &Dictionary, data: &[u8], w: u32, h: u32, flate: bo
                 };
             }
             grey.push(match &palette {
-                Some((_, pal)) => pal.get(px[0] as usize).copied().unwrap_or(255),
+                Some(pal) => pal.get(px[0] as usize).copied().unwrap_or(255),
                 None => grey_of(&px[..n.min(4)], n),
             });
         }

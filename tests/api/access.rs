@@ -89,7 +89,13 @@ async fn every_staff_route_admits_exactly_its_roles(app: TestApp) {
         tokens.push((*role, app.token(*role).await));
     }
     for (method, path, allowed) in STAFF_ROUTES {
-        let url = app.url(&path.replace("{number}", "DV-2026-000101").replace("{id}", "1"));
+        let url = app.url(
+            &path
+                .replace("{number}", "DV-2026-000101")
+                .replace("{id}", "1")
+                .replace("{document_id}", "1")
+                .replace("{page}", "1"),
+        );
         let send = |token: Option<&str>| {
             let mut req = if *method == "get" {
                 app.client.get(&url)

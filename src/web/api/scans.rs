@@ -181,9 +181,11 @@ pub async fn get(
     Ok(HttpResponse::Ok().json(v))
 }
 
+/// Optional here so that a body without it is refused by the handler (422, after the role
+/// guard), not by the extractor racing the guard.
 #[derive(Deserialize)]
 pub struct Move {
-    to: String,
+    to: Option<String>,
 }
 
 /// `POST /api/v1/envelopes/{id}/pages/{page}/move` `{"to": "previous" | "next"}`: answers the
@@ -195,7 +197,8 @@ pub async fn move_page(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
     let (envelope, page) = path.into_inner();
-    let to: MoveTo = body.to.parse().map_err(|e: crate::domain::ParseError| AppError::field("to", e.to_string()))?;
+    let to = body.to.as_deref().ok_or_else(|| AppError::field("to", "say where the page goes: previous or next"))?;
+    let to: MoveTo = to.parse().map_err(|e: crate::domain::ParseError| AppError::field("to", e.to_string()))?;
     let actor = user.actor();
     let v = run_db(&state.pool, move |c| {
         let doc = service::moves::move_page(c, envelope, page, to, &actor)?;
