@@ -14,6 +14,7 @@ pub mod import;
 pub mod jobs;
 pub mod letters;
 pub mod mail;
+pub mod scan;
 pub mod services;
 pub mod storage;
 pub mod web;

@@ -12,6 +12,7 @@ pub mod jobs;
 pub mod letters;
 pub mod offenses;
 pub mod paper;
+pub mod scans;
 pub mod schema;
 pub mod submissions;
 pub mod users;

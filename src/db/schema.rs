@@ -284,6 +284,43 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    scan_batches (id) {
+        id -> BigInt,
+        document_id -> BigInt,
+        pages -> Integer,
+        uploaded_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    envelopes (id) {
+        id -> BigInt,
+        batch_id -> BigInt,
+        seq -> Integer,
+        citation_id -> Nullable<BigInt>,
+        letter_id -> Nullable<BigInt>,
+        submission_id -> Nullable<BigInt>,
+        flags -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    scan_pages (id) {
+        id -> BigInt,
+        batch_id -> BigInt,
+        page_no -> Integer,
+        envelope_id -> Nullable<BigInt>,
+        kind -> Text,
+        qr_payload -> Nullable<Text>,
+        letter_id -> Nullable<BigInt>,
+        flags -> Text,
+    }
+}
+
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(charges -> citations (citation_id));
 diesel::joinable!(submissions -> citations (citation_id));
@@ -294,6 +331,11 @@ diesel::joinable!(payments -> citations (citation_id));
 diesel::joinable!(dispositions -> charges (charge_id));
 diesel::joinable!(letters -> citations (citation_id));
 diesel::joinable!(submission_documents -> documents (document_id));
+diesel::joinable!(scan_batches -> documents (document_id));
+diesel::joinable!(envelopes -> scan_batches (batch_id));
+diesel::joinable!(envelopes -> citations (citation_id));
+diesel::joinable!(scan_pages -> scan_batches (batch_id));
+diesel::joinable!(scan_pages -> envelopes (envelope_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -315,4 +357,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     jobs,
     drafts,
     plea_decisions,
+    scan_batches,
+    envelopes,
+    scan_pages,
 );

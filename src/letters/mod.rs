@@ -14,6 +14,7 @@ pub mod markup;
 pub mod merge;
 pub mod pdf;
 pub mod qr;
+pub mod separator;
 pub mod strings;
 pub mod templates;
 

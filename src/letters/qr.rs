@@ -9,6 +9,10 @@ pub fn payload(citation_number: &str, letter_id: i64) -> String {
     format!("PLEADESK {citation_number} L{letter_id}")
 }
 
+/// The text of a separator sheet's code: a scanned page carrying it starts a new envelope and
+/// belongs to none.
+pub const SEPARATOR: &str = "PLEADESK SEPARATOR";
+
 /// Reads a payload back (used when a scan is uploaded): (citation number, letter id).
 pub fn parse_payload(text: &str) -> Option<(String, i64)> {
     let mut parts = text.trim().split(' ');

@@ -22,5 +22,6 @@ pub mod queue_view;
 pub mod receipt;
 pub mod staff_admin;
 pub mod staff_auth;
+pub mod scans;
 pub mod status;
 pub mod submission_queue;

@@ -3,7 +3,7 @@
 
 pub mod api;
 pub mod assets;
-mod body;
+pub(crate) mod body;
 pub mod console;
 pub mod openapi;
 pub mod pages;
@@ -40,7 +40,7 @@ pub const JSON_LIMIT: usize = 64 * 1024;
 
 /// Registers every route; shared by the server and by tests.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    use api::{auth, citations, health, jobs, letters, public, submissions};
+    use api::{auth, citations, health, jobs, letters, public, scans, submissions};
     use web::{get, post, resource};
     cfg.configure(pages::routes).configure(console::routes);
     cfg.service(resource("/healthz").route(get().to(health::healthz))).service(
@@ -58,6 +58,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .service(resource("/submissions").route(get().to(submissions::list)).route(post().to(submissions::create)))
             .service(resource("/submissions/{id}/link").route(post().to(submissions::link)))
             .service(resource("/submissions/{id}/decide").route(post().to(submissions::decide)))
+            .service(resource("/scans").route(post().to(scans::upload)))
+            .service(resource("/scans/separator.pdf").route(get().to(scans::separator)))
+            .service(resource("/scans/{document_id}").route(get().to(scans::get)))
+            .service(resource("/envelopes/{id}/pages/{page}/move").route(post().to(scans::move_page)))
             .service(resource("/jobs").route(get().to(jobs::list)))
             .service(resource("/jobs/{id}/retry").route(post().to(jobs::retry)))
             .service(resource("/public/lookup").route(post().to(public::lookup)))

@@ -25,6 +25,10 @@ const STAFF_ROUTES: &[(&str, &str, &[Role])] = &[
     ("post", "/api/v1/submissions", CLERKS),
     ("post", "/api/v1/submissions/{id}/link", CLERKS),
     ("post", "/api/v1/submissions/{id}/decide", CLERKS),
+    ("post", "/api/v1/scans", CLERKS),
+    ("get", "/api/v1/scans/separator.pdf", CLERKS),
+    ("get", "/api/v1/scans/{document_id}", CLERKS),
+    ("post", "/api/v1/envelopes/{id}/pages/{page}/move", CLERKS),
     ("get", "/api/v1/jobs", CLERKS),
     ("post", "/api/v1/jobs/{id}/retry", &[Role::Admin]),
     ("post", "/api/v1/auth/logout", &[Role::Clerk, Role::Prosecutor, Role::Admin, Role::Integration]),
@@ -108,7 +112,13 @@ async fn every_staff_route_admits_exactly_its_roles(app: TestApp) {
         tokens.push((*role, app.token(*role).await));
     }
     for (method, path, allowed) in STAFF_ROUTES {
-        let url = app.url(&path.replace("{number}", "DV-2026-000101").replace("{id}", "1"));
+        let url = app.url(
+            &path
+                .replace("{number}", "DV-2026-000101")
+                .replace("{id}", "1")
+                .replace("{document_id}", "1")
+                .replace("{page}", "1"),
+        );
         let send = |token: Option<&str>| {
             let mut req = if *method == "get" {
                 app.client.get(&url)

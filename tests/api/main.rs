@@ -30,6 +30,7 @@ mod paper_pleas;
 mod paper_support;
 mod public;
 mod receipt;
+mod scans;
 mod serve;
 mod staff_auth;
 mod static_files;

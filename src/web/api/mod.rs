@@ -7,3 +7,4 @@ pub mod jobs;
 pub mod letters;
 pub mod public;
 pub mod submissions;
+pub mod scans;

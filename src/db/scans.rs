@@ -1,0 +1,166 @@
+//! Queries on scanned batches, their envelopes and pages.
+
+use super::schema::{citations, envelopes, letters, scan_batches, scan_pages};
+use super::DbConn;
+use diesel::prelude::*;
+
+/// A page as stored.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = scan_pages)]
+pub struct PageRow {
+    pub id: i64,
+    pub page_no: i32,
+    pub envelope_id: Option<i64>,
+    pub kind: String,
+    pub qr_payload: Option<String>,
+    pub letter_id: Option<i64>,
+    pub flags: String,
+}
+
+/// An envelope as stored.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = envelopes)]
+pub struct EnvelopeRow {
+    pub id: i64,
+    pub batch_id: i64,
+    pub seq: i32,
+    pub citation_id: Option<i64>,
+    pub letter_id: Option<i64>,
+    pub submission_id: Option<i64>,
+    pub flags: String,
+}
+
+/// A page to record: its number in the scan (from 1), kind (`page` or `separator`), the code
+/// of ours read on it, the letter that code names when it is on file, and its flags.
+pub struct NewPage<'a> {
+    pub page_no: i32,
+    pub kind: &'static str,
+    pub qr_payload: Option<&'a str>,
+    pub letter_id: Option<i64>,
+    pub flags: String,
+}
+
+/// The batch recorded for a document, if any: (batch id, pages).
+pub fn batch_for_document(conn: &mut DbConn, document_id: i64) -> QueryResult<Option<(i64, i32)>> {
+    scan_batches::table
+        .filter(scan_batches::document_id.eq(document_id))
+        .select((scan_batches::id, scan_batches::pages))
+        .first(conn)
+        .optional()
+}
+
+pub fn insert_batch(conn: &mut DbConn, document_id: i64, pages: i32, uploaded_by: i64) -> QueryResult<i64> {
+    diesel::insert_into(scan_batches::table)
+        .values((
+            scan_batches::document_id.eq(document_id),
+            scan_batches::pages.eq(pages),
+            scan_batches::uploaded_by.eq(uploaded_by),
+            scan_batches::created_at.eq(super::now()),
+        ))
+        .returning(scan_batches::id)
+        .get_result(conn)
+}
+
+pub fn insert_envelope(
+    conn: &mut DbConn,
+    batch_id: i64,
+    seq: i32,
+    link: (Option<i64>, Option<i64>),
+    flags: &str,
+) -> QueryResult<i64> {
+    let now = super::now();
+    diesel::insert_into(envelopes::table)
+        .values((
+            envelopes::batch_id.eq(batch_id),
+            envelopes::seq.eq(seq),
+            envelopes::citation_id.eq(link.0),
+            envelopes::letter_id.eq(link.1),
+            envelopes::flags.eq(flags),
+            envelopes::created_at.eq(now),
+            envelopes::updated_at.eq(now),
+        ))
+        .returning(envelopes::id)
+        .get_result(conn)
+}
+
+pub fn insert_page(conn: &mut DbConn, batch_id: i64, envelope_id: Option<i64>, p: &NewPage) -> QueryResult<()> {
+    diesel::insert_into(scan_pages::table)
+        .values((
+            scan_pages::batch_id.eq(batch_id),
+            scan_pages::page_no.eq(p.page_no),
+            scan_pages::envelope_id.eq(envelope_id),
+            scan_pages::kind.eq(p.kind),
+            scan_pages::qr_payload.eq(p.qr_payload),
+            scan_pages::letter_id.eq(p.letter_id),
+            scan_pages::flags.eq(&p.flags),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Every page of a batch, in scan order.
+pub fn pages(conn: &mut DbConn, batch_id: i64) -> QueryResult<Vec<PageRow>> {
+    scan_pages::table
+        .filter(scan_pages::batch_id.eq(batch_id))
+        .order(scan_pages::page_no)
+        .select(PageRow::as_select())
+        .load(conn)
+}
+
+/// Every envelope of a batch in order, with the number of the citation it is linked to.
+pub fn envelopes(conn: &mut DbConn, batch_id: i64) -> QueryResult<Vec<(EnvelopeRow, Option<String>)>> {
+    envelopes::table
+        .left_join(citations::table)
+        .filter(envelopes::batch_id.eq(batch_id))
+        .order(envelopes::seq)
+        .select((EnvelopeRow::as_select(), citations::citation_number.nullable()))
+        .load(conn)
+}
+
+pub fn envelope(conn: &mut DbConn, id: i64) -> QueryResult<Option<EnvelopeRow>> {
+    envelopes::table.find(id).select(EnvelopeRow::as_select()).first(conn).optional()
+}
+
+/// The document a batch was read from.
+pub fn document_of_batch(conn: &mut DbConn, batch_id: i64) -> QueryResult<i64> {
+    scan_batches::table.find(batch_id).select(scan_batches::document_id).first(conn)
+}
+
+pub fn set_envelope_link(conn: &mut DbConn, id: i64, link: (Option<i64>, Option<i64>), flags: &str) -> QueryResult<()> {
+    diesel::update(envelopes::table.find(id))
+        .set((
+            envelopes::citation_id.eq(link.0),
+            envelopes::letter_id.eq(link.1),
+            envelopes::flags.eq(flags),
+            envelopes::updated_at.eq(super::now()),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn set_page(conn: &mut DbConn, page_id: i64, envelope_id: i64, flags: &str) -> QueryResult<()> {
+    diesel::update(scan_pages::table.find(page_id))
+        .set((scan_pages::envelope_id.eq(envelope_id), scan_pages::flags.eq(flags)))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Removes an envelope left without pages by a move (its pages are all elsewhere).
+pub fn delete_empty_envelope(conn: &mut DbConn, id: i64) -> QueryResult<()> {
+    diesel::delete(envelopes::table.find(id).filter(envelopes::submission_id.is_null())).execute(conn).map(|_| ())
+}
+
+/// The citation (id, number) a letter belongs to, if the letter is on file.
+pub fn letter_citation(conn: &mut DbConn, letter_id: i64) -> QueryResult<Option<(i64, String)>> {
+    letters::table
+        .inner_join(citations::table)
+        .filter(letters::id.eq(letter_id))
+        .select((citations::id, citations::citation_number))
+        .first(conn)
+        .optional()
+}
+
+pub fn citation_on_file(conn: &mut DbConn, number: &str) -> QueryResult<bool> {
+    use diesel::dsl::exists;
+    diesel::select(exists(citations::table.filter(citations::citation_number.eq(number)))).get_result(conn)
+}

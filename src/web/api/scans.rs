@@ -1,0 +1,229 @@
+//! Scanned mail for clerks: upload (one file or several, each its own batch), the batch with its
+//! envelopes, moving a mis-split page, and the printable separator sheet.
+
+use crate::audit::{self, Event};
+use crate::domain::envelopes::MoveTo;
+use crate::error::AppError;
+use crate::scan::ScanKind;
+use crate::services::scans::{self as service, MAX_SCAN_BYTES};
+use crate::web::staff::{ClerkOrAdmin, Staff};
+use crate::web::{run_db, AppState};
+use actix_multipart::Multipart;
+use actix_web::error::PayloadError;
+use actix_web::{http::header, web, HttpRequest, HttpResponse};
+use futures_util::StreamExt;
+use serde::Deserialize;
+use std::cell::Cell;
+use std::rc::Rc;
+
+/// Most files in one upload.
+pub const MAX_FILES: usize = 10;
+/// The whole body: every file at its limit, and room for the multipart framing.
+const MAX_BODY: usize = MAX_FILES * MAX_SCAN_BYTES + 64 * 1024;
+
+fn too_large(name: &str) -> AppError {
+    AppError::PayloadTooLarge(format!(
+        "{name} is larger than {} MB; scan it in smaller batches and upload each",
+        MAX_SCAN_BYTES / (1024 * 1024)
+    ))
+}
+
+/// `POST /api/v1/scans` (multipart, field `file`, several allowed): each file is read, split
+/// into envelopes and linked as it arrives. One file answers its batch; several answer
+/// `{"uploads": [...]}` in order. 201 when anything new was stored, else 200.
+pub async fn upload(
+    user: Staff<ClerkOrAdmin>,
+    req: HttpRequest,
+    payload: web::Payload,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    if !crate::web::body::media_type(&req).starts_with("multipart/form-data") {
+        return Err(AppError::UnsupportedMediaType("send the scan as multipart/form-data in the field 'file'".into()));
+    }
+    let seen = Rc::new(Cell::new(0usize));
+    let counter = seen.clone();
+    let stream = payload.into_inner().map(move |chunk| {
+        let chunk = chunk?;
+        counter.set(counter.get() + chunk.len());
+        if counter.get() > MAX_BODY {
+            return Err(PayloadError::Overflow);
+        }
+        Ok(chunk)
+    });
+    let mut multipart = Multipart::new(req.headers(), stream);
+    let (mut results, mut failed, mut parts) = (Vec::new(), None::<AppError>, 0usize);
+    while let Some(field) = multipart.next().await {
+        let mut field = match field {
+            Ok(f) => f,
+            Err(e) if seen.get() > MAX_BODY => return Err(failed.unwrap_or(too_large(&format!("the upload ({e})")))),
+            Err(e) => return Err(failed.unwrap_or(AppError::invalid(format!("the upload could not be read: {e}")))),
+        };
+        let name = field.content_disposition().and_then(|cd| cd.get_name()).unwrap_or("").to_string();
+        let file_name = field.content_disposition().and_then(|cd| cd.get_filename()).map(str::to_string);
+        let is_file = name == "file" && failed.is_none();
+        parts += usize::from(is_file);
+        if is_file && parts > MAX_FILES {
+            failed = Some(AppError::PayloadTooLarge(format!("send at most {MAX_FILES} files at once")));
+        }
+        // The limit holds while the file streams in: past it nothing more is kept (the rest of
+        // the body is still read, within its own limit, so the client gets the answer).
+        let mut data = Vec::new();
+        let mut too_big = false;
+        while let Some(chunk) = field.next().await {
+            let chunk = chunk.map_err(|e| {
+                if seen.get() > MAX_BODY {
+                    too_large("the upload")
+                } else {
+                    AppError::invalid(format!("the upload could not be read: {e}"))
+                }
+            })?;
+            if !is_file || failed.is_some() || too_big {
+                continue;
+            }
+            if data.len() + chunk.len() > MAX_SCAN_BYTES {
+                too_big = true;
+                data = Vec::new();
+                continue;
+            }
+            data.extend_from_slice(&chunk);
+        }
+        if !is_file || failed.is_some() {
+            continue;
+        }
+        let label = format!("file {parts}");
+        let outcome = if too_big {
+            Err(too_large(&label))
+        } else {
+            one_file(&state, &user, data, file_name.as_deref().and_then(crate::domain::file_name::sanitize)).await
+        };
+        match outcome {
+            Ok(r) => results.push(r),
+            Err(e) => failed = Some(e),
+        }
+    }
+    if let Some(e) = failed {
+        return Err(e);
+    }
+    let created = results.iter().any(|(_, new)| *new);
+    let body = match results.len() {
+        0 => return Err(AppError::field("file", "send the scan in the multipart field 'file'")),
+        1 => results.pop().map(|(v, _)| v).unwrap_or_default(),
+        _ => serde_json::json!({"uploads": results.into_iter().map(|(v, _)| v).collect::<Vec<_>>()}),
+    };
+    Ok(if created { HttpResponse::Created() } else { HttpResponse::Ok() }.json(body))
+}
+
+/// Stores and reads one file; (its batch, whether it was new).
+async fn one_file(
+    state: &web::Data<AppState>,
+    user: &Staff<ClerkOrAdmin>,
+    bytes: Vec<u8>,
+    name: Option<String>,
+) -> Result<(serde_json::Value, bool), AppError> {
+    let kind = ScanKind::sniff(&bytes).ok_or_else(|| {
+        AppError::UnsupportedMediaType(
+            "a scan must be a PDF, PNG, JPEG or TIFF file (decided from its content, not its name)".into(),
+        )
+    })?;
+    let sha = crate::storage::sha256_hex(&bytes);
+    let actor = user.actor();
+    let found = run_db(&state.pool, move |c| service::existing(c, &sha)).await?;
+    if let Some(doc) = found {
+        let a = actor.clone();
+        let mut v = run_db(&state.pool, move |c| {
+            service::record_repeat(c, doc, &a)?;
+            service::view(c, doc)
+        })
+        .await?;
+        v["created"] = false.into();
+        return Ok((v, false));
+    }
+    let bytes = std::sync::Arc::new(bytes);
+    let for_read = bytes.clone();
+    let reads = web::block(move || service::read(&for_read, kind)).await??;
+    let data_dir = state.config.data_dir.clone();
+    let user_id = user.user.id;
+    let (mut v, created) = run_db(&state.pool, move |c| {
+        let (doc, created) = service::record(c, &data_dir, kind, &bytes, name.as_deref(), &reads, (user_id, &actor))?;
+        if !created {
+            service::record_repeat(c, doc, &actor)?;
+        }
+        Ok((service::view(c, doc)?, created))
+    })
+    .await?;
+    v["created"] = created.into();
+    Ok((v, created))
+}
+
+/// `GET /api/v1/scans/{document_id}`: the batch with its envelopes.
+pub async fn get(
+    user: Staff<ClerkOrAdmin>,
+    id: web::Path<i64>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let actor = user.actor();
+    let v = run_db(&state.pool, move |c| {
+        let v = service::view(c, id)?;
+        let subject = id.to_string();
+        let event = Event {
+            actor: &actor,
+            action: "scan.read",
+            subject_type: "documents",
+            subject_id: &subject,
+            outcome: "ok",
+            details: serde_json::json!({}),
+        };
+        audit::record(c, &event)?;
+        Ok(v)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(v))
+}
+
+/// Optional here so that a body without it is refused by the handler (422, after the role
+/// guard), not by the extractor racing the guard.
+#[derive(Deserialize)]
+pub struct Move {
+    to: Option<String>,
+}
+
+/// `POST /api/v1/envelopes/{id}/pages/{page}/move` `{"to": "previous" | "next"}`: answers the
+/// batch as it now is.
+pub async fn move_page(
+    user: Staff<ClerkOrAdmin>,
+    path: web::Path<(i64, i32)>,
+    body: web::Json<Move>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let (envelope, page) = path.into_inner();
+    let to = body.to.as_deref().ok_or_else(|| AppError::field("to", "say where the page goes: previous or next"))?;
+    let to: MoveTo = to.parse().map_err(|e: crate::domain::ParseError| AppError::field("to", e.to_string()))?;
+    let actor = user.actor();
+    let v = run_db(&state.pool, move |c| {
+        let doc = service::moves::move_page(c, envelope, page, to, &actor)?;
+        service::view(c, doc)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(v))
+}
+
+#[derive(Deserialize)]
+pub struct Copies {
+    copies: Option<u32>,
+}
+
+/// `GET /api/v1/scans/separator.pdf?copies=N`: separator sheets to print (1 to 100 pages).
+pub async fn separator(_user: Staff<ClerkOrAdmin>, q: web::Query<Copies>) -> Result<HttpResponse, AppError> {
+    let copies = q.copies.unwrap_or(1);
+    if !(1..=100).contains(&copies) {
+        return Err(AppError::field("copies", "print between 1 and 100 separator sheets at once"));
+    }
+    let pdf = web::block(move || crate::letters::separator::pdf(copies))
+        .await?
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("separator sheet: {e}")))?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/pdf")
+        .insert_header((header::CONTENT_DISPOSITION, "attachment; filename=\"separator-sheets.pdf\""))
+        .body(pdf))
+}
