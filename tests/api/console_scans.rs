@@ -74,7 +74,8 @@ async fn a_clerk_uploads_a_batch_sees_its_envelopes_moves_a_page_and_keys_a_plea
 
     let r = upload(&b, &app, &csrf, vec![(pdf, "batch.pdf")]).await;
     let to = location(&r);
-    let doc: i64 = to.strip_prefix("/staff/scans/").and_then(|s| s.strip_suffix("?done=uploaded")).unwrap().parse().unwrap();
+    let doc: i64 =
+        to.strip_prefix("/staff/scans/").and_then(|s| s.strip_suffix("?done=uploaded")).unwrap().parse().unwrap();
     let (status, page) = text(&b, &app, &to).await;
     assert_eq!(status, 200);
     assert!(page.contains("The scan was uploaded and split into envelopes."));

@@ -6,5 +6,5 @@ pub mod health;
 pub mod jobs;
 pub mod letters;
 pub mod public;
-pub mod submissions;
 pub mod scans;
+pub mod submissions;

@@ -247,4 +247,3 @@ pub async fn separator(_user: Staff<ClerkOrAdmin>, q: web::Query<Copies>) -> Res
         .insert_header((header::CONTENT_DISPOSITION, "attachment; filename=\"separator-sheets.pdf\""))
         .body(pdf))
 }
-

@@ -39,7 +39,9 @@ fn unknown_charges() -> Value {
 /// scan is recorded with the plea, and a number on file shows its charges at once.
 pub async fn form(req: HttpRequest, clerk: Clerk, state: web::Data<AppState>) -> HttpResponse {
     let pr = PageRequest::new(&req, None);
-    let q = web::Query::<BTreeMap<String, String>>::from_query(req.query_string()).map(|q| q.into_inner()).unwrap_or_default();
+    let q = web::Query::<BTreeMap<String, String>>::from_query(req.query_string())
+        .map(|q| q.into_inner())
+        .unwrap_or_default();
     let document = q.get("document_id").and_then(|d| d.trim().parse::<i64>().ok());
     let typed = q.get("citation_number").map(|n| n.trim().to_string()).unwrap_or_default();
     let (charges, found) = match typed.is_empty() {
@@ -90,7 +92,9 @@ fn request(f: &FormData) -> Result<PaperPleaRequest, AppError> {
         .iter()
         .any(|s| !s.is_empty());
     let document_id = match opt("document_id") {
-        Some(d) => Some(d.parse().map_err(|_| AppError::field("document_id", "the scan's document number is not a number"))?),
+        Some(d) => {
+            Some(d.parse().map_err(|_| AppError::field("document_id", "the scan's document number is not a number"))?)
+        }
         None => None,
     };
     Ok(PaperPleaRequest {

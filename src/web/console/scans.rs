@@ -26,7 +26,13 @@ fn uploaded(req: &HttpRequest) -> Vec<i64> {
         .unwrap_or_default()
 }
 
-fn upload_page(state: &AppState, req: &HttpRequest, pr: &PageRequest, clerk: &Clerk, error: Option<AppError>) -> HttpResponse {
+fn upload_page(
+    state: &AppState,
+    req: &HttpRequest,
+    pr: &PageRequest,
+    clerk: &Clerk,
+    error: Option<AppError>,
+) -> HttpResponse {
     let status = error.as_ref().map(|e| e.status_code()).unwrap_or(StatusCode::OK);
     let error = error.map(|e| e.to_string());
     let ctx = json!({"max_files": MAX_FILES, "max_mb": service::MAX_SCAN_BYTES / (1024 * 1024), "error": error, "batches": uploaded(req)});
