@@ -35,6 +35,8 @@ const SHIPPED: &[(&str, &str)] = &[
     ("console/plea_new.html", include_str!("../../templates/console/plea_new.html")),
     ("console/plea_result.html", include_str!("../../templates/console/plea_result.html")),
     ("console/linked.html", include_str!("../../templates/console/linked.html")),
+    ("console/scans.html", include_str!("../../templates/console/scans.html")),
+    ("console/scan.html", include_str!("../../templates/console/scan.html")),
     ("pages/i18n/en.toml", include_str!("../../templates/pages/i18n/en.toml")),
     ("pages/i18n/es.toml", include_str!("../../templates/pages/i18n/es.toml")),
     ("letters/es/plea_form.txt", include_str!("../../templates/letters/es/plea_form.txt")),

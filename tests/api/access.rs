@@ -62,6 +62,11 @@ const STAFF_PAGES: &[(&str, &str, &[Role])] = &[
     ("get", "/staff/pleas/new", CLERKS),
     ("post", "/staff/pleas/new", CLERKS),
     ("get", "/staff/pleas/{submission}", CLERKS),
+    ("get", "/staff/scans", CLERKS),
+    ("post", "/staff/scans", CLERKS),
+    ("get", "/staff/scans/separator.pdf", CLERKS),
+    ("get", "/staff/scans/{document_id}", CLERKS),
+    ("post", "/staff/scans/{document_id}/envelopes/{envelope}/move", CLERKS),
 ];
 
 /// Routes anyone may call (residents identify themselves in the body).
@@ -155,8 +160,11 @@ async fn every_console_page_admits_exactly_its_roles(app: TestApp) {
     let plea = crate::paper_support::mail_plea(number, crate::paper_support::today(), &[(1, "guilty")]);
     let plea = crate::paper_support::keyed(&app, &target.token, &plea).await;
     app.run_jobs().await;
+    let scan = crate::console_scans::upload_blank(&app, &target.token).await;
     let fill = |path: &str| {
         path.replace("{id}", &target.id.to_string())
+            .replace("{document_id}", &scan["document_id"].to_string())
+            .replace("{envelope}", &scan["envelopes"][0]["id"].to_string())
             .replace("{number}", number)
             .replace("{submission}", &plea["id"].to_string())
             .replace("{letter}", &plea["letter_ids"][0].to_string())

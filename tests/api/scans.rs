@@ -10,7 +10,7 @@ use std::process::Command;
 
 /// A client that opens a connection per request: fixtures take seconds to make between requests,
 /// longer than the server keeps an idle connection, and a pooled one may be closed as it is reused.
-fn client() -> reqwest::Client {
+pub(crate) fn client() -> reqwest::Client {
     reqwest::Client::builder().pool_max_idle_per_host(0).build().unwrap()
 }
 
@@ -28,7 +28,7 @@ fn run(cmd: &mut Command) {
 }
 
 /// A plea form for `number`: (letter id, PDF).
-async fn plea_form(app: &TestApp, clerk: &str, number: &str) -> (i64, Vec<u8>) {
+pub(crate) async fn plea_form(app: &TestApp, clerk: &str, number: &str) -> (i64, Vec<u8>) {
     let resp =
         post_json(app, clerk, &format!("/api/v1/citations/{number}/letters"), &json!({"type": "plea_form"})).await;
     assert_eq!(resp.status(), 201);
@@ -38,7 +38,7 @@ async fn plea_form(app: &TestApp, clerk: &str, number: &str) -> (i64, Vec<u8>) {
 }
 
 /// Every page of `pdf` as a grey PNG at `dpi`, as a scanner would see it.
-fn rasterise(pdf: &[u8], dpi: u32, dir: &Path, stem: &str) -> Vec<PathBuf> {
+pub(crate) fn rasterise(pdf: &[u8], dpi: u32, dir: &Path, stem: &str) -> Vec<PathBuf> {
     let input = dir.join(format!("{stem}.pdf"));
     std::fs::write(&input, pdf).unwrap();
     run(Command::new("pdftoppm").args(["-gray", "-png", "-r", &dpi.to_string()]).arg(&input).arg(dir.join(stem)));
@@ -86,7 +86,7 @@ fn group4(pages: &[&Path], out: &Path) -> PathBuf {
     out.to_path_buf()
 }
 
-fn img2pdf(images: &[PathBuf], out: &Path) -> Vec<u8> {
+pub(crate) fn img2pdf(images: &[PathBuf], out: &Path) -> Vec<u8> {
     run(Command::new("img2pdf").args(images).arg("-o").arg(out));
     std::fs::read(out).unwrap()
 }
@@ -234,7 +234,7 @@ async fn ccitt_group4_tiffs_and_pdfs_are_read(app: TestApp) {
 }
 
 /// A page that is not a check or a letter of ours: a drawing with words, no code.
-fn plain_page(dir: &Path, name: &str, text: &str) -> PathBuf {
+pub(crate) fn plain_page(dir: &Path, name: &str, text: &str) -> PathBuf {
     let out = dir.join(name);
     run(Command::new("convert")
         .args(["-size", "1275x1650", "xc:white", "-fill", "black", "-pointsize", "40"])

@@ -6,7 +6,7 @@
 pub mod moves;
 mod view;
 
-pub use view::view;
+pub use view::{open, view};
 
 use crate::audit::{self, Event};
 use crate::db::{self, DbConn};
@@ -201,4 +201,12 @@ pub fn record_repeat(conn: &mut DbConn, doc: i64, actor: &str) -> Result<(), App
         },
     )?;
     Ok(())
+}
+
+/// Separator sheets to print: `copies` pages, 1 to 100 (blocking; call off the async threads).
+pub fn separator_sheets(copies: u32) -> Result<Vec<u8>, AppError> {
+    if !(1..=100).contains(&copies) {
+        return Err(AppError::field("copies", "print between 1 and 100 separator sheets at once"));
+    }
+    crate::letters::separator::pdf(copies).map_err(|e| AppError::Internal(anyhow::anyhow!("separator sheet: {e}")))
 }

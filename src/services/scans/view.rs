@@ -10,6 +10,22 @@ fn flags(text: &str) -> Vec<&str> {
     text.split(',').filter(|f| !f.is_empty()).collect()
 }
 
+/// A staff member opens the batch: the view, recorded as the `scan.read` audit event.
+pub fn open(conn: &mut DbConn, document_id: i64, actor: &str) -> Result<Value, AppError> {
+    let v = view(conn, document_id)?;
+    let subject = document_id.to_string();
+    let event = crate::audit::Event {
+        actor,
+        action: "scan.read",
+        subject_type: "documents",
+        subject_id: &subject,
+        outcome: "ok",
+        details: json!({}),
+    };
+    crate::audit::record(conn, &event)?;
+    Ok(v)
+}
+
 /// The batch read from document `document_id` (404 if that document is not a scan).
 pub fn view(conn: &mut DbConn, document_id: i64) -> Result<Value, AppError> {
     let (batch, page_count) = db::scans::batch_for_document(conn, document_id)?

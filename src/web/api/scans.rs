@@ -1,7 +1,6 @@
 //! Scanned mail for clerks: upload (one file or several, each its own batch), the batch with its
 //! envelopes, moving a mis-split page, and the printable separator sheet.
 
-use crate::audit::{self, Event};
 use crate::domain::envelopes::MoveTo;
 use crate::error::AppError;
 use crate::scan::ScanKind;
@@ -37,7 +36,34 @@ pub async fn upload(
     payload: web::Payload,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
-    if !crate::web::body::media_type(&req).starts_with("multipart/form-data") {
+    let mut results = receive(&state, (user.user.id, user.actor()), &req, payload, &|_| Ok(())).await?;
+    let created = results.iter().any(|(_, new)| *new);
+    let body = match results.len() {
+        1 => results.pop().map(|(v, _)| v).unwrap_or_default(),
+        _ => serde_json::json!({"uploads": results.into_iter().map(|(v, _)| v).collect::<Vec<_>>()}),
+    };
+    Ok(if created { HttpResponse::Created() } else { HttpResponse::Ok() }.json(body))
+}
+
+/// The short text fields sent before the first file (a console form's CSRF token).
+pub type Fields = std::collections::HashMap<String, String>;
+
+/// Longest text field kept for the gate; a longer one is kept empty.
+const MAX_FIELD: usize = 1024;
+
+/// Reads a multipart upload of scans (field `file`, at most [`MAX_FILES`], each within
+/// [`MAX_SCAN_BYTES`]) and stores each file as it arrives: its batch and whether it was new, in
+/// order. `gate` sees the text fields sent before the first file, and runs before any file is
+/// kept (the console's CSRF check). The API and the console upload through here, so their
+/// limits and errors are the same.
+pub async fn receive(
+    state: &web::Data<AppState>,
+    (user_id, actor): (i64, String),
+    req: &HttpRequest,
+    payload: web::Payload,
+    gate: &dyn Fn(&Fields) -> Result<(), AppError>,
+) -> Result<Vec<(serde_json::Value, bool)>, AppError> {
+    if !crate::web::body::media_type(req).starts_with("multipart/form-data") {
         return Err(AppError::UnsupportedMediaType("send the scan as multipart/form-data in the field 'file'".into()));
     }
     let seen = Rc::new(Cell::new(0usize));
@@ -52,6 +78,7 @@ pub async fn upload(
     });
     let mut multipart = Multipart::new(req.headers(), stream);
     let (mut results, mut failed, mut parts) = (Vec::new(), None::<AppError>, 0usize);
+    let (mut fields, mut gated) = (Fields::new(), false);
     while let Some(field) = multipart.next().await {
         let mut field = match field {
             Ok(f) => f,
@@ -60,7 +87,12 @@ pub async fn upload(
         };
         let name = field.content_disposition().and_then(|cd| cd.get_name()).unwrap_or("").to_string();
         let file_name = field.content_disposition().and_then(|cd| cd.get_filename()).map(str::to_string);
+        if name == "file" && !gated {
+            gate(&fields)?;
+            gated = true;
+        }
         let is_file = name == "file" && failed.is_none();
+        let is_text = !gated && name != "file";
         parts += usize::from(is_file);
         if is_file && parts > MAX_FILES {
             failed = Some(AppError::PayloadTooLarge(format!("send at most {MAX_FILES} files at once")));
@@ -77,6 +109,10 @@ pub async fn upload(
                     AppError::invalid(format!("the upload could not be read: {e}"))
                 }
             })?;
+            if is_text && data.len() + chunk.len() <= MAX_FIELD {
+                data.extend_from_slice(&chunk);
+                continue;
+            }
             if !is_file || failed.is_some() || too_big {
                 continue;
             }
@@ -87,6 +123,10 @@ pub async fn upload(
             }
             data.extend_from_slice(&chunk);
         }
+        if is_text {
+            fields.insert(name, String::from_utf8(data).unwrap_or_default());
+            continue;
+        }
         if !is_file || failed.is_some() {
             continue;
         }
@@ -94,29 +134,30 @@ pub async fn upload(
         let outcome = if too_big {
             Err(too_large(&label))
         } else {
-            one_file(&state, &user, data, file_name.as_deref().and_then(crate::domain::file_name::sanitize)).await
+            let name = file_name.as_deref().and_then(crate::domain::file_name::sanitize);
+            one_file(state, (user_id, &actor), data, name).await
         };
         match outcome {
             Ok(r) => results.push(r),
             Err(e) => failed = Some(e),
         }
     }
+    if !gated {
+        gate(&fields)?;
+    }
     if let Some(e) = failed {
         return Err(e);
     }
-    let created = results.iter().any(|(_, new)| *new);
-    let body = match results.len() {
-        0 => return Err(AppError::field("file", "send the scan in the multipart field 'file'")),
-        1 => results.pop().map(|(v, _)| v).unwrap_or_default(),
-        _ => serde_json::json!({"uploads": results.into_iter().map(|(v, _)| v).collect::<Vec<_>>()}),
-    };
-    Ok(if created { HttpResponse::Created() } else { HttpResponse::Ok() }.json(body))
+    if results.is_empty() {
+        return Err(AppError::field("file", "send the scan in the multipart field 'file'"));
+    }
+    Ok(results)
 }
 
 /// Stores and reads one file; (its batch, whether it was new).
 async fn one_file(
     state: &web::Data<AppState>,
-    user: &Staff<ClerkOrAdmin>,
+    (user_id, actor): (i64, &str),
     bytes: Vec<u8>,
     name: Option<String>,
 ) -> Result<(serde_json::Value, bool), AppError> {
@@ -126,7 +167,7 @@ async fn one_file(
         )
     })?;
     let sha = crate::storage::sha256_hex(&bytes);
-    let actor = user.actor();
+    let actor = actor.to_string();
     let found = run_db(&state.pool, move |c| service::existing(c, &sha)).await?;
     if let Some(doc) = found {
         let a = actor.clone();
@@ -142,7 +183,6 @@ async fn one_file(
     let for_read = bytes.clone();
     let reads = web::block(move || service::read(&for_read, kind)).await??;
     let data_dir = state.config.data_dir.clone();
-    let user_id = user.user.id;
     let (mut v, created) = run_db(&state.pool, move |c| {
         let (doc, created) = service::record(c, &data_dir, kind, &bytes, name.as_deref(), &reads, (user_id, &actor))?;
         if !created {
@@ -161,23 +201,8 @@ pub async fn get(
     id: web::Path<i64>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
-    let id = id.into_inner();
-    let actor = user.actor();
-    let v = run_db(&state.pool, move |c| {
-        let v = service::view(c, id)?;
-        let subject = id.to_string();
-        let event = Event {
-            actor: &actor,
-            action: "scan.read",
-            subject_type: "documents",
-            subject_id: &subject,
-            outcome: "ok",
-            details: serde_json::json!({}),
-        };
-        audit::record(c, &event)?;
-        Ok(v)
-    })
-    .await?;
+    let (id, actor) = (id.into_inner(), user.actor());
+    let v = run_db(&state.pool, move |c| service::open(c, id, &actor)).await?;
     Ok(HttpResponse::Ok().json(v))
 }
 
@@ -216,12 +241,7 @@ pub struct Copies {
 /// `GET /api/v1/scans/separator.pdf?copies=N`: separator sheets to print (1 to 100 pages).
 pub async fn separator(_user: Staff<ClerkOrAdmin>, q: web::Query<Copies>) -> Result<HttpResponse, AppError> {
     let copies = q.copies.unwrap_or(1);
-    if !(1..=100).contains(&copies) {
-        return Err(AppError::field("copies", "print between 1 and 100 separator sheets at once"));
-    }
-    let pdf = web::block(move || crate::letters::separator::pdf(copies))
-        .await?
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("separator sheet: {e}")))?;
+    let pdf = web::block(move || service::separator_sheets(copies)).await??;
     Ok(HttpResponse::Ok()
         .content_type("application/pdf")
         .insert_header((header::CONTENT_DISPOSITION, "attachment; filename=\"separator-sheets.pdf\""))

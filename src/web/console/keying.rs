@@ -35,10 +35,27 @@ fn unknown_charges() -> Value {
     json!((1..=UNKNOWN_ROWS).map(|seq| json!({"seq": seq})).collect::<Vec<_>>())
 }
 
-/// `GET /staff/pleas/new`
+/// `GET /staff/pleas/new`, or from a scanned envelope `?document_id=…&citation_number=…`: the
+/// scan is recorded with the plea, and a number on file shows its charges at once.
 pub async fn form(req: HttpRequest, clerk: Clerk, state: web::Data<AppState>) -> HttpResponse {
     let pr = PageRequest::new(&req, None);
-    let ctx = json!({"key": new_key(), "charges": unknown_charges(), "form": {"channel": "mail"}, "focus": "citation_number"});
+    let q = web::Query::<BTreeMap<String, String>>::from_query(req.query_string())
+        .map(|q| q.into_inner())
+        .unwrap_or_default();
+    let document = q.get("document_id").and_then(|d| d.trim().parse::<i64>().ok());
+    let typed = q.get("citation_number").map(|n| n.trim().to_string()).unwrap_or_default();
+    let (charges, found) = match typed.is_empty() {
+        true => (unknown_charges(), None),
+        false => match charges(&state, &clerk, &typed).await {
+            Ok(x) => x,
+            Err(e) => return pages::service_error(&state, &pr, e),
+        },
+    };
+    let focus = if found.is_some() { "date_of_birth" } else { "citation_number" };
+    let ctx = json!({
+        "key": new_key(), "charges": charges, "found": found, "looked_up": !typed.is_empty(),
+        "form": {"channel": "mail", "citation_number": typed, "document_id": document}, "focus": focus,
+    });
     render(&state, &req, &pr, Some(&clerk.user), "plea_new", StatusCode::OK, ctx)
 }
 
@@ -74,8 +91,14 @@ fn request(f: &FormData) -> Result<PaperPleaRequest, AppError> {
     let any_address = [&address.line1, &address.line2, &address.city, &address.state, &address.postal_code]
         .iter()
         .any(|s| !s.is_empty());
+    let document_id = match opt("document_id") {
+        Some(d) => {
+            Some(d.parse().map_err(|_| AppError::field("document_id", "the scan's document number is not a number"))?)
+        }
+        None => None,
+    };
     Ok(PaperPleaRequest {
-        document_id: None,
+        document_id,
         citation_number: opt("citation_number"),
         date_of_birth: opt("date_of_birth"),
         last_name: opt("last_name"),

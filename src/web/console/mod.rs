@@ -9,6 +9,7 @@ mod dashboard;
 mod keying;
 mod present;
 mod queues;
+mod scans;
 mod sign_in;
 
 pub use sign_in::LIMIT_SUBJECT;
@@ -48,6 +49,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(resource("/staff/queues/linked").route(get().to(queues::linked)))
         .service(resource("/staff/submissions/{id}/link").route(post().to(queues::link)))
         .service(resource("/staff/submissions/{id}/decide").route(post().to(queues::decide)))
+        .service(resource("/staff/scans").route(get().to(scans::form)).route(post().to(scans::upload)))
+        .service(resource("/staff/scans/separator.pdf").route(get().to(scans::separator)))
+        .service(resource("/staff/scans/{document_id}").route(get().to(scans::show)))
+        .service(resource("/staff/scans/{document_id}/envelopes/{envelope}/move").route(post().to(scans::move_page)))
         .service(resource("/staff/pleas/new").route(get().to(keying::form)).route(post().to(keying::submit)))
         .service(resource("/staff/pleas/{id}").route(get().to(keying::result)));
 }
@@ -56,6 +61,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 const MENU: &[(&str, &str, &[Role])] = &[
     ("Dashboard", "/staff", &[Role::Clerk, Role::Prosecutor, Role::Admin]),
     ("Case search", "/staff/cases", &[Role::Clerk, Role::Prosecutor, Role::Admin]),
+    ("Scans", "/staff/scans", &[Role::Clerk, Role::Admin]),
     ("Key in a paper plea", "/staff/pleas/new", &[Role::Clerk, Role::Admin]),
     ("Unmatched pleas", "/staff/queues/unmatched", &[Role::Clerk, Role::Admin]),
     ("Deficient pleas", "/staff/queues/deficient", &[Role::Clerk, Role::Admin]),
@@ -80,6 +86,9 @@ fn menu(user: &StaffUser, path: &str) -> Value {
 const DONE: &[(&str, &str)] = &[
     ("linked", "The plea was linked to its citation."),
     ("keyed", "The paper plea was recorded."),
+    ("uploaded", "The scan was uploaded and split into envelopes."),
+    ("uploaded_many", "The scans were uploaded; each is its own batch, listed below."),
+    ("moved", "The page was moved and both envelopes were linked again."),
     ("decided", "The decision was recorded: the chosen plea stands and the other is set aside."),
 ];
 

@@ -1,0 +1,67 @@
+'use strict';
+// The scan pages in a real browser: the upload form (and its error summary), the list of batches
+// after several files, and a batch's envelope queue, each axe-clean at 1280 px and at 360 px
+// without horizontal scrolling.
+
+const assert = require('node:assert/strict');
+const { after, before, test } = require('node:test');
+const { addUser, startServer } = require('./server');
+const h = require('./helpers');
+
+const TIMEOUT_MS = 120_000;
+const WIDE = { width: 1280, height: 900 };
+const PHONE = { width: 360, height: 740 };
+
+let browser;
+before(async () => {
+  browser = await h.launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+});
+
+const check = (t, page, name, viewport) => h.checkPage(t, page, 'console', name, viewport);
+
+for (const viewport of [WIDE, PHONE]) {
+  test(`the scan pages at ${viewport.width} px: axe-core, no horizontal scroll`, { timeout: TIMEOUT_MS }, async (t) => {
+    const server = await startServer();
+    const context = await browser.newContext({ locale: 'en-US', viewport, bypassCSP: true, timezoneId: 'America/Denver' });
+    try {
+      const password = addUser(server, 'sam.clerk', 'clerk');
+      const page = await context.newPage();
+      await page.goto(`${server.baseURL}/staff/sign-in`);
+      await page.locator('#username').fill('sam.clerk');
+      await page.locator('#password').fill(password);
+      await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Sign in' }).click()]);
+
+      await page.getByRole('link', { name: 'Scans' }).first().click();
+      await page.waitForURL(/\/staff\/scans$/);
+      await check(t, page, 'scans', viewport);
+
+      // Not a scan: the error summary, on the page.
+      await page.locator('#file').setInputFiles({ name: 'note.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') });
+      await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Upload' }).click()]);
+      assert.match(await page.locator('#error-summary').innerText(), /must be a PDF, PNG, JPEG or TIFF/);
+      await check(t, page, 'scans-error', viewport);
+
+      // Two files: two batches, listed.
+      await page.locator('#file').setInputFiles([h.pngFile('a.png'), h.pdfFile('b.pdf')]);
+      await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Upload' }).click()]);
+      assert.match(await page.locator('#done').innerText(), /The scans were uploaded/);
+      await check(t, page, 'scans-uploaded', viewport);
+
+      // A batch: its envelope needs a match.
+      await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: /Batch 1/ }).click()]);
+      assert.match(new URL(page.url()).pathname, /^\/staff\/scans\/\d+$/);
+      assert.match(await page.locator('main').innerText(), /Needs a match/);
+      await check(t, page, 'scan-batch', viewport);
+      await page.getByRole('link', { name: /Key this plea/ }).click();
+      await page.waitForURL(/\/staff\/pleas\/new\?document_id=\d+/);
+      assert.match(await page.locator('#from-scan').innerText(), /Keying from the scan/);
+      await check(t, page, 'plea-new-from-scan', viewport);
+    } finally {
+      await context.close();
+      await server.stop();
+    }
+  });
+}
