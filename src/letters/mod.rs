@@ -17,6 +17,7 @@ pub mod qr;
 pub mod separator;
 pub mod strings;
 pub mod templates;
+pub mod wrap;
 
 use crate::domain::{Cents, Language, LetterType};
 use data::LetterData;
