@@ -95,15 +95,17 @@ string_enum!(
 );
 
 string_enum!(
+    /// A letter's type, by its name in the API (SPEC §3).
     LetterType, "letter type" {
         PleaForm => "plea_form",
         Acknowledgement => "acknowledgement",
         Deficiency => "deficiency_notice",
-        Offer => "offer",
+        Offer => "plea_offer",
         AmountDue => "amount_due",
-        Hearing => "hearing",
+        Hearing => "hearing_notice",
         Outcome => "outcome",
-        DefaultNotice => "default",
+        DefaultNotice => "default_notice",
+        Reminder => "reminder",
     }
 );
 

@@ -18,6 +18,7 @@ pub mod envelopes;
 pub mod file_name;
 pub mod holidays;
 pub mod language;
+pub mod lifecycle;
 pub mod matching;
 pub mod money;
 pub mod next_steps;

@@ -101,6 +101,7 @@ pub fn file_stem(kind: LetterType, lang: Language) -> &'static str {
         (Language::En, Hearing) => "hearing-notice",
         (Language::En, Outcome) => "case-outcome",
         (Language::En, DefaultNotice) => "missed-deadline",
+        (Language::En, Reminder) => "reminder",
         (Language::Es, PleaForm) => "formulario-de-declaracion",
         (Language::Es, Acknowledgement) => "recibo",
         (Language::Es, Deficiency) => "lo-que-falta",
@@ -109,6 +110,7 @@ pub fn file_stem(kind: LetterType, lang: Language) -> &'static str {
         (Language::Es, Hearing) => "aviso-de-audiencia",
         (Language::Es, Outcome) => "resultado-del-caso",
         (Language::Es, DefaultNotice) => "plazo-vencido",
+        (Language::Es, Reminder) => "recordatorio",
     }
 }
 

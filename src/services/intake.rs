@@ -323,7 +323,13 @@ fn record(
             &plea_rows,
         )?;
         db::documents::attach(c, sub_id, evidence)?;
-        let applied = plea_apply::Applied { case: &case, summary: &summary, checked: &checked, submission_id: sub_id };
+        let applied = plea_apply::Applied {
+            case: &case,
+            summary: &summary,
+            checked: &checked,
+            submission_id: sub_id,
+            actor: "public",
+        };
         let (status, letter) = plea_apply::apply(c, &applied, &confirmation, Channel::Online, today, ctx, lang)?;
         // Last, so that the audit chain's lock is held only until the commit that follows.
         audit::append(
