@@ -1,8 +1,9 @@
-//! The parts of a whole case that have no other home yet: offers, payments, dispositions, the
+//! The parts of a whole case that have no other home yet: offers, dispositions, the
 //! pleas of several submissions at once, and the case's events (its timeline).
 
-use super::schema::{charges, dispositions, events, offer_charges, offers, payments, pleas};
+use super::schema::{charges, dispositions, events, offer_charges, offers, pleas};
 use super::DbConn;
+use crate::domain::Disposition;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
@@ -39,26 +40,6 @@ pub fn offers_of(conn: &mut DbConn, citation_id: i64) -> QueryResult<(Vec<OfferR
     Ok((rows, lines))
 }
 
-/// (amount_cents, method, reference, received_on)
-pub type PaymentRow = (i64, String, Option<String>, NaiveDate);
-
-pub fn payments_of(conn: &mut DbConn, citation_id: i64) -> QueryResult<Vec<PaymentRow>> {
-    payments::table
-        .filter(payments::citation_id.eq(citation_id))
-        .order(payments::id)
-        .select((payments::amount_cents, payments::method, payments::reference, payments::received_on))
-        .load(conn)
-}
-
-/// (payment id, amount_cents) of a case's payments, oldest first.
-pub fn payment_amounts(conn: &mut DbConn, citation_id: i64) -> QueryResult<Vec<(i64, i64)>> {
-    payments::table
-        .filter(payments::citation_id.eq(citation_id))
-        .order(payments::id)
-        .select((payments::id, payments::amount_cents))
-        .load(conn)
-}
-
 /// (charge_seq, fine_cents) of a case's charges, in order.
 pub fn charge_fines(conn: &mut DbConn, citation_id: i64) -> QueryResult<Vec<(i32, i64)>> {
     charges::table
@@ -68,14 +49,32 @@ pub fn charge_fines(conn: &mut DbConn, citation_id: i64) -> QueryResult<Vec<(i32
         .load(conn)
 }
 
-/// (charge_seq, disposition, decided_on)
-pub fn dispositions_of(conn: &mut DbConn, citation_id: i64) -> QueryResult<Vec<(i32, String, NaiveDate)>> {
+/// (charge_seq, disposition, decided_on, withdrawn_at) of a case's dispositions, oldest first;
+/// a withdrawn one no longer stands.
+pub type DispositionRow = (i32, String, NaiveDate, Option<NaiveDateTime>);
+
+pub fn dispositions_of(conn: &mut DbConn, citation_id: i64) -> QueryResult<Vec<DispositionRow>> {
     dispositions::table
         .inner_join(charges::table)
         .filter(charges::citation_id.eq(citation_id))
         .order(dispositions::id)
-        .select((charges::seq, dispositions::disposition, dispositions::decided_on))
+        .select((charges::seq, dispositions::disposition, dispositions::decided_on, dispositions::withdrawn_at))
         .load(conn)
+}
+
+/// Withdraws the standing payment dispositions (`paid_as_charged`, `paid_amended`) of charges
+/// `seqs` of a case: the rows stay, marked withdrawn now.
+pub fn withdraw_paid(conn: &mut DbConn, citation_id: i64, seqs: &[i32]) -> QueryResult<usize> {
+    let charge_ids =
+        charges::table.filter(charges::citation_id.eq(citation_id)).filter(charges::seq.eq_any(seqs)).select(charges::id);
+    diesel::update(
+        dispositions::table
+            .filter(dispositions::charge_id.eq_any(charge_ids))
+            .filter(dispositions::disposition.eq_any([Disposition::PaidAsCharged.as_str(), Disposition::PaidAmended.as_str()]))
+            .filter(dispositions::withdrawn_at.is_null()),
+    )
+    .set(dispositions::withdrawn_at.eq(super::now()))
+    .execute(conn)
 }
 
 /// (submission_id, charge_seq, plea) of several submissions.

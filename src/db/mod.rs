@@ -12,6 +12,7 @@ pub mod jobs;
 pub mod letters;
 pub mod offenses;
 pub mod paper;
+pub mod payments;
 pub mod scans;
 pub mod schema;
 pub mod submissions;

@@ -196,6 +196,12 @@ diesel::table! {
         received_on -> Date,
         recorded_by -> Nullable<BigInt>,
         created_at -> Timestamp,
+        reversed_at -> Nullable<Timestamp>,
+        reversed_by -> Nullable<BigInt>,
+        reversal_reason -> Nullable<Text>,
+        submission_id -> Nullable<BigInt>,
+        idempotency_key -> Nullable<Text>,
+        request_hash -> Nullable<Text>,
     }
 }
 
@@ -207,6 +213,7 @@ diesel::table! {
         decided_on -> Date,
         recorded_by -> Nullable<BigInt>,
         created_at -> Timestamp,
+        withdrawn_at -> Nullable<Timestamp>,
     }
 }
 

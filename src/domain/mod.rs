@@ -23,6 +23,7 @@ pub mod matching;
 pub mod money;
 pub mod next_steps;
 pub mod offense;
+pub mod payment;
 pub mod redact;
 pub mod sign_in;
 

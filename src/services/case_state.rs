@@ -35,8 +35,8 @@ pub fn snapshot(c: &mut DbConn, id: i64) -> Result<Case, AppError> {
             }
         }
     }
-    // Oldest first: the last disposition of a charge is the one that stands.
-    for (seq, disposition, _) in db::case_parts::dispositions_of(c, id)? {
+    // Oldest first: the last disposition of a charge that was not withdrawn is the one that stands.
+    for (seq, disposition, _, _) in db::case_parts::dispositions_of(c, id)?.into_iter().filter(|d| d.3.is_none()) {
         if let Some(ch) = charges.iter_mut().find(|ch| ch.seq == seq) {
             ch.disposition = Some(stored::<Disposition>(&disposition)?);
         }
@@ -63,15 +63,15 @@ pub fn snapshot(c: &mut DbConn, id: i64) -> Result<Case, AppError> {
         }
     }
     let mut payments = Vec::new();
-    for (pid, amount) in db::case_parts::payment_amounts(c, id)? {
-        payments.push(Payment { id: pid, amount: cents(amount)?, reversed: false });
+    for p in db::payments::of_citation(c, id)? {
+        payments.push(Payment { id: p.id, amount: cents(p.amount_cents)?, reversed: p.reversed_at.is_some() });
     }
     Ok(Case { status: citation.status, response_due: citation.response_due, charges, offer: pending, payments })
 }
 
 /// Writes transition `t` of citation `id` (number `number`): the new status if it moved (false,
-/// and nothing written, if the case is no longer where `t` started), the dispositions decided
-/// `on`, and its events by `actor`.
+/// and nothing written, if the case is no longer where `t` started), the payment dispositions it
+/// withdraws (kept, marked withdrawn), the dispositions decided `on`, and its events by `actor`.
 pub fn record(
     c: &mut DbConn,
     id: i64,
@@ -84,8 +84,8 @@ pub fn record(
         return Ok(false);
     }
     if !t.undisposed.is_empty() {
-        // Only a reversed payment takes a disposition back; payments are not recorded yet.
-        return Err(AppError::Internal(anyhow::anyhow!("withdrawing a disposition is not stored yet")));
+        // A reversed payment takes back the dispositions its payment in full made.
+        db::case_parts::withdraw_paid(c, id, &t.undisposed)?;
     }
     let mut by_kind: BTreeMap<Disposition, Vec<i32>> = BTreeMap::new();
     for (seq, d) in &t.disposed {

@@ -1,0 +1,11 @@
+DROP INDEX events_action;
+ALTER TABLE dispositions DROP COLUMN withdrawn_at;
+DROP INDEX payments_idempotency_key;
+DROP INDEX payments_submission;
+ALTER TABLE payments DROP CONSTRAINT payments_reversal;
+ALTER TABLE payments DROP COLUMN request_hash;
+ALTER TABLE payments DROP COLUMN idempotency_key;
+ALTER TABLE payments DROP COLUMN submission_id;
+ALTER TABLE payments DROP COLUMN reversal_reason;
+ALTER TABLE payments DROP COLUMN reversed_by;
+ALTER TABLE payments DROP COLUMN reversed_at;
