@@ -1,11 +1,14 @@
 //! The parts of the whole case (SPEC §4 `GET /api/v1/citations/{number}`) beyond the citation and
 //! its charges: submissions with their pleas, postmark, enclosed payment and deficiencies; offers;
-//! payments; dispositions; letters; and the case's events (its timeline). Empty lists where
-//! nothing exists yet.
+//! payments (reversed ones too) and the balance; dispositions (withdrawn ones too); letters; and
+//! the case's events (its timeline). Empty lists where nothing exists yet.
 
 use crate::db::{self, citations::CitationRecord, DbConn};
 use crate::domain::deficiency::Deficiencies;
+use crate::domain::PaymentMethod;
 use crate::error::AppError;
+use crate::services::case_state;
+use crate::services::payments::BalanceView;
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::Serialize;
 
@@ -30,7 +33,7 @@ pub struct SubmissionView {
     pub document_id: Option<i64>,
     /// Evidence documents sent with it, by name.
     pub documents: Vec<String>,
-    /// Received with the plea, not applied to the balance.
+    /// Received with the plea; applied to the balance once the plea leaves money owed.
     pub enclosed_payment: Option<EnclosedView>,
     #[schema(value_type = Option<Object>)]
     pub deficiencies: Option<Deficiencies>,
@@ -52,6 +55,8 @@ pub struct EnclosedView {
     pub amount_cents: i64,
     pub method: Option<String>,
     pub reference: Option<String>,
+    /// The payment it became once applied to the case (`payments`); none while only received.
+    pub payment_id: Option<i64>,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -72,12 +77,24 @@ pub struct OfferChargeView {
     pub points: i32,
 }
 
+/// A payment on the case; a reversed one stays on the record and no longer counts.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct PaymentView {
+    pub id: i64,
     pub amount_cents: i64,
-    pub method: String,
+    /// check, money_order, card or cash
+    #[schema(value_type = String)]
+    pub method: PaymentMethod,
+    /// The check or money-order number, or the card processor's reference.
     pub reference: Option<String>,
     pub received_on: NaiveDate,
+    /// RFC 3339, UTC.
+    pub recorded_at: String,
+    /// The paper plea it was enclosed with.
+    pub submission_id: Option<i64>,
+    /// RFC 3339, UTC: when it was reversed (a bounced check), with why.
+    pub reversed_at: Option<String>,
+    pub reversal_reason: Option<String>,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -85,6 +102,9 @@ pub struct DispositionView {
     pub charge_seq: i32,
     pub disposition: String,
     pub decided_on: NaiveDate,
+    /// RFC 3339, UTC: a payment disposition taken back when its payment was reversed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub withdrawn_at: Option<String>,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -116,6 +136,8 @@ pub struct CaseParts {
     pub duplicate_pleas: bool,
     pub offers: Vec<OfferView>,
     pub payments: Vec<PaymentView>,
+    /// What the case owes now: due − paid (never stored); `overpaid_cents` above 0 is a refund owed.
+    pub balance: BalanceView,
     pub dispositions: Vec<DispositionView>,
     pub letters: Vec<CaseLetterView>,
     pub events: Vec<EventView>,
@@ -126,6 +148,7 @@ fn time(t: NaiveDateTime) -> String {
 }
 
 pub fn parts(conn: &mut DbConn, c: &CitationRecord) -> Result<CaseParts, AppError> {
+    let paid = db::payments::of_citation(conn, c.id)?;
     let subs = db::paper::for_citation(conn, c.id)?;
     let ids: Vec<i64> = subs.iter().map(|s| s.id).collect();
     let pleas = db::case_parts::pleas_of(conn, &ids)?;
@@ -143,6 +166,7 @@ pub fn parts(conn: &mut DbConn, c: &CitationRecord) -> Result<CaseParts, AppErro
                 amount_cents,
                 method: s.enclosed_payment_method.clone(),
                 reference: s.enclosed_payment_reference.clone(),
+                payment_id: paid.iter().find(|p| p.submission_id == Some(s.id)).map(|p| p.id),
             }),
             deficiencies: s.deficiencies.as_deref().and_then(|d| serde_json::from_str(d).ok()),
             id: s.id,
@@ -175,19 +199,30 @@ pub fn parts(conn: &mut DbConn, c: &CitationRecord) -> Result<CaseParts, AppErro
             decided_at: o.decided_at.map(time),
         })
         .collect();
-    let payments = db::case_parts::payments_of(conn, c.id)?
+    let payments = paid
         .into_iter()
-        .map(|(amount_cents, method, reference, received_on)| PaymentView {
-            amount_cents,
-            method,
-            reference,
-            received_on,
+        .map(|p| PaymentView {
+            id: p.id,
+            amount_cents: p.amount_cents,
+            method: p.method,
+            reference: p.reference,
+            received_on: p.received_on,
+            recorded_at: time(p.created_at),
+            submission_id: p.submission_id,
+            reversed_at: p.reversed_at.map(time),
+            reversal_reason: p.reversal_reason,
         })
         .collect();
     let dispositions = db::case_parts::dispositions_of(conn, c.id)?
         .into_iter()
-        .map(|(charge_seq, disposition, decided_on)| DispositionView { charge_seq, disposition, decided_on })
+        .map(|(charge_seq, disposition, decided_on, withdrawn)| DispositionView {
+            charge_seq,
+            disposition,
+            decided_on,
+            withdrawn_at: withdrawn.map(time),
+        })
         .collect();
+    let balance = case_state::snapshot(conn, c.id)?.balance().into();
     let letters = db::letters::for_citation(conn, c.id)?
         .into_iter()
         .map(|l| CaseLetterView {
@@ -214,6 +249,7 @@ pub fn parts(conn: &mut DbConn, c: &CitationRecord) -> Result<CaseParts, AppErro
         submissions,
         offers,
         payments,
+        balance,
         dispositions,
         letters,
         events,

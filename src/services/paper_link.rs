@@ -3,7 +3,8 @@
 //! postmark (mail) or the day handed in (counter), a second plea for a case already answered
 //! kept and flagged as a duplicate (not applied: the first plea's status stands until a clerk
 //! decides), a late plea kept as deficient, an unsigned or incomplete one kept as deficient with
-//! a deficiency notice queued, and anything else applied to the case exactly as an online plea.
+//! a deficiency notice queued, and anything else applied to the case exactly as an online plea
+//! (with its enclosed payment, if the case then owes money: `payments::enclosed`).
 
 use crate::audit::{self, Event};
 use crate::db::{self, citations::CitationRecord, paper::PaperRecord, DbConn};
@@ -16,7 +17,7 @@ use crate::error::AppError;
 use crate::services::letters::LetterContext;
 use crate::services::plea_apply::{self, Applied};
 use crate::services::plea_request::{check_pleas, Checked};
-use crate::services::{deficiency_notice, intake, matching};
+use crate::services::{deficiency_notice, intake, matching, payments};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -166,6 +167,7 @@ pub fn link_in_tx(
     } else {
         let applied = Applied { case: &case, summary: &summary, checked: &checked, submission_id: sub.id, actor };
         let (_, letter) = plea_apply::apply(c, &applied, &sub.confirmation, channel, received_on, ctx, Language::En)?;
+        payments::enclosed::apply(c, sub, &case, actor, ctx)?;
         ("linked", Some(letter))
     };
     let defs_json =

@@ -9,12 +9,13 @@ use crate::db::{self, DbConn};
 use crate::domain::contact::text;
 use crate::domain::dates::parse_date;
 use crate::domain::matching::Claim;
+use crate::domain::payment;
 use crate::domain::{Cents, Channel, CitationNumber, DateOfBirth, Language, PaymentMethod, Plea};
 use crate::error::AppError;
 use crate::services::letters::LetterContext;
 use crate::services::paper_link::{self, SubmissionAnswer};
 use crate::services::plea_request::{check_contact, AddressInput, ContactInput};
-use crate::services::{intake, matching};
+use crate::services::{idempotency, intake, matching};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -27,14 +28,14 @@ pub struct PaperPleaItem {
     pub plea: String,
 }
 
-/// A payment found in the envelope: recorded as received with the submission, not applied to
-/// the balance (recording and applying payments is `POST /api/v1/citations/{number}/payments`).
+/// A payment found in the envelope: recorded with the submission, and applied to the case's
+/// balance (`services::payments`) when the plea is applied and leaves money owed.
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct EnclosedPayment {
     pub amount_cents: i64,
     /// check, money_order or cash
     pub method: String,
-    /// The check or money-order number.
+    /// The check or money-order number (required for both).
     #[serde(default)]
     pub reference: Option<String>,
 }
@@ -190,14 +191,9 @@ pub fn parse(req: &PaperPleaRequest, today: NaiveDate) -> Result<PaperPlea, AppE
             }
         }
     }
+    // The rules of any payment (domain::payment); by post, a card cannot be enclosed.
     let payment = req.enclosed_payment.as_ref().and_then(|p| {
-        let amount = match Cents::new(p.amount_cents) {
-            Ok(c) if c.get() > 0 => Some(c),
-            _ => {
-                bad("enclosed_payment.amount_cents", "the amount is a whole number of cents above 0".into());
-                None
-            }
-        };
+        let amount = payment::amount(p.amount_cents).map_err(|e| bad("enclosed_payment.amount_cents", e.0)).ok();
         let method = match p.method.parse::<PaymentMethod>() {
             Ok(PaymentMethod::Card) | Err(_) => {
                 bad(
@@ -208,11 +204,10 @@ pub fn parse(req: &PaperPleaRequest, today: NaiveDate) -> Result<PaperPlea, AppE
             }
             Ok(m) => Some(m),
         };
-        let reference = text(p.reference.as_deref().unwrap_or(""), "reference", false, 40).unwrap_or_else(|e| {
-            bad("enclosed_payment.reference", e.to_string());
-            None
+        let reference = method.and_then(|m| {
+            payment::reference(m, p.reference.as_deref()).map_err(|e| bad("enclosed_payment.reference", e.0)).ok()
         });
-        Some((amount?, method?, reference))
+        Some((amount?, method?, reference?))
     });
     let contact = ContactInput {
         statement: req.statement.as_deref(),
@@ -254,22 +249,14 @@ pub fn submit(
     today: NaiveDate,
 ) -> Result<SubmissionAnswer, AppError> {
     let plea = parse(req, today)?;
-    // A key is the clerk's: two clerks may use the same one for different pleas.
-    let scoped = key.map(|k| format!("staff:{user_id}/{k}"));
+    let scoped = idempotency::scoped(user_id, key);
     let hash = request_hash(req);
-    if let Some(k) = &scoped {
-        if let Some(done) = replay(conn, k, &hash)? {
-            return Ok(done);
-        }
-    }
-    match record(conn, &plea, scoped.as_deref(), &hash, user_id, ctx) {
-        Ok(answer) => Ok(answer),
-        // The same key twice at once: the second hits the unique key and gets the first's answer.
-        Err(e) => match &scoped {
-            Some(k) => replay(conn, k, &hash)?.ok_or(e),
-            None => Err(e),
-        },
-    }
+    idempotency::once(
+        conn,
+        scoped.as_deref(),
+        |c, k| replay(c, k, &hash),
+        |c| record(c, &plea, scoped.as_deref(), &hash, user_id, ctx),
+    )
 }
 
 fn replay(conn: &mut DbConn, key: &str, hash: &str) -> Result<Option<SubmissionAnswer>, AppError> {
@@ -277,10 +264,7 @@ fn replay(conn: &mut DbConn, key: &str, hash: &str) -> Result<Option<SubmissionA
         return Ok(None);
     };
     if sub.request_hash.as_deref() != Some(hash) {
-        return Err(AppError::field(
-            "Idempotency-Key",
-            "this key was used for a different plea; send a new key for a new plea",
-        ));
+        return Err(idempotency::reused("plea"));
     }
     paper_link::answer_for(conn, &sub).map(Some)
 }

@@ -103,6 +103,8 @@ pub struct Queues {
     pub unmatched: QueueAge,
     pub deficient: QueueAge,
     pub duplicate: QueueAge,
+    /// Cases paid beyond what is due (`services::payments::refunds`).
+    pub refunds: QueueAge,
     pub linked_since: i64,
     pub last_look: Option<chrono::NaiveDateTime>,
 }
@@ -114,8 +116,11 @@ pub fn queues(conn: &mut DbConn, user_id: i64) -> Result<Queues, AppError> {
         Ok(QueueAge { count, oldest })
     };
     let (unmatched, deficient, duplicate) = (age(Queue::Unmatched)?, age(Queue::Deficient)?, age(Queue::Duplicate)?);
+    let (count, oldest) = crate::services::payments::refunds::age(conn)?;
+    let refunds = QueueAge { count, oldest };
     let last_look = db::users::linked_seen_at(conn, user_id)?;
-    Ok(Queues { unmatched, deficient, duplicate, linked_since: db::paper::linked_count(conn, last_look)?, last_look })
+    let linked_since = db::paper::linked_count(conn, last_look)?;
+    Ok(Queues { unmatched, deficient, duplicate, refunds, linked_since, last_look })
 }
 
 /// What was linked since staff member `user_id` last looked (`submissions.list`, as the API's

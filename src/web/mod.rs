@@ -40,7 +40,7 @@ pub const JSON_LIMIT: usize = 64 * 1024;
 
 /// Registers every route; shared by the server and by tests.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    use api::{auth, citations, health, jobs, letters, public, scans, submissions};
+    use api::{auth, citations, health, jobs, letters, payments, public, scans, submissions};
     use web::{get, post, resource};
     cfg.configure(pages::routes).configure(console::routes);
     cfg.service(resource("/healthz").route(get().to(health::healthz))).service(
@@ -52,6 +52,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .service(resource("/citations/search").route(post().to(citations::search)))
             .service(resource("/citations/{number}").route(get().to(citations::get)))
             .service(resource("/citations/{number}/letters").route(post().to(letters::create)))
+            .service(resource("/citations/{number}/payments").route(post().to(payments::record)))
+            .service(resource("/payments/{id}/reverse").route(post().to(payments::reverse)))
             .service(resource("/letters").route(get().to(letters::list)))
             .service(resource("/letters/print-run").route(post().to(letters::print_run)))
             .service(resource("/letters/{id}/pdf").route(get().to(letters::pdf)))

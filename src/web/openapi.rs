@@ -13,6 +13,7 @@ use crate::services::duplicate_decision::{DecideBody, Decision};
 use crate::services::intake::{CaseSummary, PleaReceipt, PleaRequest};
 use crate::services::paper_link::SubmissionAnswer;
 use crate::services::paper_plea::PaperPleaRequest;
+use crate::services::payments::{PaymentAnswer, PaymentRequest, ReverseRequest};
 use crate::services::status::StatusView;
 use crate::services::submission_queue::QueueList;
 use crate::web::api::auth::{LoginAnswer, LoginBody};
@@ -131,7 +132,7 @@ fn citations_import() {}
 
 #[utoipa::path(get, path = "/api/v1/citations/{number}", tag = "staff", security(("bearer" = [])),
     params(("number" = String, Path)),
-    responses((status = 200, description = "The whole case: defendant, charges, submissions (channel, confirmation code, status, pleas, documents, postmark, enclosed payment, deficiencies, duplicate), duplicate_pleas, offers, payments, dispositions, letters (type, language, status) and the events (the timeline). Opening it is an audit event.", body = CaseView), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "The whole case: defendant, charges, submissions (channel, confirmation code, status, pleas, documents, postmark, enclosed payment, deficiencies, duplicate), duplicate_pleas, offers, payments (with their reversal), the balance (amount due, paid, still owed, overpaid), dispositions (withdrawn ones marked), letters (type, language, status) and the events (the timeline). Opening it is an audit event.", body = CaseView), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
 fn citation_get() {}
 
 #[utoipa::path(post, path = "/api/v1/citations/search", tag = "staff", security(("bearer" = [])),
@@ -145,6 +146,29 @@ fn citations_search() {}
     responses((status = 201, body = LetterView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
     (status = 409, description = "No plea on file to acknowledge", body = ErrorBody), (status = 422, body = ErrorBody)))]
 fn letters_create() {}
+
+#[utoipa::path(post, path = "/api/v1/citations/{number}/payments", tag = "staff", security(("bearer" = [])),
+    params(("number" = String, Path),
+           ("Idempotency-Key" = Option<String>, Header, description = "Repeat a request safely (a double-clicked save): the same key and body record one payment")),
+    request_body = PaymentRequest,
+    responses(
+    (status = 201, description = "Recorded and applied through the case lifecycle; the new balance (amount_due_cents − paid_cents, never stored) and status. Paid in full: the charges are disposed (paid_as_charged / paid_amended), the case is resolved and the outcome letter queued. More than is due: `overpaid_cents` flags a refund (the console's refunds queue). Events payment.recorded (and case.status_changed, charges.disposed, payment.overpaid)", body = PaymentAnswer),
+    (status = 401, body = ErrorBody), (status = 403, description = "Clerks and admins only", body = ErrorBody),
+    (status = 404, description = "No such citation", body = ErrorBody),
+    (status = 409, description = "The case's state refuses a payment (nothing owed, still open, in default…), in the lifecycle's words", body = ErrorBody),
+    (status = 422, description = "A field is not valid: amount_cents (whole cents above 0), method, reference (required for check, money_order and card), received_on (YYYY-MM-DD, not after today in the court's time zone), or an Idempotency-Key reused for another payment; `fields` names each; nothing is written", body = ErrorBody)))]
+fn payments_record() {}
+
+#[utoipa::path(post, path = "/api/v1/payments/{id}/reverse", tag = "staff", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The payment (`payment_id`; the case's `payments[].id`)")),
+    request_body = ReverseRequest,
+    responses(
+    (status = 200, description = "Reversed (a bounced check): kept on the record with when, who and why, no longer counted; the balance is owed again. A case it had resolved goes back to amount_due, its payment dispositions withdrawn (kept, with withdrawn_at), and the amount-due letter is queued. Event payment.reversed", body = PaymentAnswer),
+    (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+    (status = 404, description = "No such payment", body = ErrorBody),
+    (status = 409, description = "Already reversed, or the case's state refuses it", body = ErrorBody),
+    (status = 422, description = "No reason given", body = ErrorBody)))]
+fn payments_reverse() {}
 
 #[utoipa::path(get, path = "/api/v1/letters", tag = "staff", security(("bearer" = [])),
     params(("status" = Option<String>, Query, description = "queued, printed, emailed or mailed")),
@@ -166,7 +190,7 @@ fn letters_print_run() {}
     request_body = PaperPleaRequest,
     params(("Idempotency-Key" = Option<String>, Header, description = "Repeat a request safely (a double-clicked save): the same key and body give the same submission")),
     responses(
-    (status = 201, description = "Recorded. `linked`: applied to the case exactly as an online plea (the deadline judged by the postmark; counter pleas by the day handed in), the acknowledgement queued. `deficient`: unsigned, a charge without a plea (a deficiency notice with a fresh plea form queued), or late by its postmark (no letter; the clerk decides). `unmatched`: no filed citation fits; ranked `suggestions`. A plea for a case already answered is kept with `duplicate: true` and not applied. An enclosed payment is recorded as received with the submission, not applied to the balance (payments are recorded and applied with POST /api/v1/citations/{number}/payments).", body = SubmissionAnswer),
+    (status = 201, description = "Recorded. `linked`: applied to the case exactly as an online plea (the deadline judged by the postmark; counter pleas by the day handed in), the acknowledgement queued. `deficient`: unsigned, a charge without a plea (a deficiency notice with a fresh plea form queued), or late by its postmark (no letter; the clerk decides). `unmatched`: no filed citation fits; ranked `suggestions`. A plea for a case already answered is kept with `duplicate: true` and not applied. An enclosed payment is recorded with the submission and applied to the balance (once, as a payment naming the submission) when the plea is applied and leaves money owed (guilty or no contest); otherwise it stays received, not applied.", body = SubmissionAnswer),
     (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
     (status = 409, description = "No charge of the citation can be answered by mail", body = ErrorBody),
     (status = 422, description = "A field is not valid (unknown charge, bad plea, postmark in the future, negative payment, unknown document); `fields` names each; nothing is written", body = ErrorBody)))]
@@ -305,7 +329,7 @@ fn envelopes_move_page() {}
     info(title = "PleaDesk", description = "Plea-by-mail backend for traffic courts. Money is integer cents in fields named …_cents; dates are YYYY-MM-DD."),
     paths(
         healthz, openapi_json, auth_login, auth_logout, public_lookup, public_pleas, public_status, public_letter, citations_import, citation_get,
-        letters_create, letters_list, letters_pdf, letters_print_run, jobs_list, jobs_retry,
+        letters_create, payments_record, payments_reverse, letters_list, letters_pdf, letters_print_run, jobs_list, jobs_retry,
         submissions_create, submissions_list, submissions_link, submissions_decide, citations_search,
         scans_upload, scans_separator, scans_get, envelopes_move_page
     ),

@@ -69,22 +69,7 @@ fn insert_letter(
     kind: LetterType,
     ctx: &LetterContext,
 ) -> Result<i64, AppError> {
-    let language: Language = citation.language.parse().unwrap_or(Language::En);
-    let charges: Vec<ChargeLine> = db::citations::charges_of(conn, citation)?
-        .into_iter()
-        .map(|c| ChargeLine {
-            seq: c.seq,
-            description: c
-                .offense
-                .as_ref()
-                .map(|o| if language == Language::Es { o.description_es.clone() } else { o.description.clone() })
-                .unwrap_or_else(|| c.offense_code.clone()),
-            by_mail: crate::db::offenses::facts(c.offense.as_ref()).offense_by_mail().is_ok(),
-            offense_code: c.offense_code,
-            fine_cents: c.fine_cents,
-            points: c.points,
-        })
-        .collect();
+    let charges = charge_lines(conn, citation)?;
     let submission = match submission_id {
         Some(id) => {
             let sub =
@@ -109,6 +94,26 @@ fn insert_letter(
         crate::services::receipt::complete(conn, &mut data, citation, id, ctx)?;
     }
     queue_letter(conn, citation.id, submission_id, &data)
+}
+
+/// A case's charges as its letters list them, in the letter's language.
+pub fn charge_lines(conn: &mut DbConn, citation: &db::citations::CitationRecord) -> Result<Vec<ChargeLine>, AppError> {
+    let language: Language = citation.language.parse().unwrap_or(Language::En);
+    Ok(db::citations::charges_of(conn, citation)?
+        .into_iter()
+        .map(|c| ChargeLine {
+            seq: c.seq,
+            description: c
+                .offense
+                .as_ref()
+                .map(|o| if language == Language::Es { o.description_es.clone() } else { o.description.clone() })
+                .unwrap_or_else(|| c.offense_code.clone()),
+            by_mail: crate::db::offenses::facts(c.offense.as_ref()).offense_by_mail().is_ok(),
+            offense_code: c.offense_code,
+            fine_cents: c.fine_cents,
+            points: c.points,
+        })
+        .collect())
 }
 
 /// Stores a letter's data and queues its rendering (inside the caller's transaction). The data's

@@ -6,7 +6,7 @@ mod email;
 mod mail_run;
 mod render;
 
-pub use create::{create, letter_data, queue_acknowledgement, queue_letter};
+pub use create::{charge_lines, create, letter_data, queue_acknowledgement, queue_letter};
 pub use email::email;
 pub use mail_run::{print_run, PrintRun};
 pub use render::{render_stored, stored_pdf};

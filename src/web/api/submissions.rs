@@ -27,7 +27,7 @@ pub async fn create(
 }
 
 /// A JSON body read as this request's type; what does not fit is a 422 saying what.
-fn parse_body<T: serde::de::DeserializeOwned>(v: serde_json::Value) -> Result<T, AppError> {
+pub(crate) fn parse_body<T: serde::de::DeserializeOwned>(v: serde_json::Value) -> Result<T, AppError> {
     serde_json::from_value(v).map_err(|e| AppError::invalid(format!("the body does not fit this request: {e}")))
 }
 
