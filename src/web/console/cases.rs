@@ -110,6 +110,7 @@ pub async fn show(
     localize(&state, &mut case["submissions"], &["received_at", "set_aside_at"]);
     localize(&state, &mut case["letters"], &["created_at"]);
     localize(&state, &mut case["offers"], &["created_at", "decided_at"]);
+    localize(&state, &mut case["payments"], &["recorded_at", "reversed_at"]);
     if let Value::Array(events) = &mut case["events"] {
         events.reverse(); // newest first
         for e in events.iter_mut() {
@@ -119,7 +120,8 @@ pub async fn show(
         }
     }
     let saved = req.query_string().contains("saved=");
-    let ctx = json!({"case": case, "next": next, "can_act": staff.user.role != crate::domain::Role::Prosecutor, "saved": saved});
+    let ctx = json!({"case": case, "next": next, "can_act": staff.user.role != crate::domain::Role::Prosecutor, "saved": saved,
+        "pay": super::payments::blank_form(&state)});
     render(&state, &req, &pr, Some(&staff.user), "case", StatusCode::OK, ctx)
 }
 

@@ -8,7 +8,7 @@
 //! numbered on the paper form; a row left blank is no plea. The plea is kept unmatched with
 //! those pleas and checked against the charges when it is linked.
 
-use super::{read_form, render, see_other};
+use super::{form_key, new_key, read_form, render, see_other};
 use crate::domain::{Cents, CitationNumber};
 use crate::error::AppError;
 use crate::services::paper_plea::{self, EnclosedPayment, PaperPleaItem, PaperPleaRequest};
@@ -26,10 +26,6 @@ type Clerk = StaffPage<ClerkOrAdmin>;
 
 /// Charge rows offered when the case is not known.
 const UNKNOWN_ROWS: i32 = 3;
-
-fn new_key() -> String {
-    hex::encode(rand::random::<[u8; 16]>())
-}
 
 fn unknown_charges() -> Value {
     json!((1..=UNKNOWN_ROWS).map(|seq| json!({"seq": seq})).collect::<Vec<_>>())
@@ -141,10 +137,7 @@ pub async fn submit(req: HttpRequest, clerk: Clerk, payload: web::Payload, state
         Ok(x) => x,
         Err(page) => return page,
     };
-    let key = match f.get("key").trim() {
-        k if (16..=64).contains(&k.len()) && k.chars().all(|c| c.is_ascii_hexdigit()) => k.to_string(),
-        _ => new_key(),
-    };
+    let key = form_key(&f);
     let lookup = f.get("step") == "lookup";
     let mut errors: BTreeMap<String, String> = BTreeMap::new();
     if !lookup {

@@ -7,6 +7,7 @@ mod admin;
 mod cases;
 mod dashboard;
 mod keying;
+mod payments;
 mod present;
 mod queues;
 mod scans;
@@ -42,6 +43,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(resource("/staff/admin/tokens/{id}/revoke").route(post().to(admin::revoke)))
         .service(resource("/staff/cases").route(get().to(cases::form)).route(post().to(cases::search)))
         .service(resource("/staff/cases/{number}").route(get().to(cases::show)))
+        .service(resource("/staff/cases/{number}/payments").route(get().to(payments::form)).route(post().to(payments::record)))
+        .service(resource("/staff/payments/{id}/reverse").route(get().to(payments::confirm)).route(post().to(payments::reverse)))
+        .service(resource("/staff/queues/refunds").route(get().to(payments::refunds)))
         .service(resource("/staff/letters/{id}/pdf").route(get().to(cases::letter_pdf)))
         .service(resource("/staff/queues/unmatched").route(get().to(queues::unmatched)))
         .service(resource("/staff/queues/deficient").route(get().to(queues::deficient)))
@@ -66,6 +70,7 @@ const MENU: &[(&str, &str, &[Role])] = &[
     ("Unmatched pleas", "/staff/queues/unmatched", &[Role::Clerk, Role::Admin]),
     ("Deficient pleas", "/staff/queues/deficient", &[Role::Clerk, Role::Admin]),
     ("Duplicate pleas", "/staff/queues/duplicates", &[Role::Clerk, Role::Admin]),
+    ("Refunds owed", "/staff/queues/refunds", &[Role::Clerk, Role::Admin]),
     ("Users and tokens", "/staff/admin/users", &[Role::Admin]),
 ];
 
@@ -90,7 +95,23 @@ const DONE: &[(&str, &str)] = &[
     ("uploaded_many", "The scans were uploaded; each is its own batch, listed below."),
     ("moved", "The page was moved and both envelopes were linked again."),
     ("decided", "The decision was recorded: the chosen plea stands and the other is set aside."),
+    ("paid", "The payment was recorded and applied to the balance."),
+    ("reversed", "The payment was reversed: it stays on the record and no longer counts."),
 ];
+
+/// A fresh key for a form that records something, sent back as its Idempotency-Key: a
+/// double-clicked save records once.
+pub fn new_key() -> String {
+    hex::encode(rand::random::<[u8; 16]>())
+}
+
+/// The key a form was sent with, or a fresh one if it is not one of ours.
+pub fn form_key(f: &form::FormData) -> String {
+    match f.get("key").trim() {
+        k if (16..=64).contains(&k.len()) && k.chars().all(|c| c.is_ascii_hexdigit()) => k.to_string(),
+        _ => new_key(),
+    }
+}
 
 /// "30 minutes" (or seconds, when a test or demonstration set less than a minute).
 pub fn idle_words(state: &AppState) -> String {
