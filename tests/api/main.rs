@@ -29,6 +29,7 @@ mod pages;
 mod paper_matching;
 mod paper_pleas;
 mod paper_support;
+mod payments;
 mod public;
 mod receipt;
 mod scans;
