@@ -277,7 +277,7 @@ fn render_page(pdf: &[u8], dpi: u32, dir: &Path) -> std::path::PathBuf {
 fn ink(png_path: &Path) -> f64 {
     let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(png_path).unwrap()));
     let mut reader = decoder.read_info().unwrap();
-    let mut buf = vec![0; reader.output_buffer_size()];
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
     let info = reader.next_frame(&mut buf).unwrap();
     let px = &buf[..info.buffer_size()];
     let channels = info.color_type.samples();
