@@ -19,6 +19,8 @@ mod envelope;
 mod error_pages;
 mod health;
 mod letters;
+mod letters_email;
+mod letters_paper;
 mod limits;
 mod merge;
 mod merge_inputs;
