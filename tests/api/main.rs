@@ -10,6 +10,7 @@ mod citation_import;
 mod cli;
 mod console;
 mod console_admin;
+mod console_case_page;
 mod console_cases;
 mod console_keying;
 mod console_scans;
