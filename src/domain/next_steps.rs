@@ -92,6 +92,12 @@ pub fn is_misdemeanor(class: Option<PenaltyClass>) -> bool {
     matches!(class, Some(PenaltyClass::Misdemeanor300d | PenaltyClass::Misdemeanor1y))
 }
 
+/// When a fine answered on `pleaded_on` (the court's date) must be paid: the court's payment
+/// window, rolled forward to a business day.
+pub fn pay_by(pleaded_on: NaiveDate, rules: AfterPleaRules, calendar: &CourtCalendar) -> NaiveDate {
+    calendar.roll_forward(pleaded_on.checked_add_days(Days::new(rules.payment_days.into())).unwrap_or(pleaded_on))
+}
+
 /// The next steps after pleas made on `pleaded_on` (the court's date).
 pub fn next_steps(
     charges: &[ChargeAnswer],
@@ -100,8 +106,7 @@ pub fn next_steps(
     rules: AfterPleaRules,
     calendar: &CourtCalendar,
 ) -> NextSteps {
-    let pay_by =
-        calendar.roll_forward(pleaded_on.checked_add_days(Days::new(rules.payment_days.into())).unwrap_or(pleaded_on));
+    let pay_by = pay_by(pleaded_on, rules, calendar);
     let answer_by = add_business_days(calendar, pleaded_on, rules.offer_review_business_days);
     let steps: Vec<ChargeStep> = charges
         .iter()

@@ -28,7 +28,7 @@ pub fn snapshot(c: &mut DbConn, id: i64) -> Result<Case, AppError> {
     for (seq, fine) in db::case_parts::charge_fines(c, id)? {
         charges.push(Charge::new(seq, cents(fine)?));
     }
-    if let Some(applied) = db::paper::applied_plea(c, id, 0)? {
+    if let Some(applied) = db::paper::applied_plea(c, id, None)? {
         for (seq, plea) in db::submissions::pleas_of(c, applied.id)? {
             if let Some(ch) = charges.iter_mut().find(|ch| ch.seq == seq) {
                 ch.plea = Some(stored::<Plea>(&plea)?);

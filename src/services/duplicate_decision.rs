@@ -50,7 +50,7 @@ pub fn decide(
     let Some(cid) = dup.citation_id.filter(|_| dup.duplicate) else {
         return Err(conflict(format!("submission {id} is not a duplicate waiting for a decision")));
     };
-    let Some(applied) = db::paper::applied_plea(conn, cid, id)? else {
+    let Some(applied) = db::paper::applied_plea(conn, cid, Some(id))? else {
         return Err(conflict("no other plea was applied to this case; correct the case before deciding"));
     };
     let choice = match stands {

@@ -203,7 +203,7 @@ pub struct PleaReceipt {
 
 /// A confirmation code such as `PD-7Q4K-M2XD` (no 0/O, 1/I/L to misread).
 pub(crate) fn confirmation_code() -> String {
-    use rand::Rng;
+    use rand::RngExt;
     const ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
     let mut rng = rand::rng();
     let mut pick = || ALPHABET[rng.random_range(0..ALPHABET.len())] as char;

@@ -12,6 +12,7 @@ mod present;
 mod queues;
 mod scans;
 mod sign_in;
+mod timeline;
 
 pub use sign_in::LIMIT_SUBJECT;
 
