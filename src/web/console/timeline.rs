@@ -59,6 +59,7 @@ const ACTIONS: &[(&str, &str)] = &[
     ("payment.recorded", "Payment recorded"),
     ("payment.reversed", "Payment reversed"),
     ("payment.overpaid", "Overpaid: a refund is owed"),
+    ("payment.enclosed_applied", "Payment enclosed with the paper plea applied"),
 ];
 
 /// A letter type as a clerk names it.
