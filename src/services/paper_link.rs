@@ -167,7 +167,6 @@ pub fn link_in_tx(
     } else {
         let applied = Applied { case: &case, summary: &summary, checked: &checked, submission_id: sub.id, actor };
         let (_, letter) = plea_apply::apply(c, &applied, &sub.confirmation, channel, received_on, ctx, Language::En)?;
-        payments::enclosed::apply(c, sub, &case, actor, ctx)?;
         ("linked", Some(letter))
     };
     let defs_json =
@@ -195,7 +194,12 @@ pub fn link_in_tx(
             }),
         },
     )?;
-    Ok(Linked { applied: status == "linked" && !duplicate, duplicate })
+    let applied = status == "linked" && !duplicate;
+    if applied {
+        // Once the plea stands on the case, so that what the case owes is known.
+        payments::enclosed::apply(c, sub, &case, actor, ctx)?;
+    }
+    Ok(Linked { applied, duplicate })
 }
 
 /// The contact details stored with a submission, as the plea transaction takes them.

@@ -18,6 +18,8 @@ const STAFF_ROUTES: &[(&str, &str, &[Role])] = &[
     ("get", "/api/v1/citations/{number}", READERS),
     ("post", "/api/v1/citations/search", READERS),
     ("post", "/api/v1/citations/{number}/letters", CLERKS),
+    ("post", "/api/v1/citations/{number}/payments", CLERKS),
+    ("post", "/api/v1/payments/{id}/reverse", CLERKS),
     ("get", "/api/v1/letters", READERS),
     ("post", "/api/v1/letters/print-run", CLERKS),
     ("get", "/api/v1/letters/{id}/pdf", READERS),
@@ -52,6 +54,11 @@ const STAFF_PAGES: &[(&str, &str, &[Role])] = &[
     ("get", "/staff/cases", READERS),
     ("post", "/staff/cases", READERS),
     ("get", "/staff/cases/{number}", READERS),
+    ("get", "/staff/cases/{number}/payments", CLERKS),
+    ("post", "/staff/cases/{number}/payments", CLERKS),
+    ("get", "/staff/payments/{payment}/reverse", CLERKS),
+    ("post", "/staff/payments/{payment}/reverse", CLERKS),
+    ("get", "/staff/queues/refunds", CLERKS),
     ("get", "/staff/letters/{letter}/pdf", READERS),
     ("get", "/staff/queues/unmatched", CLERKS),
     ("get", "/staff/queues/deficient", CLERKS),
@@ -159,6 +166,7 @@ async fn every_console_page_admits_exactly_its_roles(app: TestApp) {
     crate::paper_support::import(&app, &target.token, &[crate::paper_support::Ticket::open(number)]).await;
     let plea = crate::paper_support::mail_plea(number, crate::paper_support::today(), &[(1, "guilty")]);
     let plea = crate::paper_support::keyed(&app, &target.token, &plea).await;
+    let payment = crate::payments::paid(&app, &target.token, number, crate::payments::check(1_000, "1")).await;
     app.run_jobs().await;
     let scan = crate::console_scans::upload_blank(&app, &target.token).await;
     let fill = |path: &str| {
@@ -168,6 +176,7 @@ async fn every_console_page_admits_exactly_its_roles(app: TestApp) {
             .replace("{number}", number)
             .replace("{submission}", &plea["id"].to_string())
             .replace("{letter}", &plea["letter_ids"][0].to_string())
+            .replace("{payment}", &payment["payment_id"].to_string())
     };
     let stranger = crate::pages::browser();
     let mut signed_in = Vec::new();

@@ -33,6 +33,8 @@ mod paper_matching;
 mod paper_pleas;
 mod paper_support;
 mod payments;
+mod payments_console;
+mod payments_paper;
 mod public;
 mod receipt;
 mod scans;

@@ -85,7 +85,7 @@ async fn guilty_then_paid_in_two_parts_is_resolved_with_an_outcome_letter(app: T
         let id = whole["letters"][1]["id"].as_i64().unwrap();
         let pdf = app.get(&clerk, &format!("/api/v1/letters/{id}/pdf")).await;
         assert_eq!(pdf.status(), 200);
-        let text = crate::letters::pdftotext(&pdf.bytes().await.unwrap());
+        let text = crate::letters_paper::pdftotext(&pdf.bytes().await.unwrap());
         for words in ["PY-2026-000001", "$135.00", "$50.00", "$85.00", "$0.00"] {
             assert!(text.contains(words), "{words}: {text}");
         }

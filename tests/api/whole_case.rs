@@ -33,13 +33,17 @@ async fn the_whole_case_has_every_part_and_its_timeline(app: TestApp) {
     assert_eq!(s["confirmation"], paper["confirmation"]);
     assert_eq!(s["postmark_date"], today().to_string());
     assert_eq!(s["pleas"], json!([{"charge_seq": 1, "plea": "not_guilty"}]));
-    assert_eq!(s["enclosed_payment"], json!({"amount_cents": 13500, "method": "money_order", "reference": "MO-77"}));
+    assert_eq!(
+        s["enclosed_payment"],
+        json!({"amount_cents": 13500, "method": "money_order", "reference": "MO-77", "payment_id": null})
+    );
     assert_eq!(s["statement"], "I was not driving.");
     assert_eq!(s["documents"], json!([]));
     assert_eq!(subs[1]["id"], second["id"]);
     assert_eq!(subs[1]["duplicate"], true);
     assert_eq!(whole["duplicate_pleas"], true);
-    assert_eq!(whole["payments"], json!([]), "an enclosed payment is not applied yet");
+    assert_eq!(whole["payments"], json!([]), "a not-guilty plea owes nothing: its enclosed payment is not applied");
+    assert_eq!(whole["balance"], json!({"amount_due_cents": 0, "paid_cents": 0, "balance_cents": 0, "overpaid_cents": 0}));
     assert_eq!(
         whole["dispositions"],
         json!([{"charge_seq": 1, "disposition": "hearing_set", "decided_on": today().to_string()}])

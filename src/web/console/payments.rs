@@ -24,20 +24,27 @@ pub fn blank_form(state: &AppState) -> Value {
     json!({"key": new_key(), "received_on": state.today().to_string(), "method": "check"})
 }
 
-/// The request the form describes; the amount is typed in dollars and cents.
-fn request(f: &FormData) -> Result<PaymentRequest, AppError> {
-    let typed = f.get("amount").trim();
-    let amount_cents = match typed {
-        "" => None,
-        a => Some(json!(Cents::parse_dollars(a).map_err(|e| AppError::field("amount_cents", e.0))?.get())),
-    };
+/// The request the form describes; the amount is typed in dollars and cents. An amount that is
+/// not money is named with every other field's error at once (the service's checks).
+fn request(f: &FormData, today: chrono::NaiveDate) -> Result<PaymentRequest, AppError> {
     let opt = |k: &str| Some(f.get(k).trim().to_string()).filter(|s| !s.is_empty());
-    Ok(PaymentRequest {
-        amount_cents,
-        method: opt("method"),
-        reference: opt("reference"),
-        received_on: opt("received_on"),
-    })
+    let mut req =
+        PaymentRequest { amount_cents: None, method: opt("method"), reference: opt("reference"), received_on: opt("received_on") };
+    match opt("amount").map(|a| Cents::parse_dollars(&a)) {
+        None => Ok(req),
+        Some(Ok(cents)) => {
+            req.amount_cents = Some(json!(cents.get()));
+            Ok(req)
+        }
+        Some(Err(bad)) => {
+            let mut fields = match payments::parse(&req, today) {
+                Err(AppError::Invalid { fields, .. }) => fields,
+                _ => BTreeMap::new(),
+            };
+            fields.insert("amount_cents".into(), bad.0);
+            Err(AppError::Invalid { message: "some fields of the payment are not valid".into(), fields })
+        }
+    }
 }
 
 /// What the record form shows: the values (typed, or the blank form's), the errors next to
@@ -82,7 +89,7 @@ pub async fn record(
     };
     let number = path.into_inner();
     let key = form_key(&f);
-    let saved = match request(&f) {
+    let saved = match request(&f, state.today()) {
         Ok(p) => {
             let (ctx, user_id, n, k) = (state.letters.clone(), clerk.user.id, number.clone(), key.clone());
             run_db(&state.pool, move |c| payments::record(c, &n, &p, Some(&k), user_id, &ctx)).await
