@@ -6,6 +6,7 @@
 use crate::db::{self, citations::CitationRecord, DbConn};
 use crate::domain::deficiency::Deficiencies;
 use crate::error::AppError;
+use crate::services::scans::pages::{self, ScanPage};
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::Serialize;
 
@@ -28,6 +29,9 @@ pub struct SubmissionView {
     pub pleas: Vec<PleaView>,
     /// The scan it came on.
     pub document_id: Option<i64>,
+    /// The pages of that scan that are this plea's: those of the envelope it was keyed from, or
+    /// else every page.
+    pub scan_pages: Vec<ScanPage>,
     /// Evidence documents sent with it, by name.
     pub documents: Vec<String>,
     /// Received with the plea, not applied to the balance.
@@ -139,6 +143,10 @@ pub fn parts(conn: &mut DbConn, c: &CitationRecord) -> Result<CaseParts, AppErro
                 .map(|(_, seq, p)| PleaView { charge_seq: *seq, plea: p.clone() })
                 .collect(),
             documents: db::documents::names_for_submission(conn, s.id)?,
+            scan_pages: match s.document_id {
+                Some(doc) => pages::for_submission(conn, doc, s.id)?,
+                None => Vec::new(),
+            },
             enclosed_payment: s.enclosed_payment_cents.map(|amount_cents| EnclosedView {
                 amount_cents,
                 method: s.enclosed_payment_method.clone(),
