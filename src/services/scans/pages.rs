@@ -106,8 +106,14 @@ pub fn record_page_read(conn: &mut DbConn, at: &Located, actor: &str, size: Opti
         details["size"] = json!(size.as_str());
     }
     let subject = at.document.id.to_string();
-    let event =
-        Event { actor, action: "scan.page_read", subject_type: "documents", subject_id: &subject, outcome: "ok", details };
+    let event = Event {
+        actor,
+        action: "scan.page_read",
+        subject_type: "documents",
+        subject_id: &subject,
+        outcome: "ok",
+        details,
+    };
     audit::record(conn, &event)?;
     Ok(())
 }
@@ -173,8 +179,10 @@ pub fn open_page(conn: &mut DbConn, document_id: i64, page: i32, actor: &str) ->
             _ => None,
         },
     };
-    let letter = row.qr_payload.as_deref().and_then(qr::parse_payload).map(|(citation_number, letter_id)| {
-        LetterCode { letter_id, citation_number, on_file: row.letter_id == Some(letter_id) }
+    let letter = row.qr_payload.as_deref().and_then(qr::parse_payload).map(|(citation_number, letter_id)| LetterCode {
+        letter_id,
+        citation_number,
+        on_file: row.letter_id == Some(letter_id),
     });
     let (width, height) = Size::Page.of(size_of(row).0, size_of(row).1);
     let view = PageView {
@@ -227,5 +235,9 @@ pub fn original(conn: &mut DbConn, document_id: i64, actor: &str) -> Result<Orig
         details: json!({}),
     };
     audit::record(conn, &event)?;
-    Ok(Original { bytes, content_type: document.content_type, file_name: format!("scanned-document-{document_id}.{extension}") })
+    Ok(Original {
+        bytes,
+        content_type: document.content_type,
+        file_name: format!("scanned-document-{document_id}.{extension}"),
+    })
 }

@@ -81,8 +81,6 @@ pub fn original(doc: &DocumentRecord) -> Result<Vec<u8>, AppError> {
             doc.id,
             if matches!(e, ReadError::Missing) { "missing" } else { "damaged (its checksum does not match)" }
         )),
-        ReadError::Unreadable(io) => {
-            AppError::Internal(anyhow::anyhow!("reading scanned document {}: {io}", doc.id))
-        }
+        ReadError::Unreadable(io) => AppError::Internal(anyhow::anyhow!("reading scanned document {}: {io}", doc.id)),
     })
 }
