@@ -10,6 +10,7 @@ use crate::domain::deficiency::Deficiencies;
 use crate::domain::next_steps::{self, AfterPleaRules};
 use crate::domain::{CitationNumber, OfferStatus, SubmissionStatus};
 use crate::error::AppError;
+use crate::services::scans::pages::{self, ScanPage};
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::Serialize;
 
@@ -32,6 +33,9 @@ pub struct SubmissionView {
     pub pleas: Vec<PleaView>,
     /// The scan it came on.
     pub document_id: Option<i64>,
+    /// The pages of that scan that are this plea's: those of the envelope it was keyed from, or
+    /// else every page.
+    pub scan_pages: Vec<ScanPage>,
     /// Evidence documents sent with it, by name.
     pub documents: Vec<String>,
     /// Received with the plea, not applied to the balance.
@@ -143,6 +147,10 @@ pub fn parts(conn: &mut DbConn, c: &CitationRecord) -> Result<CaseParts, AppErro
                 .map(|(_, seq, p)| PleaView { charge_seq: *seq, plea: p.clone() })
                 .collect(),
             documents: db::documents::names_for_submission(conn, s.id)?,
+            scan_pages: match s.document_id {
+                Some(doc) => pages::for_submission(conn, doc, s.id)?,
+                None => Vec::new(),
+            },
             enclosed_payment: s.enclosed_payment_cents.map(|amount_cents| EnclosedView {
                 amount_cents,
                 method: s.enclosed_payment_method.clone(),

@@ -34,6 +34,7 @@ mod paper_pleas;
 mod paper_support;
 mod public;
 mod receipt;
+mod scan_pages;
 mod scans;
 mod serve;
 mod staff_auth;
