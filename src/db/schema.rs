@@ -325,6 +325,8 @@ diesel::table! {
         qr_payload -> Nullable<Text>,
         letter_id -> Nullable<BigInt>,
         flags -> Text,
+        width -> Nullable<Integer>,
+        height -> Nullable<Integer>,
     }
 }
 

@@ -8,10 +8,10 @@ use crate::domain::case_deadline::{self, CaseDates, DeadlineKind};
 use crate::domain::deadline::CourtCalendar;
 use crate::domain::deficiency::Deficiencies;
 use crate::domain::next_steps::{self, AfterPleaRules};
-use crate::domain::{CitationNumber, OfferStatus, PaymentMethod, SubmissionStatus};
+use crate::domain::{CitationNumber, OfferStatus, SubmissionStatus};
 use crate::error::AppError;
-use crate::services::case_state;
-use crate::services::payments::BalanceView;
+use crate::services::payments::{self, view::PaymentView, BalanceView};
+use crate::services::scans::pages::{self, ScanPage};
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::Serialize;
 
@@ -34,6 +34,9 @@ pub struct SubmissionView {
     pub pleas: Vec<PleaView>,
     /// The scan it came on.
     pub document_id: Option<i64>,
+    /// The pages of that scan that are this plea's: those of the envelope it was keyed from, or
+    /// else every page.
+    pub scan_pages: Vec<ScanPage>,
     /// Evidence documents sent with it, by name.
     pub documents: Vec<String>,
     /// Received with the plea; applied to the balance once the plea leaves money owed.
@@ -78,26 +81,6 @@ pub struct OfferChargeView {
     pub offense_code: String,
     pub fine_cents: i64,
     pub points: i32,
-}
-
-/// A payment on the case; a reversed one stays on the record and no longer counts.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct PaymentView {
-    pub id: i64,
-    pub amount_cents: i64,
-    /// check, money_order, card or cash
-    #[schema(value_type = String)]
-    pub method: PaymentMethod,
-    /// The check or money-order number, or the card processor's reference.
-    pub reference: Option<String>,
-    pub received_on: NaiveDate,
-    /// RFC 3339, UTC.
-    pub recorded_at: String,
-    /// The paper plea it was enclosed with.
-    pub submission_id: Option<i64>,
-    /// RFC 3339, UTC: when it was reversed (a bounced check), with why.
-    pub reversed_at: Option<String>,
-    pub reversal_reason: Option<String>,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -165,6 +148,10 @@ pub fn parts(conn: &mut DbConn, c: &CitationRecord) -> Result<CaseParts, AppErro
                 .map(|(_, seq, p)| PleaView { charge_seq: *seq, plea: p.clone() })
                 .collect(),
             documents: db::documents::names_for_submission(conn, s.id)?,
+            scan_pages: match s.document_id {
+                Some(doc) => pages::for_submission(conn, doc, s.id)?,
+                None => Vec::new(),
+            },
             enclosed_payment: s.enclosed_payment_cents.map(|amount_cents| EnclosedView {
                 amount_cents,
                 method: s.enclosed_payment_method.clone(),
@@ -202,20 +189,6 @@ pub fn parts(conn: &mut DbConn, c: &CitationRecord) -> Result<CaseParts, AppErro
             decided_at: o.decided_at.map(time),
         })
         .collect();
-    let payments = paid
-        .into_iter()
-        .map(|p| PaymentView {
-            id: p.id,
-            amount_cents: p.amount_cents,
-            method: p.method,
-            reference: p.reference,
-            received_on: p.received_on,
-            recorded_at: time(p.created_at),
-            submission_id: p.submission_id,
-            reversed_at: p.reversed_at.map(time),
-            reversal_reason: p.reversal_reason,
-        })
-        .collect();
     let dispositions = db::case_parts::dispositions_of(conn, c.id)?
         .into_iter()
         .map(|(charge_seq, disposition, decided_on, withdrawn)| DispositionView {
@@ -225,7 +198,7 @@ pub fn parts(conn: &mut DbConn, c: &CitationRecord) -> Result<CaseParts, AppErro
             withdrawn_at: withdrawn.map(time),
         })
         .collect();
-    let balance = case_state::snapshot(conn, c.id)?.balance().into();
+    let (payments, balance) = payments::view::of_case(conn, c.id, paid)?;
     let letters = db::letters::for_citation(conn, c.id)?
         .into_iter()
         .map(|l| CaseLetterView {

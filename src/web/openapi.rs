@@ -316,6 +316,16 @@ fn scans_separator() {}
     responses((status = 200, body = ScanBatch), (status = 404, body = ErrorBody)))]
 fn scans_get() {}
 
+#[utoipa::path(get, path = "/api/v1/scans/{document_id}/pages/{page}", tag = "staff", security(("bearer" = [])),
+    params(("document_id" = i64, Path), ("page" = i32, Path, description = "The page's number in the scan, from 1"),
+        ("size" = Option<String>, Query, description = "thumb (180 px wide) or page (1100 px wide, the default); never enlarged")),
+    responses((status = 200, description = "The page as a greyscale JPEG (Cache-Control: private; it never changes). Each fetch is a scan.page_read audit event", content_type = "image/jpeg"),
+        (status = 403, description = "Not a clerk, prosecutor or admin", body = ErrorBody),
+        (status = 404, description = "No such scanned document or page, or a page that could not be read at upload (it has no image)", body = ErrorBody),
+        (status = 409, description = "The stored scan is missing or damaged, and its page images must be made again from it", body = ErrorBody),
+        (status = 422, description = "`size` is neither thumb nor page", body = ErrorBody)))]
+fn scans_page_image() {}
+
 #[utoipa::path(post, path = "/api/v1/envelopes/{id}/pages/{page}/move", tag = "staff", security(("bearer" = [])),
     params(("id" = i64, Path), ("page" = i32, Path, description = "The page's number in the scan")),
     request_body = MovePage,
@@ -331,7 +341,7 @@ fn envelopes_move_page() {}
         healthz, openapi_json, auth_login, auth_logout, public_lookup, public_pleas, public_status, public_letter, citations_import, citation_get,
         letters_create, payments_record, payments_reverse, letters_list, letters_pdf, letters_print_run, jobs_list, jobs_retry,
         submissions_create, submissions_list, submissions_link, submissions_decide, citations_search,
-        scans_upload, scans_separator, scans_get, envelopes_move_page
+        scans_upload, scans_separator, scans_get, scans_page_image, envelopes_move_page
     ),
     modifiers(&BearerAuth),
     tags((name = "public", description = "Residents: no account; identity is the citation number and date of birth"),

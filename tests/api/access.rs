@@ -30,6 +30,7 @@ const STAFF_ROUTES: &[(&str, &str, &[Role])] = &[
     ("post", "/api/v1/scans", CLERKS),
     ("get", "/api/v1/scans/separator.pdf", CLERKS),
     ("get", "/api/v1/scans/{document_id}", CLERKS),
+    ("get", "/api/v1/scans/{document_id}/pages/{page}", READERS),
     ("post", "/api/v1/envelopes/{id}/pages/{page}/move", CLERKS),
     ("get", "/api/v1/jobs", CLERKS),
     ("post", "/api/v1/jobs/{id}/retry", &[Role::Admin]),
@@ -74,6 +75,9 @@ const STAFF_PAGES: &[(&str, &str, &[Role])] = &[
     ("get", "/staff/scans/separator.pdf", CLERKS),
     ("get", "/staff/scans/{document_id}", CLERKS),
     ("post", "/staff/scans/{document_id}/envelopes/{envelope}/move", CLERKS),
+    ("get", "/staff/scans/{document_id}/pages/{page}", READERS),
+    ("get", "/staff/scans/{document_id}/pages/{page}/image", READERS),
+    ("get", "/staff/scans/{document_id}/original", READERS),
 ];
 
 /// Routes anyone may call (residents identify themselves in the body).
@@ -173,6 +177,7 @@ async fn every_console_page_admits_exactly_its_roles(app: TestApp) {
         path.replace("{id}", &target.id.to_string())
             .replace("{document_id}", &scan["document_id"].to_string())
             .replace("{envelope}", &scan["envelopes"][0]["id"].to_string())
+            .replace("{page}", "1")
             .replace("{number}", number)
             .replace("{submission}", &plea["id"].to_string())
             .replace("{letter}", &plea["letter_ids"][0].to_string())

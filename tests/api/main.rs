@@ -37,6 +37,7 @@ mod payments_console;
 mod payments_paper;
 mod public;
 mod receipt;
+mod scan_pages;
 mod scans;
 mod serve;
 mod staff_auth;

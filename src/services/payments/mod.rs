@@ -9,6 +9,9 @@
 pub mod enclosed;
 mod letters;
 pub mod refunds;
+pub mod view;
+
+pub use view::BalanceView;
 
 use crate::db::{self, citations::CitationRecord, payments::PaymentRecord, DbConn};
 use crate::domain::lifecycle::{self, Action, Balance, Payment, Transition};
@@ -48,30 +51,6 @@ pub struct ReverseRequest {
     /// Why, for example "check returned unpaid".
     #[serde(default)]
     pub reason: String,
-}
-
-/// What a case owes: due − paid, never stored.
-#[derive(Debug, Clone, Copy, Serialize, utoipa::ToSchema)]
-pub struct BalanceView {
-    /// The fines owed on the charges pleaded guilty or no contest (or amended by an accepted offer).
-    pub amount_due_cents: i64,
-    /// The payments that count (reversed ones do not).
-    pub paid_cents: i64,
-    /// What is still to pay: amount_due_cents − paid_cents, or 0 once that is paid.
-    pub balance_cents: i64,
-    /// Paid beyond what is due: a refund is owed.
-    pub overpaid_cents: i64,
-}
-
-impl From<Balance> for BalanceView {
-    fn from(b: Balance) -> Self {
-        BalanceView {
-            amount_due_cents: b.due.get(),
-            paid_cents: b.paid.get(),
-            balance_cents: b.outstanding().get(),
-            overpaid_cents: b.overpaid().get(),
-        }
-    }
 }
 
 /// The answer to recording or reversing a payment: the case's new balance and status.

@@ -7,5 +7,6 @@ pub mod jobs;
 pub mod letters;
 pub mod payments;
 pub mod public;
+pub mod scan_pages;
 pub mod scans;
 pub mod submissions;

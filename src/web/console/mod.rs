@@ -10,6 +10,7 @@ mod keying;
 mod payments;
 mod present;
 mod queues;
+mod scan_pages;
 mod scans;
 mod sign_in;
 mod timeline;
@@ -58,6 +59,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(resource("/staff/scans/separator.pdf").route(get().to(scans::separator)))
         .service(resource("/staff/scans/{document_id}").route(get().to(scans::show)))
         .service(resource("/staff/scans/{document_id}/envelopes/{envelope}/move").route(post().to(scans::move_page)))
+        .service(resource("/staff/scans/{document_id}/original").route(get().to(scan_pages::original)))
+        .service(resource("/staff/scans/{document_id}/pages/{page}").route(get().to(scan_pages::show)))
+        .service(resource("/staff/scans/{document_id}/pages/{page}/image").route(get().to(scan_pages::image)))
         .service(resource("/staff/pleas/new").route(get().to(keying::form)).route(post().to(keying::submit)))
         .service(resource("/staff/pleas/{id}").route(get().to(keying::result)));
 }

@@ -5,9 +5,10 @@
 //! move (`services::scans::moves`).
 
 use super::{read_form, render, see_other};
+use crate::db::DbConn;
 use crate::domain::envelopes::MoveTo;
 use crate::error::AppError;
-use crate::services::scans as service;
+use crate::services::scans::{self as service, pages::ScanPage};
 use crate::web::api::scans::{receive, MAX_FILES};
 use crate::web::pages::{self, PageRequest};
 use crate::web::staff::{ClerkOrAdmin, StaffPage};
@@ -105,7 +106,7 @@ pub async fn separator(
 }
 
 /// A flag as the clerk reads it.
-fn flag_words(flag: &str) -> &'static str {
+pub(super) fn flag_words(flag: &str) -> &'static str {
     match flag {
         "unreadable" => "a page could not be read",
         "unknown_letter" => "a QR code names a letter that is not on file",
@@ -114,8 +115,9 @@ fn flag_words(flag: &str) -> &'static str {
     }
 }
 
-/// The batch's envelopes as the page shows them: words for the flags, the moves each allows.
-fn queue(batch: &Value) -> Value {
+/// The batch's envelopes as the page shows them: words for the flags, the moves each allows, the
+/// thumbnails of their pages.
+fn queue(batch: &Value, thumbs: &[ScanPage]) -> Value {
     let envelopes = batch["envelopes"].as_array().cloned().unwrap_or_default();
     let last = envelopes.len().saturating_sub(1);
     let page_flags = batch["page_flags"].as_array().cloned().unwrap_or_default();
@@ -141,6 +143,7 @@ fn queue(batch: &Value) -> Value {
                 "id": e["id"], "seq": i + 1, "pages": pages, "first_page": numbers.first(), "last_page": numbers.last(),
                 "citation_number": e["citation_number"], "letter_id": e["letter_id"], "submission_id": e["submission_id"],
                 "flags": flags, "can_back": i > 0, "can_forward": i < last,
+                "thumbs": thumbs.iter().filter(|t| numbers.contains(&i64::from(t.page))).collect::<Vec<_>>(),
             })
         })
         .collect();
@@ -152,22 +155,27 @@ fn batch_page(
     req: &HttpRequest,
     pr: &PageRequest,
     clerk: &Clerk,
-    batch: Value,
+    (batch, thumbs): (Value, Vec<ScanPage>),
     error: Option<(StatusCode, String)>,
 ) -> HttpResponse {
     let (status, error) = match error {
         Some((s, text)) => (s, Some(text)),
         None => (StatusCode::OK, None),
     };
-    let ctx = json!({"envelopes": queue(&batch), "batch": batch, "error": error});
+    let ctx = json!({"envelopes": queue(&batch, &thumbs), "batch": batch, "error": error});
     render(state, req, pr, Some(&clerk.user), "scan", status, ctx)
+}
+
+/// The batch as the API answers it (the `scan.read` event) and the thumbnails of its pages.
+fn open(c: &mut DbConn, id: i64, actor: &str) -> Result<(Value, Vec<ScanPage>), AppError> {
+    Ok((service::open(c, id, actor)?, service::pages::thumbs(c, id)?))
 }
 
 /// `GET /staff/scans/{document_id}`: the batch as a queue of envelopes (`scan.read`).
 pub async fn show(req: HttpRequest, clerk: Clerk, path: web::Path<i64>, state: web::Data<AppState>) -> HttpResponse {
     let pr = PageRequest::new(&req, None);
     let (id, actor) = (path.into_inner(), clerk.actor());
-    match run_db(&state.pool, move |c| service::open(c, id, &actor)).await {
+    match run_db(&state.pool, move |c| open(c, id, &actor)).await {
         Ok(batch) => batch_page(&state, &req, &pr, &clerk, batch, None),
         Err(e) => pages::service_error(&state, &pr, e),
     }
@@ -205,7 +213,7 @@ pub async fn move_page(
         Err(e @ AppError::Internal(_)) => return pages::service_error(&state, &pr, e),
         Err(e) => (e.status_code(), e.to_string()),
     };
-    match run_db(&state.pool, move |c| service::open(c, document, &actor)).await {
+    match run_db(&state.pool, move |c| open(c, document, &actor)).await {
         Ok(batch) => batch_page(&state, &req, &pr, &clerk, batch, Some(problem)),
         Err(e) => pages::service_error(&state, &pr, e),
     }
