@@ -65,12 +65,17 @@ pub fn dispositions_of(conn: &mut DbConn, citation_id: i64) -> QueryResult<Vec<D
 /// Withdraws the standing payment dispositions (`paid_as_charged`, `paid_amended`) of charges
 /// `seqs` of a case: the rows stay, marked withdrawn now.
 pub fn withdraw_paid(conn: &mut DbConn, citation_id: i64, seqs: &[i32]) -> QueryResult<usize> {
-    let charge_ids =
-        charges::table.filter(charges::citation_id.eq(citation_id)).filter(charges::seq.eq_any(seqs)).select(charges::id);
+    let charge_ids = charges::table
+        .filter(charges::citation_id.eq(citation_id))
+        .filter(charges::seq.eq_any(seqs))
+        .select(charges::id);
     diesel::update(
         dispositions::table
             .filter(dispositions::charge_id.eq_any(charge_ids))
-            .filter(dispositions::disposition.eq_any([Disposition::PaidAsCharged.as_str(), Disposition::PaidAmended.as_str()]))
+            .filter(
+                dispositions::disposition
+                    .eq_any([Disposition::PaidAsCharged.as_str(), Disposition::PaidAmended.as_str()]),
+            )
             .filter(dispositions::withdrawn_at.is_null()),
     )
     .set(dispositions::withdrawn_at.eq(super::now()))

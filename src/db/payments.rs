@@ -65,11 +65,7 @@ pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<PaymentRecord>> {
 }
 
 pub fn by_idempotency_key(conn: &mut DbConn, key: &str) -> QueryResult<Option<PaymentRecord>> {
-    payments::table
-        .filter(payments::idempotency_key.eq(key))
-        .select(PaymentRecord::as_select())
-        .first(conn)
-        .optional()
+    payments::table.filter(payments::idempotency_key.eq(key)).select(PaymentRecord::as_select()).first(conn).optional()
 }
 
 /// The payment applied from a submission's enclosed payment, if it was.

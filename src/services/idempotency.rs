@@ -33,5 +33,8 @@ pub fn once<T>(
 
 /// A key sent again with another request (`what`: "plea", "payment").
 pub fn reused(what: &str) -> AppError {
-    AppError::field("Idempotency-Key", format!("this key was used for a different {what}; send a new key for a new {what}"))
+    AppError::field(
+        "Idempotency-Key",
+        format!("this key was used for a different {what}; send a new key for a new {what}"),
+    )
 }

@@ -12,7 +12,8 @@ use serde_json::{json, Value};
 
 /// Records a payment; `key` is the Idempotency-Key.
 pub async fn pay_with(app: &TestApp, token: &str, number: &str, body: &Value, key: Option<&str>) -> reqwest::Response {
-    let mut req = app.client.post(app.url(&format!("/api/v1/citations/{number}/payments"))).bearer_auth(token).json(body);
+    let mut req =
+        app.client.post(app.url(&format!("/api/v1/citations/{number}/payments"))).bearer_auth(token).json(body);
     if let Some(k) = key {
         req = req.header("Idempotency-Key", k);
     }
@@ -64,7 +65,10 @@ async fn guilty_then_paid_in_two_parts_is_resolved_with_an_outcome_letter(app: T
     assert_ne!(first["payment_id"], second["payment_id"]);
     let whole = case(&app, &clerk, "PY-2026-000001").await;
     assert_eq!(whole["status"], "resolved");
-    assert_eq!(whole["balance"], json!({"amount_due_cents": 13_500, "paid_cents": 13_500, "balance_cents": 0, "overpaid_cents": 0}));
+    assert_eq!(
+        whole["balance"],
+        json!({"amount_due_cents": 13_500, "paid_cents": 13_500, "balance_cents": 0, "overpaid_cents": 0})
+    );
     assert_eq!(whole["payments"][1]["method"], "money_order");
     assert_eq!(whole["payments"][1]["reference"], "MO-77");
     assert_eq!(whole["payments"][0]["reversed_at"], Value::Null);
@@ -75,8 +79,11 @@ async fn guilty_then_paid_in_two_parts_is_resolved_with_an_outcome_letter(app: T
     assert_eq!(letter_types(&whole), ["acknowledgement", "outcome"]);
     let trail: Vec<String> = events(&app).await.into_iter().filter(|e| e.3 == "PY-2026-000001").map(|e| e.1).collect();
     let tail: Vec<&str> = trail.iter().map(String::as_str).skip_while(|a| *a != "payment.recorded").collect();
-    assert_eq!(tail, ["payment.recorded", "case.status_changed", "payment.recorded", "charges.disposed", "citation.read"]);
-    let recorded = events(&app).await.into_iter().filter(|e| e.1 == "payment.recorded").last().unwrap();
+    assert_eq!(
+        tail,
+        ["payment.recorded", "case.status_changed", "payment.recorded", "charges.disposed", "citation.read"]
+    );
+    let recorded = events(&app).await.into_iter().rfind(|e| e.1 == "payment.recorded").unwrap();
     assert_eq!(recorded.4["balance"], json!({"due_cents": 13_500, "paid_cents": 13_500}));
     assert!(recorded.0.starts_with("staff:"));
     let stats = app.run_jobs().await;
@@ -106,7 +113,10 @@ async fn a_bounced_check_puts_the_balance_back_and_withdraws_the_dispositions(ap
     let resp = reverse(&app, &clerk, id, "check returned unpaid").await;
     assert_eq!(resp.status(), 200);
     let back: Value = resp.json().await.unwrap();
-    assert_eq!((&back["balance_cents"], &back["paid_cents"], &back["status"]), (&json!(13_500), &json!(0), &json!("amount_due")));
+    assert_eq!(
+        (&back["balance_cents"], &back["paid_cents"], &back["status"]),
+        (&json!(13_500), &json!(0), &json!("amount_due"))
+    );
     assert!(back["reversed_at"].is_string());
     let e = error_body(reverse(&app, &clerk, id, "again").await, 409, "conflict").await;
     assert!(e["error"]["message"].as_str().unwrap().contains("already reversed"), "{e}");
@@ -136,14 +146,21 @@ async fn an_overpayment_is_flagged_for_a_refund(app: TestApp) {
     let clerk = app.token(Role::Clerk).await;
     guilty_case(&app, &clerk, "PY-2026-000003").await;
     let over = paid(&app, &clerk, "PY-2026-000003", check(20_000, "3003")).await;
-    assert_eq!((&over["status"], &over["balance_cents"], &over["overpaid_cents"]), (&json!("resolved"), &json!(0), &json!(6_500)));
+    assert_eq!(
+        (&over["status"], &over["balance_cents"], &over["overpaid_cents"]),
+        (&json!("resolved"), &json!(0), &json!(6_500))
+    );
     assert_eq!(case(&app, &clerk, "PY-2026-000003").await["balance"]["overpaid_cents"], 6_500);
     let flagged: Vec<_> = events(&app).await.into_iter().filter(|e| e.1 == "payment.overpaid").collect();
     assert_eq!(flagged.len(), 1);
     assert_eq!((flagged[0].3.as_str(), &flagged[0].4), ("PY-2026-000003", &json!({"overpaid_cents": 6_500})));
     // Nothing is owed now: another payment is refused in the lifecycle's words.
-    let e = error_body(pay_with(&app, &clerk, "PY-2026-000003", &check(100, "3004"), None).await, 409, "conflict").await;
-    assert!(e["error"]["message"].as_str().unwrap().contains("a payment cannot be recorded on a case that is resolved"), "{e}");
+    let e =
+        error_body(pay_with(&app, &clerk, "PY-2026-000003", &check(100, "3004"), None).await, 409, "conflict").await;
+    assert!(
+        e["error"]["message"].as_str().unwrap().contains("a payment cannot be recorded on a case that is resolved"),
+        "{e}"
+    );
 }
 
 async fn every_bad_field_is_named_and_nothing_is_written(app: TestApp) {
@@ -166,14 +183,18 @@ async fn every_bad_field_is_named_and_nothing_is_written(app: TestApp) {
         (json!({"amount_cents": 500, "method": "cash", "received_on": tomorrow}), &["received_on"]),
         (json!({"amount_cents": 500, "method": "cash", "received_on": "12/01/2026"}), &["received_on"]),
         (json!({"amount_cents": 500, "method": "cash"}), &["received_on"]),
-        (json!({"amount_cents": 0, "method": "check", "received_on": tomorrow}), &["amount_cents", "received_on", "reference"]),
+        (
+            json!({"amount_cents": 0, "method": "check", "received_on": tomorrow}),
+            &["amount_cents", "received_on", "reference"],
+        ),
     ];
     for (body, fields) in cases {
         let e = error_body(pay_with(&app, &clerk, "PY-2026-000004", &body, None).await, 422, "invalid").await;
         let named: Vec<&str> = e["error"]["fields"].as_object().unwrap().keys().map(String::as_str).collect();
         assert_eq!(named, fields, "{body}: {e}");
     }
-    let e = error_body(pay_with(&app, &clerk, "PY-2026-000004", &json!({"amount": 5}), None).await, 422, "invalid").await;
+    let e =
+        error_body(pay_with(&app, &clerk, "PY-2026-000004", &json!({"amount": 5}), None).await, 422, "invalid").await;
     assert!(e["error"]["message"].as_str().unwrap().contains("unknown field"), "{e}");
     let whole = case(&app, &clerk, "PY-2026-000004").await;
     assert_eq!(whole["payments"], json!([]));
@@ -209,7 +230,9 @@ async fn the_same_idempotency_key_records_one_payment(app: TestApp) {
     assert_eq!(a["payment_id"], b["payment_id"], "{a} {b}");
     let again: Value = pay_with(&app, &clerk, "PY-2026-000007", &body, Some("k-1")).await.json().await.unwrap();
     assert_eq!((&again["payment_id"], &again["paid_cents"]), (&a["payment_id"], &json!(2_000)));
-    let e = error_body(pay_with(&app, &clerk, "PY-2026-000007", &check(2_500, "7007"), Some("k-1")).await, 422, "invalid").await;
+    let e =
+        error_body(pay_with(&app, &clerk, "PY-2026-000007", &check(2_500, "7007"), Some("k-1")).await, 422, "invalid")
+            .await;
     assert!(e["error"]["fields"]["Idempotency-Key"].is_string());
     // Another clerk's key is their own.
     let theirs = pay_with(&app, &other, "PY-2026-000007", &body, Some("k-1")).await;

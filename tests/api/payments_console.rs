@@ -46,7 +46,10 @@ async fn a_clerk_records_a_payment_on_the_case_page(app: TestApp) {
     assert_eq!(location(&post(&b, &app, path, &form).await), "/staff/cases/PC-2026-000001?done=paid#payments");
     let whole = case(&app, &clerk.token, "PC-2026-000001").await;
     assert_eq!(whole["payments"].as_array().unwrap().len(), 1);
-    assert_eq!((&whole["payments"][0]["amount_cents"], &whole["balance"]["balance_cents"]), (&json!(3_550), &json!(9_950)));
+    assert_eq!(
+        (&whole["payments"][0]["amount_cents"], &whole["balance"]["balance_cents"]),
+        (&json!(3_550), &json!(9_950))
+    );
     let (_, page) = text(&b, &app, "/staff/cases/PC-2026-000001?done=paid").await;
     assert!(page.contains("The payment was recorded") && page.contains("$35.50") && page.contains("check no. 1042"));
     assert!(page.contains(r#"id="balance-owed"><strong>$99.50"#), "{page}");
@@ -74,8 +77,13 @@ async fn a_bad_payment_form_names_each_field_and_keeps_what_was_typed(app: TestA
         assert!(page.contains(&format!(r#"id="pay-{field}-error""#)), "{field}: {page}");
         assert!(page.contains(&format!(r##"href="#pay-{field}""##)), "{field} in the summary");
     }
-    assert!(page.contains("&#x27;twelve&#x27; is not an amount in dollars") || page.contains("'twelve' is not an amount"));
-    assert!(page.contains(r#"value="twelve""#) && page.contains(&format!(r#"value="{tomorrow}""#)), "typed values kept");
+    assert!(
+        page.contains("&#x27;twelve&#x27; is not an amount in dollars") || page.contains("'twelve' is not an amount")
+    );
+    assert!(
+        page.contains(r#"value="twelve""#) && page.contains(&format!(r#"value="{tomorrow}""#)),
+        "typed values kept"
+    );
     assert!(page.contains(r#"<option value="money_order" selected>"#));
     assert_eq!(case(&app, &clerk.token, "PC-2026-000002").await["payments"], json!([]));
     // A case that owes nothing refuses in the lifecycle's words, on the form's own page.

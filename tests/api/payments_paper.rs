@@ -27,16 +27,28 @@ async fn an_enclosed_payment_is_applied_once_when_its_plea_is_keyed_and_linked(a
     let whole = case(&app, &clerk.token, "PE-2026-000001").await;
     assert_eq!(whole["status"], "amount_due");
     let p = &whole["payments"][0];
-    assert_eq!((&p["amount_cents"], &p["method"], &p["reference"]), (&json!(5_000), &json!("money_order"), &json!("MO-1")));
+    assert_eq!(
+        (&p["amount_cents"], &p["method"], &p["reference"]),
+        (&json!(5_000), &json!("money_order"), &json!("MO-1"))
+    );
     assert_eq!((&p["submission_id"], &p["received_on"]), (&sub["id"], &json!(today().to_string())));
     assert_eq!(whole["submissions"][0]["enclosed_payment"]["payment_id"], p["id"]);
     assert_eq!(whole["balance"]["balance_cents"], 8_500);
     let recorded = events(&app).await;
-    assert_eq!(applied(&recorded, "PE-2026-000001"), [json!({"submission_id": sub["id"], "payment_id": p["id"], "amount_cents": 5_000})]);
+    assert_eq!(
+        applied(&recorded, "PE-2026-000001"),
+        [json!({"submission_id": sub["id"], "payment_id": p["id"], "amount_cents": 5_000})]
+    );
     let by = recorded.iter().find(|e| e.1 == "payment.recorded").unwrap();
     assert_eq!(by.0, format!("staff:{}", clerk.id), "the clerk who keyed the plea");
     // Linking it again is refused, and nothing is paid twice.
-    let again = app.post_json(&clerk.token, &format!("/api/v1/submissions/{}/link", sub["id"]), &json!({"citation_number": "PE-2026-000001"})).await;
+    let again = app
+        .post_json(
+            &clerk.token,
+            &format!("/api/v1/submissions/{}/link", sub["id"]),
+            &json!({"citation_number": "PE-2026-000001"}),
+        )
+        .await;
     assert_eq!(again.status(), 409);
     let whole = case(&app, &clerk.token, "PE-2026-000001").await;
     assert_eq!(whole["payments"].as_array().unwrap().len(), 1);

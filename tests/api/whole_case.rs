@@ -43,7 +43,10 @@ async fn the_whole_case_has_every_part_and_its_timeline(app: TestApp) {
     assert_eq!(subs[1]["duplicate"], true);
     assert_eq!(whole["duplicate_pleas"], true);
     assert_eq!(whole["payments"], json!([]), "a not-guilty plea owes nothing: its enclosed payment is not applied");
-    assert_eq!(whole["balance"], json!({"amount_due_cents": 0, "paid_cents": 0, "balance_cents": 0, "overpaid_cents": 0}));
+    assert_eq!(
+        whole["balance"],
+        json!({"amount_due_cents": 0, "paid_cents": 0, "balance_cents": 0, "overpaid_cents": 0})
+    );
     assert_eq!(
         whole["dispositions"],
         json!([{"charge_seq": 1, "disposition": "hearing_set", "decided_on": today().to_string()}])

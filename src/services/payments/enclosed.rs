@@ -35,7 +35,12 @@ pub fn apply(
     let stored = |what: &str| AppError::Internal(anyhow::anyhow!("submission {}: stored {what}", sub.id));
     let payment = NewPayment {
         amount: Cents::new(cents).map_err(|_| stored("amount"))?,
-        method: sub.enclosed_payment_method.as_deref().unwrap_or("").parse::<PaymentMethod>().map_err(|_| stored("method"))?,
+        method: sub
+            .enclosed_payment_method
+            .as_deref()
+            .unwrap_or("")
+            .parse::<PaymentMethod>()
+            .map_err(|_| stored("method"))?,
         reference: sub.enclosed_payment_reference.clone(),
         received_on: sub.received_at.and_utc().with_timezone(&ctx.court_tz).date_naive(),
     };

@@ -45,8 +45,16 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(resource("/staff/admin/tokens/{id}/revoke").route(post().to(admin::revoke)))
         .service(resource("/staff/cases").route(get().to(cases::form)).route(post().to(cases::search)))
         .service(resource("/staff/cases/{number}").route(get().to(cases::show)))
-        .service(resource("/staff/cases/{number}/payments").route(get().to(payments::form)).route(post().to(payments::record)))
-        .service(resource("/staff/payments/{id}/reverse").route(get().to(payments::confirm)).route(post().to(payments::reverse)))
+        .service(
+            resource("/staff/cases/{number}/payments")
+                .route(get().to(payments::form))
+                .route(post().to(payments::record)),
+        )
+        .service(
+            resource("/staff/payments/{id}/reverse")
+                .route(get().to(payments::confirm))
+                .route(post().to(payments::reverse)),
+        )
         .service(resource("/staff/queues/refunds").route(get().to(payments::refunds)))
         .service(resource("/staff/letters/{id}/pdf").route(get().to(cases::letter_pdf)))
         .service(resource("/staff/queues/unmatched").route(get().to(queues::unmatched)))

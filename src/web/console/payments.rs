@@ -28,8 +28,12 @@ pub fn blank_form(state: &AppState) -> Value {
 /// not money is named with every other field's error at once (the service's checks).
 fn request(f: &FormData, today: chrono::NaiveDate) -> Result<PaymentRequest, AppError> {
     let opt = |k: &str| Some(f.get(k).trim().to_string()).filter(|s| !s.is_empty());
-    let mut req =
-        PaymentRequest { amount_cents: None, method: opt("method"), reference: opt("reference"), received_on: opt("received_on") };
+    let mut req = PaymentRequest {
+        amount_cents: None,
+        method: opt("method"),
+        reference: opt("reference"),
+        received_on: opt("received_on"),
+    };
     match opt("amount").map(|a| Cents::parse_dollars(&a)) {
         None => Ok(req),
         Some(Ok(cents)) => {
