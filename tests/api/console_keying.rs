@@ -77,7 +77,10 @@ async fn a_clerk_looks_up_the_charges_and_keys_a_linked_plea_once(app: TestApp) 
     assert!(page.contains("The paper plea was recorded.") && page.contains("Linked to its citation"), "{page}");
     assert!(page.contains("/staff/cases/KY-2026-000001") && page.contains("acknowledgement is queued"));
     assert!(events(&app).await.iter().any(|e| e.1 == "submission.read"));
-    assert_eq!(case(&app, &clerk.token, "KY-2026-000001").await["status"], "amount_due");
+    // Guilty, and the $135.00 check in the envelope pays it: resolved, the check applied once.
+    let whole = case(&app, &clerk.token, "KY-2026-000001").await;
+    assert_eq!(whole["status"], "resolved");
+    assert_eq!(whole["payments"].as_array().unwrap().len(), 1);
     // A new form is a new plea: its key differs.
     assert_ne!(form_key(&b, &app).await, key);
 }

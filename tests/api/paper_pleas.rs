@@ -22,8 +22,10 @@ async fn a_plea_postmarked_by_the_deadline_is_on_time_though_it_arrives_late(app
     assert_eq!(answer["duplicate"], false);
     assert_eq!(answer["suggestions"], json!([]));
     assert_eq!(letters(&app, &clerk, &answer["letter_ids"]).await, vec![("acknowledgement".into(), "en".into())]);
-    // The case moved exactly as for an online plea.
-    assert_eq!(case(&app, &clerk, "PM-2026-000001").await["status"], "amount_due");
+    // The case moved as for an online plea, and the check in the envelope paid the fine in full.
+    let whole = case(&app, &clerk, "PM-2026-000001").await;
+    assert_eq!(whole["status"], "resolved");
+    assert_eq!(whole["payments"][0]["submission_id"], answer["id"]);
     let id = answer["id"].as_i64().unwrap().to_string();
     let all = events(&app).await;
     let keyed_event = all.iter().find(|e| e.1 == "plea.keyed").expect("plea.keyed");
