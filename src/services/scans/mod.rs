@@ -1,9 +1,12 @@
 //! Scanned mail: an upload is stored once per content, read page by page (`crate::scan`), split
 //! into envelopes (`domain::envelopes`) and linked by the QR codes of our letters, all recorded in
 //! one transaction with its audit event. `view` is the batch as the API shows it; `moves` fixes a
-//! mis-split.
+//! mis-split; `queue` takes envelopes out of the queue (keyed, or not a plea) and finds the next;
+//! `envelope` is one envelope as a clerk keys it.
 
+pub mod envelope;
 pub mod moves;
+pub mod queue;
 mod view;
 
 pub use view::{open, view};
