@@ -34,6 +34,8 @@ const SHIPPED: &[(&str, &str)] = &[
     ("console/duplicates.html", include_str!("../../templates/console/duplicates.html")),
     ("console/plea_new.html", include_str!("../../templates/console/plea_new.html")),
     ("console/plea_fields.html", include_str!("../../templates/console/plea_fields.html")),
+    ("console/envelope.html", include_str!("../../templates/console/envelope.html")),
+    ("console/saved.html", include_str!("../../templates/console/saved.html")),
     ("console/plea_result.html", include_str!("../../templates/console/plea_result.html")),
     ("console/linked.html", include_str!("../../templates/console/linked.html")),
     ("console/scans.html", include_str!("../../templates/console/scans.html")),

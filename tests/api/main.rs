@@ -11,6 +11,7 @@ mod cli;
 mod console;
 mod console_admin;
 mod console_cases;
+mod console_envelopes;
 mod console_keying;
 mod console_scans;
 mod duplicate_decision;

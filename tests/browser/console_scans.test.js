@@ -55,10 +55,10 @@ for (const viewport of [WIDE, PHONE]) {
       assert.match(new URL(page.url()).pathname, /^\/staff\/scans\/\d+$/);
       assert.match(await page.locator('main').innerText(), /Needs a match/);
       await check(t, page, 'scan-batch', viewport);
-      await page.getByRole('link', { name: /Key this plea/ }).click();
-      await page.waitForURL(/\/staff\/pleas\/new\?document_id=\d+/);
-      assert.match(await page.locator('#from-scan').innerText(), /Keying from the scan/);
-      await check(t, page, 'plea-new-from-scan', viewport);
+      await page.getByRole('link', { name: 'Start keying' }).click();
+      await page.waitForURL(/\/staff\/envelopes\/\d+$/);
+      assert.match(await page.locator('h1').innerText(), /Envelope 1 of 1/);
+      await check(t, page, 'envelope-from-batch', viewport);
     } finally {
       await context.close();
       await server.stop();
