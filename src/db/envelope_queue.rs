@@ -89,7 +89,8 @@ pub fn uploaded_since(conn: &mut DbConn, since: NaiveDateTime) -> QueryResult<(i
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct BatchRow {
     pub document_id: i64,
-    pub created_at: NaiveDateTime,
+    /// When it was uploaded (UTC; serialized as RFC 3339).
+    pub created_at: chrono::DateTime<chrono::Utc>,
     pub uploaded_by: Option<String>,
     pub pages: i32,
     pub envelopes: i64,
@@ -123,7 +124,7 @@ pub fn recent_batches(conn: &mut DbConn, since: NaiveDateTime, limit: i64) -> Qu
             let mine = || states.iter().filter(move |s| s.0 == id);
             BatchRow {
                 document_id,
-                created_at,
+                created_at: created_at.and_utc(),
                 uploaded_by,
                 pages,
                 envelopes: mine().count() as i64,

@@ -178,6 +178,13 @@ async fn a_clerk_keys_a_batch_with_save_and_next(app: TestApp) {
     assert!(r.text().await.unwrap().contains(&format!("this envelope was keyed as plea {confirmation}; open it")));
     assert_eq!(events(&app).await.iter().filter(|e| e.1 == "plea.keyed").count(), 3);
 
+    // The recent batches: when (the court's day), by whom, how far keyed.
+    let (_, scans) = text(&b, &app, "/staff/scans").await;
+    let day = chrono::Utc::now().with_timezone(&chrono_tz::America::Denver).format("%b %-d, %Y, ").to_string();
+    let row = &scans[scans.find(&format!(r#"href="/staff/scans/{doc}">"#)).expect("the batch is listed")..];
+    let row = &row[..row.find("</tr>").unwrap()];
+    assert!(row.contains(&day) && row.contains(&format!("<td>{}</td>", clerk.name)), "{row}");
+    assert!(row.contains("<td>5</td><td>3</td>") && row.contains("3 of 3"), "{row}");
     let (_, dash) = text(&b, &app, "/staff").await;
     assert!(dash.contains(r#"id="queue-envelopes">0<"#) && dash.contains(r#"id="scans-envelopes">3<"#));
     let (status, page) = text(&b, &app, "/staff/queues/envelopes").await;
