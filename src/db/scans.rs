@@ -33,6 +33,8 @@ pub struct EnvelopeRow {
     pub letter_id: Option<i64>,
     pub submission_id: Option<i64>,
     pub flags: String,
+    /// Why a clerk found no plea in it (it is then out of the queue).
+    pub no_plea_reason: Option<String>,
 }
 
 /// A page to record: its number in the scan (from 1), kind (`page` or `separator`), the code

@@ -312,6 +312,8 @@ diesel::table! {
         flags -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        no_plea_reason -> Nullable<Text>,
+        closed_at -> Nullable<Timestamp>,
     }
 }
 

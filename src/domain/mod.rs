@@ -14,6 +14,7 @@ pub mod deficiency;
 pub mod duplicates;
 pub mod eligibility;
 pub mod enums;
+pub mod envelope_queue;
 pub mod envelopes;
 pub mod file_name;
 pub mod holidays;

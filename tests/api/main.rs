@@ -12,6 +12,7 @@ mod console;
 mod console_admin;
 mod console_case_page;
 mod console_cases;
+mod console_envelopes;
 mod console_keying;
 mod console_scans;
 mod duplicate_decision;

@@ -55,7 +55,7 @@ pub(crate) fn rasterise(pdf: &[u8], dpi: u32, dir: &Path, stem: &str) -> Vec<Pat
 }
 
 /// A real scan of `page`: turned by `degrees`, light noise, JPEG at quality 50.
-fn scanned(page: &Path, degrees: f32, out: &Path) -> PathBuf {
+pub(crate) fn scanned(page: &Path, degrees: f32, out: &Path) -> PathBuf {
     run(Command::new("convert")
         .arg(page)
         .args([
@@ -91,7 +91,7 @@ pub(crate) fn img2pdf(images: &[PathBuf], out: &Path) -> Vec<u8> {
     std::fs::read(out).unwrap()
 }
 
-async fn upload(app: &TestApp, token: &str, files: Vec<(Vec<u8>, &str)>) -> reqwest::Response {
+pub(crate) async fn upload(app: &TestApp, token: &str, files: Vec<(Vec<u8>, &str)>) -> reqwest::Response {
     let mut form = reqwest::multipart::Form::new();
     for (bytes, name) in files {
         form = form.part("file", reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()));

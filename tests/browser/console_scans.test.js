@@ -68,10 +68,13 @@ for (const viewport of [WIDE, PHONE]) {
       assert.match(await page.locator('#page-code').innerText(), /None of ours/);
       await check(t, page, 'scan-page', viewport);
       await Promise.all([page.waitForNavigation(), page.locator('#batch-link').click()]);
-      await page.getByRole('link', { name: /Key this plea/ }).click();
-      await page.waitForURL(/\/staff\/pleas\/new\?document_id=\d+/);
-      assert.match(await page.locator('#from-scan').innerText(), /Keying from the scan/);
-      await check(t, page, 'plea-new-from-scan', viewport);
+      await page.getByRole('link', { name: 'Start keying' }).click();
+      await page.waitForURL(/\/staff\/envelopes\/\d+$/);
+      assert.match(await page.locator('h1').innerText(), /Envelope 1 of 1/);
+      // The scan beside the form: its page image loaded.
+      const scan = page.locator('.pd-page img').first();
+      assert.ok(await scan.evaluate((img) => img.complete && img.naturalWidth > 0), 'the envelope page image loaded');
+      await check(t, page, 'envelope-from-batch', viewport);
     } finally {
       await context.close();
       await server.stop();

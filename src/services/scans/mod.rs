@@ -2,11 +2,14 @@
 //! into envelopes (`domain::envelopes`) and linked by the QR codes of our letters, all recorded in
 //! one transaction with its audit event. `view` is the batch as the API shows it; `moves` fixes a
 //! mis-split; `previews` keeps each page's images, made as the page is read; `pages` is one page
-//! and the original file as staff open them.
+//! and the original file as staff open them; `queue` takes envelopes out of the queue (keyed, or not a plea) and finds the next;
+//! `envelope` is one envelope as a clerk keys it.
 
+pub mod envelope;
 pub mod moves;
 pub mod pages;
 pub mod previews;
+pub mod queue;
 mod view;
 
 pub use view::{open, view};

@@ -6,6 +6,7 @@
 mod admin;
 mod cases;
 mod dashboard;
+mod envelopes;
 mod keying;
 mod payments;
 mod present;
@@ -61,6 +62,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(resource("/staff/queues/deficient").route(get().to(queues::deficient)))
         .service(resource("/staff/queues/duplicates").route(get().to(queues::duplicates)))
         .service(resource("/staff/queues/linked").route(get().to(queues::linked)))
+        .service(resource("/staff/queues/envelopes").route(get().to(envelopes::oldest)))
         .service(resource("/staff/submissions/{id}/link").route(post().to(queues::link)))
         .service(resource("/staff/submissions/{id}/decide").route(post().to(queues::decide)))
         .service(resource("/staff/scans").route(get().to(scans::form)).route(post().to(scans::upload)))
@@ -70,6 +72,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(resource("/staff/scans/{document_id}/original").route(get().to(scan_pages::original)))
         .service(resource("/staff/scans/{document_id}/pages/{page}").route(get().to(scan_pages::show)))
         .service(resource("/staff/scans/{document_id}/pages/{page}/image").route(get().to(scan_pages::image)))
+        .service(resource("/staff/envelopes/{id}").route(get().to(envelopes::show)).route(post().to(envelopes::submit)))
+        .service(resource("/staff/envelopes/{id}/not-a-plea").route(post().to(envelopes::not_a_plea)))
+        .service(resource("/staff/envelopes/{id}/reopen").route(post().to(envelopes::reopen)))
         .service(resource("/staff/pleas/new").route(get().to(keying::form)).route(post().to(keying::submit)))
         .service(resource("/staff/pleas/{id}").route(get().to(keying::result)));
 }
@@ -108,6 +113,8 @@ const DONE: &[(&str, &str)] = &[
     ("uploaded_many", "The scans were uploaded; each is its own batch, listed below."),
     ("moved", "The page was moved and both envelopes were linked again."),
     ("decided", "The decision was recorded: the chosen plea stands and the other is set aside."),
+    ("not_a_plea", "The envelope was set aside as not a plea; it can be reopened from its batch."),
+    ("reopened", "The envelope is back in the queue: key its plea."),
     ("paid", "The payment was recorded and applied to the balance."),
     ("reversed", "The payment was reversed: it stays on the record and no longer counts."),
 ];
