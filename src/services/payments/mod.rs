@@ -84,26 +84,31 @@ fn moved() -> AppError {
 
 /// Checks a request's fields; every bad one is named.
 pub fn parse(req: &PaymentRequest, today: NaiveDate) -> Result<NewPayment, AppError> {
+    // `Some(None)`: sent, but not a whole number (a string, a fraction of a cent).
     let amount = match &req.amount_cents {
-        None | Some(serde_json::Value::Null) => Ok(None),
-        Some(v) => v.as_i64().map(Some).ok_or(()),
+        None | Some(serde_json::Value::Null) => None,
+        Some(v) => Some(v.as_i64()),
     };
     let input = PaymentInput {
-        amount_cents: amount.unwrap_or(None),
+        amount_cents: amount.flatten(),
         method: req.method.as_deref().unwrap_or(""),
         reference: req.reference.as_deref(),
         received_on: req.received_on.as_deref().unwrap_or(""),
     };
-    let parsed = NewPayment::parse(&input, today);
-    let mut fields = match parsed {
-        Ok(p) if amount.is_ok() => return Ok(p),
-        Ok(_) => Default::default(),
-        Err(fields) => fields,
-    };
-    if amount.is_err() {
-        fields.insert("amount_cents".into(), "the amount is a whole number of cents, like 12550 for $125.50".into());
+    let not_whole = matches!(amount, Some(None));
+    match NewPayment::parse(&input, today) {
+        Ok(p) if !not_whole => Ok(p),
+        parsed => {
+            let mut fields = parsed.err().unwrap_or_default();
+            if not_whole {
+                fields.insert(
+                    "amount_cents".into(),
+                    "the amount is a whole number of cents, like 12550 for $125.50".into(),
+                );
+            }
+            Err(AppError::Invalid { message: "some fields of the payment are not valid".into(), fields })
+        }
     }
-    Err(AppError::Invalid { message: "some fields of the payment are not valid".into(), fields })
 }
 
 /// Applies `p` to `case` inside the caller's write transaction: the payment row, the lifecycle's
