@@ -95,15 +95,17 @@ string_enum!(
 );
 
 string_enum!(
+    /// What a letter is (SPEC §3); the names are the API's and are stored as they are.
     LetterType, "letter type" {
         PleaForm => "plea_form",
         Acknowledgement => "acknowledgement",
         Deficiency => "deficiency_notice",
-        Offer => "offer",
+        Offer => "plea_offer",
         AmountDue => "amount_due",
-        Hearing => "hearing",
+        Hearing => "hearing_notice",
         Outcome => "outcome",
-        DefaultNotice => "default",
+        DefaultNotice => "default_notice",
+        Reminder => "reminder",
     }
 );
 
@@ -156,6 +158,26 @@ mod tests {
         for r in Role::ALL {
             assert_eq!(r.to_string().parse::<Role>().unwrap(), *r);
         }
+    }
+
+    /// SPEC §3 names the letter types of the API; the stored names are the same.
+    #[test]
+    fn letter_types_have_the_names_spec_gives_them() {
+        let names: Vec<&str> = LetterType::ALL.iter().map(|t| t.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "plea_form",
+                "acknowledgement",
+                "deficiency_notice",
+                "plea_offer",
+                "amount_due",
+                "hearing_notice",
+                "outcome",
+                "default_notice",
+                "reminder"
+            ]
+        );
     }
 
     #[test]

@@ -193,6 +193,12 @@ pub fn letter_data(
         assistance: assistance(citation, language, &court.phone),
         next: None,
         deficiency: None,
+        offer: None,
+        money: None,
+        hearing: None,
+        dispositions: Vec::new(),
+        deadline: None,
+        judgment: None,
     }
 }
 
