@@ -100,8 +100,7 @@ pub fn next_steps(
     rules: AfterPleaRules,
     calendar: &CourtCalendar,
 ) -> NextSteps {
-    let pay_by =
-        calendar.roll_forward(pleaded_on.checked_add_days(Days::new(rules.payment_days.into())).unwrap_or(pleaded_on));
+    let pay_by = pay_by(pleaded_on, rules, calendar);
     let answer_by = add_business_days(calendar, pleaded_on, rules.offer_review_business_days);
     let steps: Vec<ChargeStep> = charges
         .iter()
@@ -140,6 +139,21 @@ pub fn next_steps(
         hearing_notice: steps.iter().any(|s| s.next == ChargeNext::Hearing),
         charges: steps,
     }
+}
+
+/// When a fine becomes due after what made it due on `from` (a plea, an accepted offer, a
+/// judgment): the court's payment window later, rolled forward to a business day.
+pub fn pay_by(from: NaiveDate, rules: AfterPleaRules, calendar: &CourtCalendar) -> NaiveDate {
+    calendar.roll_forward(from.checked_add_days(Days::new(rules.payment_days.into())).unwrap_or(from))
+}
+
+/// Calendar days a default notice gives to ask for the judgment to be set aside.
+pub const SET_ASIDE_DAYS: u32 = 7;
+
+/// The last day to ask for a default judgment to be set aside, after a notice dated `notice_on`:
+/// [`SET_ASIDE_DAYS`] later, rolled forward to a business day.
+pub fn set_aside_by(notice_on: NaiveDate, calendar: &CourtCalendar) -> NaiveDate {
+    calendar.roll_forward(notice_on.checked_add_days(Days::new(SET_ASIDE_DAYS.into())).unwrap_or(notice_on))
 }
 
 /// `n` business days after `from` (not counting `from` itself).
@@ -195,6 +209,15 @@ mod tests {
         // 30 days after Monday 2026-11-30 is Wednesday 2026-12-30.
         assert_eq!(steps.pay_by, Some(d("2026-12-30")));
         assert_eq!(steps.charges[0].next, ChargeNext::Appear { court_date: d("2026-12-16") });
+    }
+
+    #[test]
+    fn a_default_judgment_can_be_set_aside_for_seven_days_then_the_next_business_day() {
+        let cal = CourtCalendar::new([d("2026-12-07")]);
+        // Monday 2026-11-23 + 7 = Monday 2026-11-30.
+        assert_eq!(set_aside_by(d("2026-11-23"), &cal), d("2026-11-30"));
+        // Saturday 2026-11-28 + 7 = Saturday 2026-12-05 → Monday 2026-12-07 is a holiday → Tuesday.
+        assert_eq!(set_aside_by(d("2026-11-28"), &cal), d("2026-12-08"));
     }
 
     #[test]

@@ -81,7 +81,7 @@ pub fn example_data(letter_type: LetterType, language: Language, letter_id: i64)
             received_on: d("2026-11-27"),
             channel: "online".into(),
             pleas: vec![PleaLine { seq: 1, plea: Plea::NoContest }, PleaLine { seq: 2, plea: Plea::RequestOffer }],
-            statement: Some("I was driving my daughter to the hospital.".into()),
+            statement: Some(words("I was driving my daughter to the hospital.", "Llevaba a mi hija al hospital.")),
             documents: vec!["hospital-discharge.pdf".into()],
         }),
         base_url: "https://pleadesk.example.org".into(),
@@ -101,7 +101,8 @@ pub fn example_data(letter_type: LetterType, language: Language, letter_id: i64)
         fine: c(fine),
         costs: c(3_500),
     };
-    let paid = |on: &str, method: PaymentMethod, amount: i64| PaymentLine { received_on: d(on), method, amount: c(amount) };
+    let paid =
+        |on: &str, method: PaymentMethod, amount: i64| PaymentLine { received_on: d(on), method, amount: c(amount) };
     match letter_type {
         LetterType::PleaForm | LetterType::Acknowledgement => {}
         LetterType::Deficiency => {
@@ -141,21 +142,28 @@ pub fn example_data(letter_type: LetterType, language: Language, letter_id: i64)
         }
         LetterType::AmountDue => {
             let lines = vec![due(1, &speeding, 20_000), due(2, &insurance, 50_000)];
-            data.money = MoneyInfo::new(lines, vec![paid("2026-11-20", PaymentMethod::Check, 10_000)], Some(d("2026-12-28")))
-                .ok();
+            data.money =
+                MoneyInfo::new(lines, vec![paid("2026-11-20", PaymentMethod::Check, 10_000)], Some(d("2026-12-28")))
+                    .ok();
         }
         LetterType::Hearing => {
             data.hearing = Some(HearingInfo {
                 date: d("2026-12-16"),
                 time: NaiveTime::from_hms_opt(8, 30, 0).unwrap_or_default(),
                 place: data.court.appearance_place.clone(),
-                charges: vec![HearingCharge { seq: 2, description: insurance.clone(), reason: HearingReason::OfferRejected }],
+                charges: vec![HearingCharge {
+                    seq: 2,
+                    description: insurance.clone(),
+                    reason: HearingReason::OfferRejected,
+                }],
             });
         }
         LetterType::Outcome => {
             let amended = words("Defective vehicle (no points)", "Vehículo defectuoso (sin puntos)");
-            let payments =
-                vec![paid("2026-11-10", PaymentMethod::Card, 10_000), paid("2026-11-25", PaymentMethod::MoneyOrder, 8_500)];
+            let payments = vec![
+                paid("2026-11-10", PaymentMethod::Card, 10_000),
+                paid("2026-11-25", PaymentMethod::MoneyOrder, 8_500),
+            ];
             data.money = MoneyInfo::new(vec![due(1, &amended, 15_000)], payments, None).ok();
             data.dispositions = vec![
                 DispositionLine {

@@ -18,9 +18,14 @@ use super::layout::{Block, Span};
 #[derive(Debug, Clone, PartialEq)]
 pub enum Item {
     Block(Block),
-    Slot { name: String, line: usize },
+    Slot {
+        name: String,
+        line: usize,
+    },
     /// The start of the tear-off slip, with the words printed on its cut line.
-    Cut { caption: String },
+    Cut {
+        caption: String,
+    },
 }
 
 /// The marker line that starts a tear-off slip.

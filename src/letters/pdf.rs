@@ -274,7 +274,8 @@ mod tests {
         let fonts = crate::letters::fonts::fonts().unwrap();
         let room = QR_LEFT - 12.0 - LEFT;
         assert_eq!(shortened(fonts, "Citation DV-1 · Amount due", 8.5, room), "Citation DV-1 · Amount due");
-        let long = "Citación DV-2026-000103 · Recordatorio: responda a su citación a más tardar el 7 de diciembre de 2026";
+        let long =
+            "Citación DV-2026-000103 · Recordatorio: responda a su citación a más tardar el 7 de diciembre de 2026";
         let short = shortened(fonts, long, 8.5, room);
         assert!(short.ends_with('…') && short.starts_with("Citación DV-2026-000103 · Recordatorio"), "{short}");
         assert!(fonts.width(Weight::Regular, &short, 8.5) <= room);

@@ -105,6 +105,8 @@ pub enum HearingReason {
     OfferRejected,
     /// The offer was not accepted in time.
     OfferExpired,
+    /// The prosecutor withdrew the offer.
+    OfferWithdrawn,
     /// The charge cannot be settled by mail.
     MustAppear,
 }

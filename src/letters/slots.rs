@@ -75,7 +75,13 @@ fn charges(data: &LetterData, s: &Strings) -> Block {
         .charges
         .iter()
         .map(|c| {
-            vec![c.seq.to_string(), c.offense_code.clone(), c.description.clone(), money(c.fine_cents), c.points.to_string()]
+            vec![
+                c.seq.to_string(),
+                c.offense_code.clone(),
+                c.description.clone(),
+                money(c.fine_cents),
+                c.points.to_string(),
+            ]
         })
         .collect();
     let points: i32 = data.charges.iter().map(|c| c.points).sum();
@@ -159,12 +165,13 @@ fn offer(data: &LetterData, s: &Strings) -> Result<Vec<Block>, String> {
 fn amounts(data: &LetterData, s: &Strings) -> Result<Vec<Block>, String> {
     let m = data.money.as_ref().ok_or("[amounts] needs the amounts due, and this letter has none")?;
     let costs = m.lines.iter().any(|l| l.costs > Cents::ZERO);
-    let mut columns = vec![col("#", 0.06, Align::Left), col(s.description, if costs { 0.46 } else { 0.62 }, Align::Left)];
-    columns.push(col(s.fine, 0.16, Align::Right));
+    let mut columns =
+        vec![col("#", 0.06, Align::Left), col(s.description, if costs { 0.44 } else { 0.64 }, Align::Left)];
+    columns.push(col(s.fine, 0.15, Align::Right));
     if costs {
-        columns.push(col(s.costs, 0.16, Align::Right));
+        columns.push(col(s.costs, 0.20, Align::Right));
     }
-    columns.push(col(s.amount, 0.16, Align::Right));
+    columns.push(col(s.amount, 0.15, Align::Right));
     // A row whose label sits in the description column and whose amount is in the last.
     let labelled = |label: &str, amount: Cents| {
         let mut row = vec![String::new(), label.to_string(), String::new()];
@@ -199,7 +206,8 @@ fn amounts(data: &LetterData, s: &Strings) -> Result<Vec<Block>, String> {
 /// The payments received, with their total.
 fn payments(data: &LetterData, s: &Strings) -> Result<Vec<Block>, String> {
     let m = data.money.as_ref().ok_or("[payments] needs the payments, and this letter has none")?;
-    let columns = vec![col(s.date, 0.34, Align::Left), col(s.method, 0.42, Align::Left), col(s.amount, 0.24, Align::Right)];
+    let columns =
+        vec![col(s.date, 0.34, Align::Left), col(s.method, 0.42, Align::Left), col(s.amount, 0.24, Align::Right)];
     let rows = m
         .payments
         .iter()
@@ -251,6 +259,32 @@ mod tests {
         let data = super::super::example_data(LetterType::PleaForm, Language::En, 1);
         let e = blocks("nonsense", &data).unwrap_err();
         assert!(e.contains("unknown slot [nonsense]") && e.contains("[amounts]"), "{e}");
+    }
+
+    /// A heading wider than its column runs into the next one ("MultaCostas judiciales").
+    #[test]
+    fn every_table_heading_fits_its_column_in_both_languages() {
+        use crate::letters::fonts::{fonts, Weight};
+        use crate::letters::layout::{LEFT, RIGHT};
+        let f = fonts().unwrap();
+        for lang in [Language::En, Language::Es] {
+            for (kind, slot) in [
+                (LetterType::PleaForm, "charges"),
+                (LetterType::Acknowledgement, "pleas"),
+                (LetterType::Offer, "offer"),
+                (LetterType::AmountDue, "amounts"),
+                (LetterType::Outcome, "payments"),
+                (LetterType::Outcome, "dispositions"),
+            ] {
+                let data = super::super::example_data(kind, lang, 1);
+                let Block::Table { columns, .. } = &blocks(slot, &data).unwrap()[0] else { panic!("a table") };
+                for c in columns {
+                    let room = c.width * (RIGHT - LEFT) - 6.0;
+                    let w = f.width(Weight::Bold, &c.title, 9.0);
+                    assert!(w <= room, "[{slot}] in {lang}: '{}' is {w:.0} pt wide in {room:.0} pt", c.title);
+                }
+            }
+        }
     }
 
     #[test]

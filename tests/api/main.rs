@@ -18,6 +18,7 @@ mod durable;
 mod envelope;
 mod error_pages;
 mod health;
+mod later_letters;
 mod letters;
 mod limits;
 mod merge;

@@ -3,6 +3,7 @@
 
 mod create;
 mod email;
+mod facts;
 mod mail_run;
 mod render;
 
