@@ -37,6 +37,7 @@ const SHIPPED: &[(&str, &str)] = &[
     ("console/linked.html", include_str!("../../templates/console/linked.html")),
     ("console/scans.html", include_str!("../../templates/console/scans.html")),
     ("console/scan.html", include_str!("../../templates/console/scan.html")),
+    ("console/letters.html", include_str!("../../templates/console/letters.html")),
     ("pages/i18n/en.toml", include_str!("../../templates/pages/i18n/en.toml")),
     ("pages/i18n/es.toml", include_str!("../../templates/pages/i18n/es.toml")),
     ("letters/es/plea_form.txt", include_str!("../../templates/letters/es/plea_form.txt")),

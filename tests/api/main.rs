@@ -19,6 +19,7 @@ mod envelope;
 mod error_pages;
 mod health;
 mod later_letters;
+mod letter_preview;
 mod letters;
 mod limits;
 mod merge;

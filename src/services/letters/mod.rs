@@ -5,6 +5,7 @@ mod create;
 mod email;
 mod facts;
 mod mail_run;
+pub mod preview;
 mod render;
 
 pub use create::{create, letter_data, queue_acknowledgement, queue_letter};

@@ -7,6 +7,7 @@ mod admin;
 mod cases;
 mod dashboard;
 mod keying;
+mod letter_preview;
 mod present;
 mod queues;
 mod scans;
@@ -40,6 +41,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(resource("/staff/admin/users/{id}").route(get().to(admin::user)))
         .service(resource("/staff/admin/users/{id}/{action}").route(post().to(admin::act)))
         .service(resource("/staff/admin/tokens/{id}/revoke").route(post().to(admin::revoke)))
+        .service(resource("/staff/admin/letters").route(get().to(letter_preview::index)))
+        .service(resource("/staff/admin/letters/{kind}/{lang}.pdf").route(get().to(letter_preview::pdf)))
         .service(resource("/staff/cases").route(get().to(cases::form)).route(post().to(cases::search)))
         .service(resource("/staff/cases/{number}").route(get().to(cases::show)))
         .service(resource("/staff/letters/{id}/pdf").route(get().to(cases::letter_pdf)))
@@ -67,6 +70,7 @@ const MENU: &[(&str, &str, &[Role])] = &[
     ("Deficient pleas", "/staff/queues/deficient", &[Role::Clerk, Role::Admin]),
     ("Duplicate pleas", "/staff/queues/duplicates", &[Role::Clerk, Role::Admin]),
     ("Users and tokens", "/staff/admin/users", &[Role::Admin]),
+    ("Letter templates", "/staff/admin/letters", &[Role::Admin]),
 ];
 
 fn menu(user: &StaffUser, path: &str) -> Value {
