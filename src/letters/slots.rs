@@ -230,9 +230,9 @@ fn dispositions(data: &LetterData, s: &Strings) -> Result<Vec<Block>, String> {
     }
     let columns = vec![
         col("#", 0.06, Align::Left),
-        col(s.description, 0.40, Align::Left),
+        col(s.description, 0.38, Align::Left),
         col(s.result, 0.30, Align::Left),
-        col(s.date, 0.24, Align::Left),
+        col(s.date, 0.26, Align::Left),
     ];
     let rows = data
         .dispositions
