@@ -7,14 +7,13 @@
 use super::LetterContext;
 use crate::db::{self, citations::CitationRecord, DbConn};
 use crate::domain::deadline::CourtCalendar;
-use crate::domain::next_steps::{pay_by, set_aside_by, AfterPleaRules};
+use crate::domain::next_steps::AfterPleaRules;
 use crate::domain::{CaseStatus, Cents, Disposition, Language, LetterType, OfferStatus, PaymentMethod, Plea};
 use crate::error::AppError;
 use crate::letters::data::*;
 use chrono::{NaiveDate, NaiveDateTime};
 
 mod owed;
-use owed::{due_line, money};
 
 /// A 422 on the request's `type`: this letter cannot be made for this case, and why.
 pub(super) fn refuse(message: impl Into<String>) -> AppError {
@@ -63,13 +62,7 @@ pub fn fill(
         LetterType::AmountDue => data.money = Some(case.amount_due(data, rules)?),
         LetterType::Hearing => data.hearing = Some(case.hearing(data)?),
         LetterType::Outcome => (data.dispositions, data.money) = case.outcome(data)?,
-        LetterType::DefaultNotice => {
-            let (entered_on, deadline) = case.default_judgment(data)?;
-            data.judgment = Some(JudgmentInfo { entered_on, set_aside_by: set_aside_by(data.date, &case.calendar) });
-            let lines = data.charges.iter().map(|c| due_line(c.seq, &c.description, c.fine_cents)).collect();
-            data.money = Some(money(lines, &case, Some(pay_by(data.date, rules, &case.calendar)))?);
-            data.deadline = Some(deadline);
-        }
+        LetterType::DefaultNotice => case.default_notice(data, rules)?,
         LetterType::Reminder => case.reminder(data, rules)?,
         LetterType::PleaForm | LetterType::Acknowledgement | LetterType::Deficiency => {}
     }
@@ -158,11 +151,10 @@ impl Case {
 
     fn pending_offer(&self, today: NaiveDate) -> Result<OfferInfo, AppError> {
         let offer = self.latest_offer(OfferStatus::Pending).ok_or_else(|| {
-            refuse(
-                "this case has no pending offer; a prosecutor makes one first (its status is now ".to_string()
-                    + self.status.as_str()
-                    + ")",
-            )
+            refuse(format!(
+                "this case has no pending offer; a prosecutor makes one first (its status is {})",
+                self.status
+            ))
         })?;
         if offer.expires_on < today {
             return Err(refuse(format!("this case's offer expired on {}; it cannot be sent now", offer.expires_on)));

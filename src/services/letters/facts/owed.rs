@@ -2,13 +2,13 @@
 //! at their fines (or as an accepted offer amended them), the payments, the balance.
 
 use super::{refuse, Case};
-use crate::domain::next_steps::{pay_by, AfterPleaRules};
+use crate::domain::next_steps::{pay_by, set_aside_by, AfterPleaRules};
 use crate::domain::{CaseStatus, Cents, Disposition, OfferStatus, Plea};
 use crate::error::AppError;
 use crate::letters::data::*;
 use chrono::NaiveDate;
 
-pub(super) fn due_line(seq: i32, description: &str, fine_cents: i64) -> DueLine {
+fn due_line(seq: i32, description: &str, fine_cents: i64) -> DueLine {
     DueLine {
         seq,
         description: description.to_string(),
@@ -17,7 +17,7 @@ pub(super) fn due_line(seq: i32, description: &str, fine_cents: i64) -> DueLine 
     }
 }
 
-pub(super) fn money(lines: Vec<DueLine>, case: &Case, pay_by: Option<NaiveDate>) -> Result<MoneyInfo, AppError> {
+fn money(lines: Vec<DueLine>, case: &Case, pay_by: Option<NaiveDate>) -> Result<MoneyInfo, AppError> {
     MoneyInfo::new(lines, case.payments.clone(), pay_by).map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))
 }
 
@@ -83,8 +83,9 @@ impl Case {
         Ok((lines, Some(m)))
     }
 
-    /// A case in default: when the judgment was entered and the deadline missed.
-    pub(super) fn default_judgment(&self, data: &LetterData) -> Result<(NaiveDate, DeadlineInfo), AppError> {
+    /// A case in default: the deadline missed, the judgment entered (set aside on request within
+    /// seven days of this notice) and what is now owed on every charge as charged.
+    pub(super) fn default_notice(&self, data: &mut LetterData, rules: AfterPleaRules) -> Result<(), AppError> {
         if self.status != CaseStatus::Default {
             return Err(refuse(format!("this case is not in default (its status is {})", self.status)));
         }
@@ -95,6 +96,10 @@ impl Case {
             .map(|(_, _, on)| *on)
             .max()
             .ok_or_else(|| refuse("no default judgment is recorded on this case's charges"))?;
-        Ok((entered_on, DeadlineInfo { about: DeadlineAbout::Respond, due_on: data.citation.response_due }))
+        data.judgment = Some(JudgmentInfo { entered_on, set_aside_by: set_aside_by(data.date, &self.calendar) });
+        data.deadline = Some(DeadlineInfo { about: DeadlineAbout::Respond, due_on: data.citation.response_due });
+        let lines = data.charges.iter().map(|c| due_line(c.seq, &c.description, c.fine_cents)).collect();
+        data.money = Some(money(lines, self, Some(pay_by(data.date, rules, &self.calendar)))?);
+        Ok(())
     }
 }
