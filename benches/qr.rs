@@ -73,11 +73,12 @@ fn img2pdf(images: &[&PathBuf], out: &Path) -> Vec<u8> {
 }
 
 fn read_and_split(pdf: &[u8]) -> (usize, usize, usize) {
-    let reads = scan::read_pages(pdf, ScanKind::Pdf).expect("read");
+    // The page images are made as at upload (and dropped here: the server writes each to disk).
+    let reads = scan::read_pages(pdf, ScanKind::Pdf, &mut |_, previews| drop(previews)).expect("read");
     let marks: Vec<Mark> = reads
         .iter()
         .map(|r| match r {
-            PageRead::Codes(c) => match c.iter().find_map(|t| letters::qr::parse_payload(t)) {
+            PageRead::Decoded { codes: c, .. } => match c.iter().find_map(|t| letters::qr::parse_payload(t)) {
                 Some((number, id)) => Mark::Letter { letter_id: id, citation_number: number, on_file: true },
                 None => Mark::Plain,
             },

@@ -7,7 +7,7 @@ use crate::error::AppError;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use rand::distr::{Alphanumeric, SampleString};
-use rand::RngCore;
+use rand::Rng;
 use sha2::{Digest, Sha256};
 use std::sync::OnceLock;
 

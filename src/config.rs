@@ -463,6 +463,27 @@ mod tests {
         }
     }
 
+    /// `.env.example` is the configuration's documentation: every variable the code reads is
+    /// there with its default, and nothing else is.
+    #[test]
+    fn env_example_lists_every_variable_with_its_default() {
+        let mut listed: HashMap<&str, &str> = HashMap::new();
+        for line in include_str!("../.env.example").lines().map(str::trim) {
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let (var, value) = line.split_once('=').unwrap_or_else(|| panic!("not VAR=value: {line}"));
+            assert!(listed.insert(var, value.trim_matches('"')).is_none(), "{var} is listed twice");
+        }
+        for (var, _, default) in VARS {
+            assert_eq!(listed.remove(var), Some(*default), "{var} with its default");
+        }
+        // Read outside VARS: the TOML file's name, and the log filter (`web::telemetry`).
+        assert_eq!(listed.remove("PLEADESK_CONFIG"), Some(""));
+        assert_eq!(listed.remove("RUST_LOG"), Some("info"));
+        assert!(listed.is_empty(), "listed but never read: {listed:?}");
+    }
+
     #[test]
     fn toml_file_then_environment() {
         let dir = tempfile::tempdir().unwrap();

@@ -50,6 +50,24 @@ pub fn payments_of(conn: &mut DbConn, citation_id: i64) -> QueryResult<Vec<Payme
         .load(conn)
 }
 
+/// (payment id, amount_cents) of a case's payments, oldest first.
+pub fn payment_amounts(conn: &mut DbConn, citation_id: i64) -> QueryResult<Vec<(i64, i64)>> {
+    payments::table
+        .filter(payments::citation_id.eq(citation_id))
+        .order(payments::id)
+        .select((payments::id, payments::amount_cents))
+        .load(conn)
+}
+
+/// (charge_seq, fine_cents) of a case's charges, in order.
+pub fn charge_fines(conn: &mut DbConn, citation_id: i64) -> QueryResult<Vec<(i32, i64)>> {
+    charges::table
+        .filter(charges::citation_id.eq(citation_id))
+        .order(charges::seq)
+        .select((charges::seq, charges::fine_cents))
+        .load(conn)
+}
+
 /// (charge_seq, disposition, decided_on)
 pub fn dispositions_of(conn: &mut DbConn, citation_id: i64) -> QueryResult<Vec<(i32, String, NaiveDate)>> {
     dispositions::table

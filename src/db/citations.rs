@@ -2,7 +2,7 @@
 
 use super::schema::{charges, citations, submissions};
 use super::DbConn;
-use crate::domain::{CaseStatus, CitationDraft, Language, PreferredLanguage};
+use crate::domain::{CaseStatus, CitationDraft, Disposition, Language, PreferredLanguage};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use std::collections::HashMap;
@@ -327,10 +327,11 @@ pub fn count(conn: &mut DbConn) -> QueryResult<i64> {
     citations::table.count().get_result(conn)
 }
 
-/// Moves an open case to `status`; false if it was not open any more (someone answered first).
-pub fn answer(conn: &mut DbConn, id: i64, status: &str) -> QueryResult<bool> {
-    let n = diesel::update(citations::table.find(id).filter(citations::status.eq("open")))
-        .set((citations::status.eq(status), citations::updated_at.eq(super::now())))
+/// Moves a case from `from` to `to` (as `domain::lifecycle` decided); false if it was not in
+/// `from` any more (someone moved it first).
+pub fn set_status(conn: &mut DbConn, id: i64, from: CaseStatus, to: CaseStatus) -> QueryResult<bool> {
+    let n = diesel::update(citations::table.find(id).filter(citations::status.eq(from.as_str())))
+        .set((citations::status.eq(to.as_str()), citations::updated_at.eq(super::now())))
         .execute(conn)?;
     Ok(n == 1)
 }
@@ -388,7 +389,13 @@ pub fn update_contact(conn: &mut DbConn, id: i64, u: &ContactUpdate) -> QueryRes
 }
 
 /// Records the same disposition for several charges of a case.
-pub fn dispose(conn: &mut DbConn, citation_id: i64, seqs: &[i32], disposition: &str, on: NaiveDate) -> QueryResult<()> {
+pub fn dispose(
+    conn: &mut DbConn,
+    citation_id: i64,
+    seqs: &[i32],
+    disposition: Disposition,
+    on: NaiveDate,
+) -> QueryResult<()> {
     use super::schema::dispositions;
     let ids: Vec<i64> = charges::table
         .filter(charges::citation_id.eq(citation_id))
@@ -399,19 +406,11 @@ pub fn dispose(conn: &mut DbConn, citation_id: i64, seqs: &[i32], disposition: &
         diesel::insert_into(dispositions::table)
             .values((
                 dispositions::charge_id.eq(id),
-                dispositions::disposition.eq(disposition),
+                dispositions::disposition.eq(disposition.as_str()),
                 dispositions::decided_on.eq(on),
                 dispositions::created_at.eq(super::now()),
             ))
             .execute(conn)?;
     }
     Ok(())
-}
-
-/// Puts an answered case back to open (a clerk chose another plea to stand), only from `from`.
-pub fn reopen(conn: &mut DbConn, id: i64, from: &str) -> QueryResult<bool> {
-    let n = diesel::update(citations::table.find(id).filter(citations::status.eq(from)))
-        .set((citations::status.eq("open"), citations::updated_at.eq(super::now())))
-        .execute(conn)?;
-    Ok(n == 1)
 }

@@ -8,6 +8,7 @@ pub mod citations;
 pub mod counts;
 pub mod documents;
 pub mod drafts;
+pub mod envelope_queue;
 pub mod jobs;
 pub mod letters;
 pub mod offenses;

@@ -298,18 +298,19 @@ pub fn queue_count(conn: &mut DbConn, q: Queue) -> QueryResult<i64> {
     queue_age(conn, q).map(|(n, _)| n)
 }
 
-/// The plea applied to a case (linked, not a duplicate), other than `except`.
-pub fn applied_plea(conn: &mut DbConn, citation_id: i64, except: i64) -> QueryResult<Option<PaperRecord>> {
-    submissions::table
+/// The plea applied to a case (linked, not a duplicate, not set aside): the plea that stands, or
+/// with `except` another one than that submission.
+pub fn applied_plea(conn: &mut DbConn, citation_id: i64, except: Option<i64>) -> QueryResult<Option<PaperRecord>> {
+    let mut q = submissions::table
         .filter(submissions::citation_id.eq(citation_id))
         .filter(submissions::status.eq("linked"))
         .filter(submissions::duplicate.eq(false))
         .filter(not_set_aside!())
-        .filter(submissions::id.ne(except))
-        .order(submissions::id)
-        .select(PaperRecord::as_select())
-        .first(conn)
-        .optional()
+        .into_boxed();
+    if let Some(id) = except {
+        q = q.filter(submissions::id.ne(id));
+    }
+    q.order(submissions::id).select(PaperRecord::as_select()).first(conn).optional()
 }
 
 /// Records a clerk's decision: `set_aside` is kept with its status, no longer a duplicate to

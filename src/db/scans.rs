@@ -1,6 +1,7 @@
 //! Queries on scanned batches, their envelopes and pages.
 
-use super::schema::{citations, envelopes, letters, scan_batches, scan_pages};
+use super::documents::DocumentRecord;
+use super::schema::{citations, documents, envelopes, letters, scan_batches, scan_pages, submissions};
 use super::DbConn;
 use diesel::prelude::*;
 
@@ -15,6 +16,10 @@ pub struct PageRow {
     pub qr_payload: Option<String>,
     pub letter_id: Option<i64>,
     pub flags: String,
+    /// The page's size in pixels as decoded (none if it could not be read, or for a page read
+    /// before sizes were kept).
+    pub width: Option<i32>,
+    pub height: Option<i32>,
 }
 
 /// An envelope as stored.
@@ -28,16 +33,20 @@ pub struct EnvelopeRow {
     pub letter_id: Option<i64>,
     pub submission_id: Option<i64>,
     pub flags: String,
+    /// Why a clerk found no plea in it (it is then out of the queue).
+    pub no_plea_reason: Option<String>,
 }
 
 /// A page to record: its number in the scan (from 1), kind (`page` or `separator`), the code
-/// of ours read on it, the letter that code names when it is on file, and its flags.
+/// of ours read on it, the letter that code names when it is on file, its flags, and its size in
+/// pixels when it was decoded.
 pub struct NewPage<'a> {
     pub page_no: i32,
     pub kind: &'static str,
     pub qr_payload: Option<&'a str>,
     pub letter_id: Option<i64>,
     pub flags: String,
+    pub size: Option<(u32, u32)>,
 }
 
 /// The batch recorded for a document, if any: (batch id, pages).
@@ -45,6 +54,16 @@ pub fn batch_for_document(conn: &mut DbConn, document_id: i64) -> QueryResult<Op
     scan_batches::table
         .filter(scan_batches::document_id.eq(document_id))
         .select((scan_batches::id, scan_batches::pages))
+        .first(conn)
+        .optional()
+}
+
+/// A document that was recorded as a scanned batch: (the document, batch id, pages).
+pub fn scanned_document(conn: &mut DbConn, document_id: i64) -> QueryResult<Option<(DocumentRecord, i64, i32)>> {
+    documents::table
+        .inner_join(scan_batches::table)
+        .filter(documents::id.eq(document_id))
+        .select((DocumentRecord::as_select(), scan_batches::id, scan_batches::pages))
         .first(conn)
         .optional()
 }
@@ -93,6 +112,8 @@ pub fn insert_page(conn: &mut DbConn, batch_id: i64, envelope_id: Option<i64>, p
             scan_pages::qr_payload.eq(p.qr_payload),
             scan_pages::letter_id.eq(p.letter_id),
             scan_pages::flags.eq(&p.flags),
+            scan_pages::width.eq(p.size.map(|(w, _)| w as i32)),
+            scan_pages::height.eq(p.size.map(|(_, h)| h as i32)),
         ))
         .execute(conn)
         .map(|_| ())
@@ -104,6 +125,33 @@ pub fn pages(conn: &mut DbConn, batch_id: i64) -> QueryResult<Vec<PageRow>> {
         .filter(scan_pages::batch_id.eq(batch_id))
         .order(scan_pages::page_no)
         .select(PageRow::as_select())
+        .load(conn)
+}
+
+/// The pages of a batch that belong to a submission: those of the envelope it was keyed from,
+/// if one was; otherwise every page.
+pub fn pages_for_submission(conn: &mut DbConn, batch_id: i64, submission_id: i64) -> QueryResult<Vec<PageRow>> {
+    let keyed: Option<i64> = envelopes::table
+        .filter(envelopes::batch_id.eq(batch_id))
+        .filter(envelopes::submission_id.eq(submission_id))
+        .select(envelopes::id)
+        .first(conn)
+        .optional()?;
+    let all = pages(conn, batch_id)?;
+    Ok(match keyed {
+        Some(envelope) => all.into_iter().filter(|p| p.envelope_id == Some(envelope)).collect(),
+        None => all,
+    })
+}
+
+/// The numbers of the citations that pleas keyed from a scanned document are linked to.
+pub fn citations_keyed_from(conn: &mut DbConn, document_id: i64) -> QueryResult<Vec<String>> {
+    submissions::table
+        .inner_join(citations::table)
+        .filter(submissions::document_id.eq(document_id))
+        .select(citations::citation_number)
+        .distinct()
+        .order(citations::citation_number)
         .load(conn)
 }
 

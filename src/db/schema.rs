@@ -305,6 +305,8 @@ diesel::table! {
         flags -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        no_plea_reason -> Nullable<Text>,
+        closed_at -> Nullable<Timestamp>,
     }
 }
 
@@ -318,6 +320,8 @@ diesel::table! {
         qr_payload -> Nullable<Text>,
         letter_id -> Nullable<BigInt>,
         flags -> Text,
+        width -> Nullable<Integer>,
+        height -> Nullable<Integer>,
     }
 }
 

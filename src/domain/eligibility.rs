@@ -1,6 +1,6 @@
-//! Whether a charge can be settled by mail, and where a case goes after the pleas.
+//! Whether a charge can be settled by mail (where the case goes after the pleas is
+//! `domain::lifecycle`).
 
-use super::{CaseStatus, Plea};
 use chrono::NaiveDate;
 
 /// Why a charge cannot be answered by mail.
@@ -72,18 +72,6 @@ pub fn charge_by_mail(c: ChargeFacts, response_due: NaiveDate, today: NaiveDate,
     Ok(())
 }
 
-/// Where the case goes once pleas are in: a not-guilty plea sets a hearing; a request for an
-/// offer goes to the prosecutor; guilty or no contest on everything makes the fine due.
-pub fn status_after(pleas: &[Plea]) -> CaseStatus {
-    if pleas.contains(&Plea::NotGuilty) {
-        CaseStatus::HearingSet
-    } else if pleas.contains(&Plea::RequestOffer) {
-        CaseStatus::InReview
-    } else {
-        CaseStatus::AmountDue
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -106,13 +94,5 @@ mod tests {
         assert_eq!(both.offense_by_mail(), Err(Reason::MustAppear));
         assert_eq!(ChargeFacts::default().offense_by_mail(), Err(Reason::NotByMail));
         assert!(Reason::MustAppear.court_date_stands() && !Reason::AlreadyAnswered.court_date_stands());
-    }
-
-    #[test]
-    fn where_the_case_goes() {
-        use Plea::*;
-        assert_eq!(status_after(&[Guilty, NoContest]), CaseStatus::AmountDue);
-        assert_eq!(status_after(&[Guilty, RequestOffer]), CaseStatus::InReview);
-        assert_eq!(status_after(&[RequestOffer, NotGuilty]), CaseStatus::HearingSet);
     }
 }

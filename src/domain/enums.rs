@@ -95,7 +95,7 @@ string_enum!(
 );
 
 string_enum!(
-    /// What a letter is (SPEC §3); the names are the API's and are stored as they are.
+    /// A letter's type, by its name in the API (SPEC §3).
     LetterType, "letter type" {
         PleaForm => "plea_form",
         Acknowledgement => "acknowledgement",

@@ -92,6 +92,12 @@ pub fn is_misdemeanor(class: Option<PenaltyClass>) -> bool {
     matches!(class, Some(PenaltyClass::Misdemeanor300d | PenaltyClass::Misdemeanor1y))
 }
 
+/// When a fine answered on `pleaded_on` (the court's date) must be paid: the court's payment
+/// window, rolled forward to a business day.
+pub fn pay_by(pleaded_on: NaiveDate, rules: AfterPleaRules, calendar: &CourtCalendar) -> NaiveDate {
+    calendar.roll_forward(pleaded_on.checked_add_days(Days::new(rules.payment_days.into())).unwrap_or(pleaded_on))
+}
+
 /// The next steps after pleas made on `pleaded_on` (the court's date).
 pub fn next_steps(
     charges: &[ChargeAnswer],
@@ -139,12 +145,6 @@ pub fn next_steps(
         hearing_notice: steps.iter().any(|s| s.next == ChargeNext::Hearing),
         charges: steps,
     }
-}
-
-/// When a fine becomes due after what made it due on `from` (a plea, an accepted offer, a
-/// judgment): the court's payment window later, rolled forward to a business day.
-pub fn pay_by(from: NaiveDate, rules: AfterPleaRules, calendar: &CourtCalendar) -> NaiveDate {
-    calendar.roll_forward(from.checked_add_days(Days::new(rules.payment_days.into())).unwrap_or(from))
 }
 
 /// Calendar days a default notice gives to ask for the judgment to be set aside.

@@ -7,12 +7,13 @@ pub fn decode_png(bytes: &[u8]) -> Result<Logo, String> {
     let mut decoder = png::Decoder::new(std::io::Cursor::new(bytes));
     decoder.set_transformations(png::Transformations::EXPAND | png::Transformations::STRIP_16);
     let mut reader = decoder.read_info().map_err(|e| format!("the logo is not a readable PNG: {e}"))?;
-    let mut buf = vec![0; reader.output_buffer_size()];
-    let info = reader.next_frame(&mut buf).map_err(|e| format!("the logo is not a readable PNG: {e}"))?;
-    let (w, h) = (info.width as usize, info.height as usize);
+    // The size is checked before the pixels are allocated.
+    let (w, h) = (reader.info().width as usize, reader.info().height as usize);
     if w == 0 || h == 0 || w > 4000 || h > 4000 {
         return Err(format!("the logo is {w}×{h} pixels; use a PNG of at most 4000×4000"));
     }
+    let mut buf = vec![0; reader.output_buffer_size().unwrap_or_default()];
+    let info = reader.next_frame(&mut buf).map_err(|e| format!("the logo is not a readable PNG: {e}"))?;
     let px = &buf[..info.buffer_size()];
     let over_white = |c: u8, a: u8| ((u16::from(c) * u16::from(a) + 255 * (255 - u16::from(a))) / 255) as u8;
     let (pixels, format) = match info.color_type {

@@ -4,8 +4,13 @@
 //! nothing exists yet.
 
 use crate::db::{self, citations::CitationRecord, DbConn};
+use crate::domain::case_deadline::{self, CaseDates, DeadlineKind};
+use crate::domain::deadline::CourtCalendar;
 use crate::domain::deficiency::Deficiencies;
+use crate::domain::next_steps::{self, AfterPleaRules};
+use crate::domain::{CitationNumber, OfferStatus, SubmissionStatus};
 use crate::error::AppError;
+use crate::services::scans::pages::{self, ScanPage};
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::Serialize;
 
@@ -28,6 +33,9 @@ pub struct SubmissionView {
     pub pleas: Vec<PleaView>,
     /// The scan it came on.
     pub document_id: Option<i64>,
+    /// The pages of that scan that are this plea's: those of the envelope it was keyed from, or
+    /// else every page.
+    pub scan_pages: Vec<ScanPage>,
     /// Evidence documents sent with it, by name.
     pub documents: Vec<String>,
     /// Received with the plea, not applied to the balance.
@@ -139,6 +147,10 @@ pub fn parts(conn: &mut DbConn, c: &CitationRecord) -> Result<CaseParts, AppErro
                 .map(|(_, seq, p)| PleaView { charge_seq: *seq, plea: p.clone() })
                 .collect(),
             documents: db::documents::names_for_submission(conn, s.id)?,
+            scan_pages: match s.document_id {
+                Some(doc) => pages::for_submission(conn, doc, s.id)?,
+                None => Vec::new(),
+            },
             enclosed_payment: s.enclosed_payment_cents.map(|amount_cents| EnclosedView {
                 amount_cents,
                 method: s.enclosed_payment_method.clone(),
@@ -218,4 +230,43 @@ pub fn parts(conn: &mut DbConn, c: &CitationRecord) -> Result<CaseParts, AppErro
         letters,
         events,
     })
+}
+
+/// The case's next deadline on or after `today` and what it is for (`domain::case_deadline`
+/// decides which count). The payment deadline runs from the day the plea that stands was
+/// received, on the court's calendar (`tz`) and by its rules.
+pub fn next_deadline(
+    conn: &mut DbConn,
+    number: &CitationNumber,
+    today: NaiveDate,
+    tz: chrono_tz::Tz,
+    rules: AfterPleaRules,
+) -> Result<Option<(DeadlineKind, NaiveDate)>, AppError> {
+    let c = db::citations::find_by_number(conn, number.as_str())?
+        .ok_or_else(|| AppError::NotFound(format!("no citation {number} is on file")))?;
+    let calendar = CourtCalendar::new(db::offenses::holidays(conn)?);
+    let pay_by = db::paper::applied_plea(conn, c.id, None)?.map(|plea| {
+        let pleaded_on = plea.received_at.and_utc().with_timezone(&tz).date_naive();
+        next_steps::pay_by(pleaded_on, rules, &calendar)
+    });
+    let fix_by: Vec<NaiveDate> = db::paper::for_citation(conn, c.id)?
+        .into_iter()
+        .filter(|s| s.status == SubmissionStatus::Deficient.as_str())
+        .filter_map(|s| serde_json::from_str::<Deficiencies>(s.deficiencies.as_deref()?).ok()?.fix_by)
+        .collect();
+    let offers_expire: Vec<NaiveDate> = db::case_parts::offers_of(conn, c.id)?
+        .0
+        .into_iter()
+        .filter(|o| o.status == OfferStatus::Pending.as_str())
+        .map(|o| o.expires_on)
+        .collect();
+    let dates = CaseDates {
+        status: c.status,
+        response_due: c.response_due,
+        court_date: c.court_date,
+        pay_by,
+        fix_by: &fix_by,
+        offers_expire: &offers_expire,
+    };
+    Ok(case_deadline::next_deadline(&dates, today))
 }

@@ -3,13 +3,14 @@
 //! duplicate itself or the plea applied to the case. The other is set aside (kept, never
 //! deleted). A duplicate that stands is applied through the one path every plea takes
 //! (`paper_link::link_in_tx` → `plea_apply`), after the case is put back to open; the rule for
-//! when that may happen is `domain::duplicates`. One transaction, one `submission.decided` event.
+//! when that may happen is `domain::duplicates` (`domain::lifecycle`'s `PleaSetAside`). One
+//! transaction, one `submission.decided` event (and the case's moves from the lifecycle).
 
 use crate::audit::{self, Event};
 use crate::db::{self, DbConn};
-use crate::domain::duplicates::{self, CaseNow, Choice};
-use crate::domain::Plea;
+use crate::domain::duplicates::{self, Choice};
 use crate::error::AppError;
+use crate::services::case_state;
 use crate::services::letters::LetterContext;
 use crate::services::paper_link::{self, How};
 use serde::{Deserialize, Serialize};
@@ -49,7 +50,7 @@ pub fn decide(
     let Some(cid) = dup.citation_id.filter(|_| dup.duplicate) else {
         return Err(conflict(format!("submission {id} is not a duplicate waiting for a decision")));
     };
-    let Some(applied) = db::paper::applied_plea(conn, cid, id)? else {
+    let Some(applied) = db::paper::applied_plea(conn, cid, Some(id))? else {
         return Err(conflict("no other plea was applied to this case; correct the case before deciding"));
     };
     let choice = match stands {
@@ -69,23 +70,16 @@ pub fn decide(
         let set_aside = match choice {
             Choice::KeepApplied => dup.id,
             Choice::Replace => {
-                let pleas: Vec<Plea> =
-                    db::submissions::pleas_of(c, applied.id)?.into_iter().filter_map(|(_, p)| p.parse().ok()).collect();
-                let (offers, _) = db::case_parts::offers_of(c, cid)?;
-                let now = CaseNow {
-                    status: case.status,
-                    applied_pleas: &pleas,
-                    offers: offers.len(),
-                    payments: db::case_parts::payments_of(c, cid)?.len(),
-                    dispositions: db::case_parts::dispositions_of(c, cid)?.len(),
-                };
                 let complete = dup
                     .deficiencies
                     .as_deref()
                     .and_then(|d| serde_json::from_str::<crate::domain::deficiency::Deficiencies>(d).ok())
                     .is_none_or(|d| !d.any());
-                duplicates::may_replace(&now, complete).map_err(AppError::Conflict)?;
-                db::citations::reopen(c, cid, case.status.as_str())?;
+                let now = case_state::snapshot(c, cid)?;
+                let reopen = duplicates::may_replace(&now, complete).map_err(AppError::Conflict)?;
+                if !case_state::record(c, cid, &case.citation_number, &reopen, actor, ctx.today())? {
+                    return Err(conflict("the case moved while the decision was made; try again"));
+                }
                 db::paper::set_aside(c, cid, dup.id, applied.id, user_id)?;
                 let reopened = db::citations::find_by_id(c, cid)?
                     .ok_or_else(|| AppError::NotFound("the citation is gone".into()))?;

@@ -203,7 +203,7 @@ pub struct PleaReceipt {
 
 /// A confirmation code such as `PD-7Q4K-M2XD` (no 0/O, 1/I/L to misread).
 pub(crate) fn confirmation_code() -> String {
-    use rand::Rng;
+    use rand::RngExt;
     const ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
     let mut rng = rand::rng();
     let mut pick = || ALPHABET[rng.random_range(0..ALPHABET.len())] as char;
@@ -323,7 +323,13 @@ fn record(
             &plea_rows,
         )?;
         db::documents::attach(c, sub_id, evidence)?;
-        let applied = plea_apply::Applied { case: &case, summary: &summary, checked: &checked, submission_id: sub_id };
+        let applied = plea_apply::Applied {
+            case: &case,
+            summary: &summary,
+            checked: &checked,
+            submission_id: sub_id,
+            actor: "public",
+        };
         let (status, letter) = plea_apply::apply(c, &applied, &confirmation, Channel::Online, today, ctx, lang)?;
         // Last, so that the audit chain's lock is held only until the commit that follows.
         audit::append(

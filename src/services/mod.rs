@@ -3,6 +3,7 @@
 
 pub mod case;
 pub mod case_search;
+pub mod case_state;
 pub mod case_view;
 pub mod dashboard;
 pub mod deficiency_notice;

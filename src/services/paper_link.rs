@@ -164,7 +164,7 @@ pub fn link_in_tx(
         let letter = deficiency_notice::queue(c, &case, &summary, &checked, sub, &defs, received_on, ctx)?;
         ("deficient", Some(letter))
     } else {
-        let applied = Applied { case: &case, summary: &summary, checked: &checked, submission_id: sub.id };
+        let applied = Applied { case: &case, summary: &summary, checked: &checked, submission_id: sub.id, actor };
         let (_, letter) = plea_apply::apply(c, &applied, &sub.confirmation, channel, received_on, ctx, Language::En)?;
         ("linked", Some(letter))
     };

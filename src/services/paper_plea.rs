@@ -46,6 +46,10 @@ pub struct PaperPleaRequest {
     /// The scan it came on (`POST /api/v1/scans`).
     #[serde(default)]
     pub document_id: Option<i64>,
+    /// The envelope of a scanned batch it was keyed from: the plea is recorded with the batch's
+    /// document and the envelope leaves the queue; an envelope keyed already is refused (409).
+    #[serde(default)]
+    pub envelope_id: Option<i64>,
     #[serde(default)]
     pub citation_number: Option<String>,
     /// YYYY-MM-DD, as written on the form.
@@ -90,6 +94,7 @@ pub struct PaperPlea {
     pub pleas: Vec<(i32, Plea)>,
     pub signed: bool,
     pub document_id: Option<i64>,
+    pub envelope_id: Option<i64>,
     pub payment: Option<(Cents, PaymentMethod, Option<String>)>,
     pub contact: crate::services::plea_request::Checked,
 }
@@ -235,6 +240,7 @@ pub fn parse(req: &PaperPleaRequest, today: NaiveDate) -> Result<PaperPlea, AppE
         pleas,
         signed: req.signed,
         document_id: req.document_id,
+        envelope_id: req.envelope_id,
         payment,
         contact,
     })
@@ -293,14 +299,16 @@ fn record(
     user_id: i64,
     ctx: &LetterContext,
 ) -> Result<SubmissionAnswer, AppError> {
-    if let Some(id) = plea.document_id {
-        if db::documents::find(conn, id)?.is_none() {
+    let document_id = match (plea.envelope_id, plea.document_id) {
+        (Some(envelope), given) => Some(crate::services::scans::queue::document_for(conn, envelope, given)?),
+        (None, Some(id)) if db::documents::find(conn, id)?.is_none() => {
             return Err(AppError::field(
                 "document_id",
                 format!("there is no scanned document {id}; upload the scan first"),
             ));
         }
-    }
+        (None, given) => given,
+    };
     let case = match &plea.number {
         Some(n) => matching::find_as_typed(conn, n)?,
         None => None,
@@ -325,7 +333,7 @@ fn record(
         language: language.unwrap_or(Language::En).as_str(),
         received_at: db::now(),
         postmark_date: plea.postmark,
-        document_id: plea.document_id,
+        document_id,
         claimed_citation_number: claimed.as_deref(),
         claimed_date_of_birth: plea.date_of_birth,
         claimed_last_name: plea.last_name.as_deref(),
@@ -356,10 +364,14 @@ fn record(
                 outcome: "ok",
                 details: serde_json::json!({
                     "channel": plea.channel.as_str(), "pleas": plea_rows.len(),
-                    "enclosed_payment_cents": new.enclosed_payment_cents, "document_id": plea.document_id,
+                    "enclosed_payment_cents": new.enclosed_payment_cents, "document_id": document_id,
+                    "envelope_id": plea.envelope_id,
                 }),
             },
         )?;
+        if let Some(envelope) = plea.envelope_id {
+            crate::services::scans::queue::claim_in_tx(c, envelope, id)?;
+        }
         if let Some(case) = &case {
             let sub = db::paper::find(c, id)?
                 .ok_or_else(|| AppError::Internal(anyhow::anyhow!("submission {id} vanished")))?;

@@ -1,13 +1,14 @@
 //! The one plea transaction's core, shared by every channel (online, mail, counter) and by
-//! linking a paper plea later: the case moves, the contact details given are kept, not-guilty
-//! charges get their hearing disposition, and the acknowledgement is queued — all inside the
-//! caller's write transaction, so a plea is never recorded without its receipt.
+//! linking a paper plea later: `domain::lifecycle` moves the case (not-guilty charges get their
+//! hearing disposition), the contact details given are kept, and the acknowledgement is queued —
+//! all inside the caller's write transaction, so a plea is never recorded without its receipt.
 
 use crate::db::{self, citations::CitationRecord, DbConn};
-use crate::domain::eligibility::status_after;
-use crate::domain::{CaseStatus, Channel, Language, Plea};
+use crate::domain::lifecycle::{self, Action, LifecycleError};
+use crate::domain::{CaseStatus, Channel, Language, LetterType};
 use crate::error::AppError;
 use crate::i18n::text as msg;
+use crate::services::case_state;
 use crate::services::intake::CaseSummary;
 use crate::services::letters::{self as letter_service, LetterContext};
 use crate::services::plea_request::Checked;
@@ -20,6 +21,8 @@ pub struct Applied<'a> {
     pub summary: &'a CaseSummary,
     pub checked: &'a Checked,
     pub submission_id: i64,
+    /// Who the case's events are recorded for (`public`, `staff:<id>`, `system`).
+    pub actor: &'a str,
 }
 
 /// The new mailing address as stored with a submission (JSON), if one was given.
@@ -41,11 +44,12 @@ pub fn apply(
     ctx: &LetterContext,
     lang: Language,
 ) -> Result<(CaseStatus, i64), AppError> {
-    let pleas: Vec<Plea> = a.checked.pleas.iter().map(|(_, p)| *p).collect();
-    let status = status_after(&pleas);
-    if !db::citations::answer(c, a.case.id, status.as_str())? {
-        return Err(AppError::Conflict(msg(lang, "answered")));
-    }
+    let answered = || AppError::Conflict(msg(lang, "answered"));
+    let case = case_state::snapshot(c, a.case.id)?;
+    let t = lifecycle::apply(&case, Action::PleaReceived { pleas: a.checked.pleas.clone() }).map_err(|e| match e {
+        LifecycleError::WrongState { .. } => answered(),
+        other => AppError::Conflict(other.to_string()),
+    })?;
     let checked = a.checked;
     db::citations::update_contact(
         c,
@@ -60,12 +64,21 @@ pub fn apply(
                 .map(|(l1, l2, city, st, zip)| (l1.as_str(), l2.as_deref(), city.as_str(), st.as_str(), zip.as_str())),
         },
     )?;
-    let not_guilty: Vec<i32> = checked.pleas.iter().filter(|(_, p)| *p == Plea::NotGuilty).map(|(s, _)| *s).collect();
-    if !not_guilty.is_empty() {
-        db::citations::dispose(c, a.case.id, &not_guilty, "hearing_set", received_on)?;
+    let mut receipt = None;
+    for kind in &t.letters {
+        match kind {
+            LetterType::Acknowledgement => {
+                receipt = Some(queue_receipt(c, a, confirmation, channel, received_on, ctx)?)
+            }
+            other => return Err(AppError::Internal(anyhow::anyhow!("a plea asked for a {other} letter"))),
+        }
     }
-    let letter = queue_receipt(c, a, confirmation, channel, received_on, ctx)?;
-    Ok((status, letter))
+    let letter = receipt.ok_or_else(|| AppError::Internal(anyhow::anyhow!("a plea without its acknowledgement")))?;
+    // Last, so that the audit chain's lock is held only until the commit that follows.
+    if !case_state::record(c, a.case.id, &a.case.citation_number, &t, a.actor, received_on)? {
+        return Err(answered());
+    }
+    Ok((t.status(), letter))
 }
 
 /// The case as the letters see it once the contact details given with a plea apply.

@@ -70,6 +70,30 @@ pub fn case_for_keying(
     }
 }
 
+/// Ranked citations for what a clerk has keyed so far (number, birth date, last name, plate),
+/// to choose from with one click: on the record as `citations.search` (how many were found;
+/// never the values), like a case search.
+pub fn suggestions_for_keying(
+    conn: &mut DbConn,
+    claim: &crate::domain::matching::Claim,
+    actor: &str,
+) -> Result<Vec<SuggestionView>, AppError> {
+    let found: Vec<SuggestionView> =
+        crate::services::matching::suggestions(conn, claim)?.into_iter().map(Into::into).collect();
+    crate::audit::record(
+        conn,
+        &crate::audit::Event {
+            actor,
+            action: "citations.search",
+            subject_type: "citations",
+            subject_id: "suggestions",
+            outcome: "ok",
+            details: serde_json::json!({"by": "suggestions", "count": found.len()}),
+        },
+    )?;
+    Ok(found)
+}
+
 /// A submission as keying or linking left it (with suggestions while unmatched), for staff
 /// member `actor`: on the record as `submission.read`.
 pub fn submission(conn: &mut DbConn, id: i64, actor: &str) -> Result<paper_link::SubmissionAnswer, AppError> {
@@ -100,6 +124,8 @@ pub struct QueueAge {
 /// were linked since staff member `user_id` last opened that list.
 #[derive(Debug, Serialize)]
 pub struct Queues {
+    /// Scanned envelopes left to key (their age: when their batch was uploaded).
+    pub envelopes: QueueAge,
     pub unmatched: QueueAge,
     pub deficient: QueueAge,
     pub duplicate: QueueAge,
@@ -114,8 +140,17 @@ pub fn queues(conn: &mut DbConn, user_id: i64) -> Result<Queues, AppError> {
         Ok(QueueAge { count, oldest })
     };
     let (unmatched, deficient, duplicate) = (age(Queue::Unmatched)?, age(Queue::Deficient)?, age(Queue::Duplicate)?);
+    let (count, oldest) = db::envelope_queue::queue_age(conn)?;
+    let envelopes = QueueAge { count, oldest };
     let last_look = db::users::linked_seen_at(conn, user_id)?;
-    Ok(Queues { unmatched, deficient, duplicate, linked_since: db::paper::linked_count(conn, last_look)?, last_look })
+    Ok(Queues {
+        envelopes,
+        unmatched,
+        deficient,
+        duplicate,
+        linked_since: db::paper::linked_count(conn, last_look)?,
+        last_look,
+    })
 }
 
 /// What was linked since staff member `user_id` last looked (`submissions.list`, as the API's

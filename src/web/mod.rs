@@ -40,7 +40,7 @@ pub const JSON_LIMIT: usize = 64 * 1024;
 
 /// Registers every route; shared by the server and by tests.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    use api::{auth, citations, health, jobs, letters, public, scans, submissions};
+    use api::{auth, citations, health, jobs, letters, public, scan_pages, scans, submissions};
     use web::{get, post, resource};
     cfg.configure(pages::routes).configure(console::routes);
     cfg.service(resource("/healthz").route(get().to(health::healthz))).service(
@@ -61,6 +61,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .service(resource("/scans").route(post().to(scans::upload)))
             .service(resource("/scans/separator.pdf").route(get().to(scans::separator)))
             .service(resource("/scans/{document_id}").route(get().to(scans::get)))
+            .service(resource("/scans/{document_id}/pages/{page}").route(get().to(scan_pages::image)))
             .service(resource("/envelopes/{id}/pages/{page}/move").route(post().to(scans::move_page)))
             .service(resource("/jobs").route(get().to(jobs::list)))
             .service(resource("/jobs/{id}/retry").route(post().to(jobs::retry)))

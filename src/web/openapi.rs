@@ -168,10 +168,10 @@ fn letters_print_run() {}
     request_body = PaperPleaRequest,
     params(("Idempotency-Key" = Option<String>, Header, description = "Repeat a request safely (a double-clicked save): the same key and body give the same submission")),
     responses(
-    (status = 201, description = "Recorded. `linked`: applied to the case exactly as an online plea (the deadline judged by the postmark; counter pleas by the day handed in), the acknowledgement queued. `deficient`: unsigned, a charge without a plea (a deficiency notice with a fresh plea form queued), or late by its postmark (no letter; the clerk decides). `unmatched`: no filed citation fits; ranked `suggestions`. A plea for a case already answered is kept with `duplicate: true` and not applied. An enclosed payment is recorded as received with the submission, not applied to the balance (payments are recorded and applied with POST /api/v1/citations/{number}/payments).", body = SubmissionAnswer),
+    (status = 201, description = "Recorded. `linked`: applied to the case exactly as an online plea (the deadline judged by the postmark; counter pleas by the day handed in), the acknowledgement queued. `deficient`: unsigned, a charge without a plea (a deficiency notice with a fresh plea form queued), or late by its postmark (no letter; the clerk decides). `unmatched`: no filed citation fits; ranked `suggestions`. A plea for a case already answered is kept with `duplicate: true` and not applied. An enclosed payment is recorded as received with the submission, not applied to the balance (payments are recorded and applied with POST /api/v1/citations/{number}/payments). With `envelope_id` (an envelope of a scanned batch, `GET /api/v1/scans/{document_id}`), the plea is recorded with the batch's document and the envelope leaves the queue in the same transaction (its `submission_id` is set).", body = SubmissionAnswer),
     (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-    (status = 409, description = "No charge of the citation can be answered by mail", body = ErrorBody),
-    (status = 422, description = "A field is not valid (unknown charge, bad plea, postmark in the future, negative payment, unknown document); `fields` names each; nothing is written", body = ErrorBody)))]
+    (status = 409, description = "No charge of the citation can be answered by mail; or the envelope was keyed already (the message names that plea's confirmation code: open it) or set aside as not a plea; nothing is written", body = ErrorBody),
+    (status = 422, description = "A field is not valid (unknown charge, bad plea, postmark in the future, negative payment, unknown document or envelope, a `document_id` other than the envelope's); `fields` names each; nothing is written", body = ErrorBody)))]
 fn submissions_create() {}
 
 #[utoipa::path(get, path = "/api/v1/submissions", tag = "staff", security(("bearer" = [])),
@@ -294,6 +294,16 @@ fn scans_separator() {}
     responses((status = 200, body = ScanBatch), (status = 404, body = ErrorBody)))]
 fn scans_get() {}
 
+#[utoipa::path(get, path = "/api/v1/scans/{document_id}/pages/{page}", tag = "staff", security(("bearer" = [])),
+    params(("document_id" = i64, Path), ("page" = i32, Path, description = "The page's number in the scan, from 1"),
+        ("size" = Option<String>, Query, description = "thumb (180 px wide) or page (1100 px wide, the default); never enlarged")),
+    responses((status = 200, description = "The page as a greyscale JPEG (Cache-Control: private; it never changes). Each fetch is a scan.page_read audit event", content_type = "image/jpeg"),
+        (status = 403, description = "Not a clerk, prosecutor or admin", body = ErrorBody),
+        (status = 404, description = "No such scanned document or page, or a page that could not be read at upload (it has no image)", body = ErrorBody),
+        (status = 409, description = "The stored scan is missing or damaged, and its page images must be made again from it", body = ErrorBody),
+        (status = 422, description = "`size` is neither thumb nor page", body = ErrorBody)))]
+fn scans_page_image() {}
+
 #[utoipa::path(post, path = "/api/v1/envelopes/{id}/pages/{page}/move", tag = "staff", security(("bearer" = [])),
     params(("id" = i64, Path), ("page" = i32, Path, description = "The page's number in the scan")),
     request_body = MovePage,
@@ -309,7 +319,7 @@ fn envelopes_move_page() {}
         healthz, openapi_json, auth_login, auth_logout, public_lookup, public_pleas, public_status, public_letter, citations_import, citation_get,
         letters_create, letters_list, letters_pdf, letters_print_run, jobs_list, jobs_retry,
         submissions_create, submissions_list, submissions_link, submissions_decide, citations_search,
-        scans_upload, scans_separator, scans_get, envelopes_move_page
+        scans_upload, scans_separator, scans_get, scans_page_image, envelopes_move_page
     ),
     modifiers(&BearerAuth),
     tags((name = "public", description = "Residents: no account; identity is the citation number and date of birth"),

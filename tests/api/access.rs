@@ -28,6 +28,7 @@ const STAFF_ROUTES: &[(&str, &str, &[Role])] = &[
     ("post", "/api/v1/scans", CLERKS),
     ("get", "/api/v1/scans/separator.pdf", CLERKS),
     ("get", "/api/v1/scans/{document_id}", CLERKS),
+    ("get", "/api/v1/scans/{document_id}/pages/{page}", READERS),
     ("post", "/api/v1/envelopes/{id}/pages/{page}/move", CLERKS),
     ("get", "/api/v1/jobs", CLERKS),
     ("post", "/api/v1/jobs/{id}/retry", &[Role::Admin]),
@@ -59,6 +60,7 @@ const STAFF_PAGES: &[(&str, &str, &[Role])] = &[
     ("get", "/staff/queues/deficient", CLERKS),
     ("get", "/staff/queues/duplicates", CLERKS),
     ("get", "/staff/queues/linked", CLERKS),
+    ("get", "/staff/queues/envelopes", CLERKS),
     ("post", "/staff/submissions/{submission}/link", CLERKS),
     ("post", "/staff/submissions/{submission}/decide", CLERKS),
     ("get", "/staff/pleas/new", CLERKS),
@@ -69,7 +71,17 @@ const STAFF_PAGES: &[(&str, &str, &[Role])] = &[
     ("get", "/staff/scans/separator.pdf", CLERKS),
     ("get", "/staff/scans/{document_id}", CLERKS),
     ("post", "/staff/scans/{document_id}/envelopes/{envelope}/move", CLERKS),
+    ("get", "/staff/scans/{document_id}/pages/{page}", READERS),
+    ("get", "/staff/scans/{document_id}/pages/{page}/image", READERS),
+    ("get", "/staff/scans/{document_id}/original", READERS),
+    ("get", "/staff/envelopes/{envelope}", CLERKS),
+    ("post", "/staff/envelopes/{envelope}", CLERKS),
+    ("post", "/staff/envelopes/{envelope}/not-a-plea", CLERKS),
+    ("post", "/staff/envelopes/{envelope}/reopen", CLERKS),
 ];
+
+/// Console pages whose GET answers with a 303 to the page to work on (the oldest envelope).
+const QUEUE_STARTS: &[&str] = &["/staff/queues/envelopes"];
 
 /// Routes anyone may call (residents identify themselves in the body).
 fn is_public(path: &str) -> bool {
@@ -167,6 +179,7 @@ async fn every_console_page_admits_exactly_its_roles(app: TestApp) {
         path.replace("{id}", &target.id.to_string())
             .replace("{document_id}", &scan["document_id"].to_string())
             .replace("{envelope}", &scan["envelopes"][0]["id"].to_string())
+            .replace("{page}", "1")
             .replace("{number}", number)
             .replace("{submission}", &plea["id"].to_string())
             .replace("{letter}", &plea["letter_ids"][0].to_string())
@@ -196,7 +209,10 @@ async fn every_console_page_admits_exactly_its_roles(app: TestApp) {
             let status = r.status().as_u16();
             if allowed.contains(role) {
                 assert_ne!(status, 403, "{role} must be let through {method} {path}");
-                if *method == "get" {
+                if *method == "get" && QUEUE_STARTS.contains(path) {
+                    assert_eq!(status, 303, "{role} on {method} {path}");
+                    assert!(r.headers()["location"].to_str().unwrap().starts_with("/staff/envelopes/"));
+                } else if *method == "get" {
                     assert_eq!(status, 200, "{role} on {method} {path}");
                 }
             } else {

@@ -86,12 +86,13 @@ async fn the_case_page_tells_the_whole_case_and_is_an_audit_event(app: TestApp) 
         ("$135.00 by check no. 1042", true),
         ("I was late for work.", true),
         ("acknowledgement (en), queued", true),
-        ("submission.linked", true),
+        ("Paper plea keyed in and linked to this citation", true),
     ] {
         let at = page.find(words).unwrap_or_else(|| panic!("{words} missing: {page}"));
         assert!(!after_status || at > status_at, "{words} before the status");
     }
     assert!(page.contains(&clerk.name), "the timeline names who did it");
+    assert!(!page.contains("submission.linked"), "the timeline tells events in words, not by stored name");
     let letter = answer["letter_ids"][0].as_i64().unwrap();
     app.run_jobs().await; // the letter's PDF is rendered by the job queue
     assert!(page.contains(&format!("/staff/letters/{letter}/pdf")));

@@ -74,6 +74,15 @@ async fn the_later_plea_can_stand_and_is_applied_as_any_plea(app: TestApp) {
     let decided = all.iter().find(|e| e.1 == "submission.decided").unwrap();
     assert_eq!(decided.4["replaced"], true);
     assert_eq!(all.iter().filter(|e| e.1 == "submission.linked" && e.4["submission_id"] == di).count(), 2);
+    // The case went back to open and on to where the later plea sends it, each move on the record.
+    let moves: Vec<(Value, Value)> = (all.iter())
+        .filter(|e| e.1 == "case.status_changed" && e.3 == "DU-2026-000002")
+        .map(|e| (e.4["from"].clone(), e.4["to"].clone()))
+        .collect();
+    assert_eq!(
+        moves,
+        [("open", "amount_due"), ("amount_due", "open"), ("open", "in_review")].map(|(f, t)| (json!(f), json!(t)))
+    );
 }
 
 async fn a_plea_with_a_hearing_set_is_not_replaced(app: TestApp) {
@@ -81,11 +90,17 @@ async fn a_plea_with_a_hearing_set_is_not_replaced(app: TestApp) {
     let clerk = app.token(Role::Clerk).await;
     let (_, d) = two_pleas(&app, &clerk, "DU-2026-000003", "not_guilty", "guilty").await;
     let e = error_body(decide(&app, &clerk, &d, &d["id"]).await, 409, "conflict").await;
-    assert!(e["error"]["message"].as_str().unwrap().contains("a disposition"), "{e}");
+    // The lifecycle refuses it (domain::lifecycle: no edge from hearing_set back to open).
+    assert!(
+        e["error"]["message"].as_str().unwrap().contains("cannot be set aside on a case with a hearing set"),
+        "{e}"
+    );
     let whole = case(&app, &clerk, "DU-2026-000003").await;
     assert_eq!(whole["status"], "hearing_set", "nothing changed");
     assert_eq!(whole["duplicate_pleas"], true);
-    assert!(!events(&app).await.iter().any(|e| e.1 == "submission.decided"));
+    let all = events(&app).await;
+    assert!(!all.iter().any(|e| e.1 == "submission.decided"));
+    assert!(!all.iter().any(|e| e.1 == "case.status_changed" && e.4["to"] == "open"), "no move was recorded");
 }
 
 async fn a_clerk_decides_on_the_duplicates_page(app: TestApp) {

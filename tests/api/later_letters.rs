@@ -43,7 +43,7 @@ async fn refused(app: &TestApp, clerk: &str, number: &str, kind: &str) -> String
 /// The letter's text as laid out (a table row on one line) with every run of white space made
 /// one space.
 pub fn words(pdf: &[u8]) -> String {
-    crate::letters::pdftotext(pdf).split_whitespace().collect::<Vec<_>>().join(" ")
+    crate::letters_paper::pdftotext(pdf).split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 pub fn assert_says(text: &str, what: &str, expected: &[&str]) {

@@ -103,7 +103,7 @@ async fn an_incomplete_plea_gets_a_deficiency_notice_in_its_language(app: TestAp
         let text = |id: &Value| {
             let path = format!("/api/v1/letters/{}/pdf", id.as_i64().unwrap());
             let (app, clerk) = (&app, &clerk);
-            async move { crate::letters::pdftotext(&app.get(clerk, &path).await.bytes().await.unwrap()) }
+            async move { crate::letters_paper::pdftotext(&app.get(clerk, &path).await.bytes().await.unwrap()) }
         };
         let en = text(&a["letter_ids"][0]).await;
         for words in

@@ -153,6 +153,22 @@ async fn each_plea_moves_the_case_where_the_rules_say(app: TestApp) {
     assert_eq!(r["status"], "hearing_set");
     let case: Value = app.get_citation(&clerk, NUMBER).await.json().await.unwrap();
     assert_eq!(case["status"], "hearing_set");
+    assert_eq!(case["dispositions"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        (case["dispositions"][0]["charge_seq"].clone(), case["dispositions"][0]["disposition"].clone()),
+        (json!(1), json!("hearing_set"))
+    );
+    // The move and the disposition are on the case's record, as domain::lifecycle described them.
+    let events = case["events"].as_array().unwrap();
+    let moved: Vec<&Value> = events.iter().filter(|e| e["action"] == "case.status_changed").collect();
+    assert_eq!(moved.len(), 1, "{events:?}");
+    assert_eq!(moved[0]["actor"], "public");
+    assert_eq!(
+        moved[0]["details"],
+        json!({"from": "open", "to": "hearing_set", "through": [], "because": "plea_received"})
+    );
+    let disposed = events.iter().find(|e| e["action"] == "charges.disposed").expect("charges.disposed");
+    assert_eq!(disposed["details"], json!({"charges": [1], "disposition": "hearing_set"}));
 }
 
 async fn bad_pleas_name_every_field_and_change_nothing(app: TestApp) {

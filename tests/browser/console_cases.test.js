@@ -32,13 +32,6 @@ const check = (t, page, name, viewport) => h.checkPage(t, page, 'console', name,
 
 const focused = (page) => page.evaluate(() => document.activeElement && document.activeElement.id);
 
-/** The court's today (the browser runs in the court's time zone), YYYY-MM-DD. */
-function todayTyped() {
-  const d = new Date();
-  const p = (n) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
-}
-
 /**
  * Keys a mail plea with the keyboard only: the number (not on file), look up, date of birth,
  * last name, postmark, a guilty plea for charge 1, signed, then the save access key.
@@ -62,7 +55,7 @@ async function keyPleaByKeyboard(page, baseURL, number, onFile) {
   assert.equal(await focused(page), 'channel-mail', 'mail is chosen');
   await page.keyboard.press('Tab');
   assert.equal(await focused(page), 'postmark_date');
-  await page.keyboard.type(todayTyped());
+  await page.keyboard.type(h.todayTyped());
   await page.keyboard.press('Tab');
   assert.equal(await focused(page), 'pleas-1');
   await page.keyboard.press('g'); // Guilty

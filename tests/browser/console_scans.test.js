@@ -1,7 +1,7 @@
 'use strict';
 // The scan pages in a real browser: the upload form (and its error summary), the list of batches
-// after several files, and a batch's envelope queue, each axe-clean at 1280 px and at 360 px
-// without horizontal scrolling.
+// after several files, a batch's envelope queue with its page thumbnails, and a page opened large,
+// each axe-clean at 1280 px and at 360 px without horizontal scrolling.
 
 const assert = require('node:assert/strict');
 const { after, before, test } = require('node:test');
@@ -55,10 +55,26 @@ for (const viewport of [WIDE, PHONE]) {
       assert.match(new URL(page.url()).pathname, /^\/staff\/scans\/\d+$/);
       assert.match(await page.locator('main').innerText(), /Needs a match/);
       await check(t, page, 'scan-batch', viewport);
-      await page.getByRole('link', { name: /Key this plea/ }).click();
-      await page.waitForURL(/\/staff\/pleas\/new\?document_id=\d+/);
-      assert.match(await page.locator('#from-scan').innerText(), /Keying from the scan/);
-      await check(t, page, 'plea-new-from-scan', viewport);
+
+      // Its page as a thumbnail, loaded; the page opened large from it.
+      const thumb = page.locator('.pd-thumbs img').first();
+      assert.ok(await thumb.isVisible(), 'the thumbnail is shown');
+      assert.ok(await thumb.evaluate((img) => img.complete && img.naturalWidth > 0), 'the thumbnail loaded');
+      assert.match(await thumb.getAttribute('alt'), /^Page 1 of scanned document no\. \d+$/);
+      await Promise.all([page.waitForNavigation(), page.locator('a.pd-thumb').first().click()]);
+      assert.match(new URL(page.url()).pathname, /^\/staff\/scans\/\d+\/pages\/1$/);
+      const large = page.locator('#page-image');
+      assert.ok(await large.evaluate((img) => img.complete && img.naturalWidth > 0), 'the page image loaded');
+      assert.match(await page.locator('#page-code').innerText(), /None of ours/);
+      await check(t, page, 'scan-page', viewport);
+      await Promise.all([page.waitForNavigation(), page.locator('#batch-link').click()]);
+      await page.getByRole('link', { name: 'Start keying' }).click();
+      await page.waitForURL(/\/staff\/envelopes\/\d+$/);
+      assert.match(await page.locator('h1').innerText(), /Envelope 1 of 1/);
+      // The scan beside the form: its page image loaded.
+      const scan = page.locator('.pd-page img').first();
+      assert.ok(await scan.evaluate((img) => img.complete && img.naturalWidth > 0), 'the envelope page image loaded');
+      await check(t, page, 'envelope-from-batch', viewport);
     } finally {
       await context.close();
       await server.stop();

@@ -251,6 +251,13 @@ function assertNoProblems(seen) {
 
 // ---------------------------------------------------------------- steps of the resident's path
 
+/** The court's today (the browser runs in the court's time zone), YYYY-MM-DD. */
+function todayTyped() {
+  const d = new Date();
+  const p = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+}
+
 /** Runs `action` (a click or key press that submits or follows a link) and waits for the new page. */
 async function navigate(page, action) {
   const [response] = await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), action()]);
@@ -533,6 +540,7 @@ module.exports = {
   screenshot,
   submitLookup,
   submitPlea,
+  todayTyped,
   track,
   wholeFlow,
 };

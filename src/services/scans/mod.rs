@@ -1,9 +1,15 @@
 //! Scanned mail: an upload is stored once per content, read page by page (`crate::scan`), split
 //! into envelopes (`domain::envelopes`) and linked by the QR codes of our letters, all recorded in
 //! one transaction with its audit event. `view` is the batch as the API shows it; `moves` fixes a
-//! mis-split.
+//! mis-split; `previews` keeps each page's images, made as the page is read; `pages` is one page
+//! and the original file as staff open them; `queue` takes envelopes out of the queue (keyed, or not a plea) and finds the next;
+//! `envelope` is one envelope as a clerk keys it.
 
+pub mod envelope;
 pub mod moves;
+pub mod pages;
+pub mod previews;
+pub mod queue;
 mod view;
 
 pub use view::{open, view};
@@ -25,14 +31,26 @@ pub const MAX_SCAN_BYTES: usize = 25 * 1024 * 1024;
 /// number of clerks uploading.
 static DECODING: Mutex<()> = Mutex::new(());
 
-/// Reads every page of a scan (blocking; call off the async threads). A page larger than the
-/// limit refuses the whole file (413); a file that cannot be opened at all is 422.
-pub fn read(bytes: &[u8], kind: ScanKind) -> Result<Vec<PageRead>, AppError> {
+/// Reads every page of a scan and keeps each page's previews under `data_dir` as it goes
+/// (blocking; call off the async threads). A page larger than the limit refuses the whole file
+/// (413); a file that cannot be opened at all is 422; either way no preview is kept.
+pub fn read(bytes: &[u8], kind: ScanKind, data_dir: &Path) -> Result<Vec<PageRead>, AppError> {
+    let sha = storage::sha256_hex(bytes);
     let _one_at_a_time = DECODING.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    crate::scan::read_pages(bytes, kind).map_err(|e| match e {
+    let read = crate::scan::read_pages(bytes, kind, &mut |page, images| previews::put(data_dir, &sha, page, &images));
+    read.map_err(|e| {
+        previews::forget(data_dir, &sha);
+        refused(e)
+    })
+}
+
+/// A scan that cannot be read as a whole: a page over the limit (413), or a file that cannot be
+/// opened (422).
+fn refused(e: crate::scan::ScanError) -> AppError {
+    match e {
         crate::scan::ScanError::TooLarge(why) => AppError::PayloadTooLarge(why),
         crate::scan::ScanError::Unreadable(why) => AppError::field("file", why),
-    })
+    }
 }
 
 /// The document already recorded as a scanned batch with this content, if any.
@@ -111,7 +129,7 @@ fn insert_batch(c: &mut DbConn, doc: i64, reads: &[PageRead], user_id: i64, acto
     let mut payloads = Vec::with_capacity(reads.len());
     for read in reads {
         let payload = match read {
-            PageRead::Codes(codes) => {
+            PageRead::Decoded { codes, .. } => {
                 codes.iter().find(|t| t.as_str() == qr::SEPARATOR || qr::parse_payload(t).is_some()).cloned()
             }
             PageRead::Unreadable(_) => None,
@@ -167,6 +185,10 @@ fn insert_batch(c: &mut DbConn, doc: i64, reads: &[PageRead], user_id: i64, acto
             qr_payload: payloads[i].as_deref(),
             letter_id,
             flags: if envelope_of[i].is_some() { page_flags[i].clone() } else { unreadable_flag },
+            size: match &reads[i] {
+                PageRead::Decoded { width, height, .. } => Some((*width, *height)),
+                PageRead::Unreadable(_) => None,
+            },
         };
         db::scans::insert_page(c, batch, envelope_of[i], &new)?;
     }

@@ -1,7 +1,9 @@
 //! A scanned batch as the API answers it (SPEC §4: `{document_id, pages, qr, citation_number?,
-//! suggestions}`, with its envelopes).
+//! suggestions}`, with its envelopes and where each stands in the queue: `state`, the
+//! confirmation code of the plea keyed from it, or why it holds none).
 
 use crate::db::{self, DbConn};
+use crate::domain::envelope_queue::EnvelopeState;
 use crate::error::AppError;
 use crate::letters::qr;
 use serde_json::{json, Value};
@@ -34,6 +36,7 @@ pub fn view(conn: &mut DbConn, document_id: i64) -> Result<Value, AppError> {
     let envelopes = db::scans::envelopes(conn, batch)?;
     let qr: Vec<Value> =
         pages.iter().filter_map(|p| p.qr_payload.as_ref().map(|t| json!({"page": p.page_no, "payload": t}))).collect();
+    let keyed = db::envelope_queue::confirmations(conn, envelopes.iter().filter_map(|(e, _)| e.submission_id))?;
     let mut out_envelopes = Vec::with_capacity(envelopes.len());
     let mut linked: Vec<(&str, i64)> = Vec::new();
     for (e, number) in &envelopes {
@@ -50,6 +53,9 @@ pub fn view(conn: &mut DbConn, document_id: i64) -> Result<Value, AppError> {
             "letter_id": e.letter_id,
             "submission_id": e.submission_id,
             "flags": flags(&e.flags),
+            "state": EnvelopeState::of(e.submission_id, e.no_plea_reason.as_deref()),
+            "keyed_as": e.submission_id.and_then(|s| keyed.get(&s)),
+            "no_plea_reason": e.no_plea_reason,
         }));
     }
     // The whole scan names one case only when every linked envelope is for the same one.
@@ -58,7 +64,7 @@ pub fn view(conn: &mut DbConn, document_id: i64) -> Result<Value, AppError> {
         [(n, l)] => (Some(n.to_string()), Some(*l)),
         _ => (None, None),
     };
-    let suggestions = if citation_number.is_none() { suggestions(conn, &pages)? } else { Vec::new() };
+    let suggestions = if citation_number.is_none() { code_suggestions(conn, &pages)? } else { Vec::new() };
     Ok(json!({
         "document_id": document_id,
         "pages": page_count,
@@ -76,7 +82,7 @@ pub fn view(conn: &mut DbConn, document_id: i64) -> Result<Value, AppError> {
 /// Candidates the QR codes give when they link nothing: a code naming a letter not on file
 /// still names a citation, which is suggested if it is on file. (Matching by name, date of
 /// birth or plate belongs to the keying of paper pleas.)
-fn suggestions(conn: &mut DbConn, pages: &[db::scans::PageRow]) -> Result<Vec<Value>, AppError> {
+pub(super) fn code_suggestions(conn: &mut DbConn, pages: &[db::scans::PageRow]) -> Result<Vec<Value>, AppError> {
     let mut out: Vec<Value> = Vec::new();
     for p in pages.iter().filter(|p| flags(&p.flags).contains(&"unknown_letter")) {
         let Some((number, letter)) = p.qr_payload.as_deref().and_then(qr::parse_payload) else { continue };

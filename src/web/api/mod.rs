@@ -6,5 +6,6 @@ pub mod health;
 pub mod jobs;
 pub mod letters;
 pub mod public;
+pub mod scan_pages;
 pub mod scans;
 pub mod submissions;

@@ -180,8 +180,8 @@ async fn one_file(
         return Ok((v, false));
     }
     let bytes = std::sync::Arc::new(bytes);
-    let for_read = bytes.clone();
-    let reads = web::block(move || service::read(&for_read, kind)).await??;
+    let (for_read, data_dir) = (bytes.clone(), state.config.data_dir.clone());
+    let reads = web::block(move || service::read(&for_read, kind, &data_dir)).await??;
     let data_dir = state.config.data_dir.clone();
     let (mut v, created) = run_db(&state.pool, move |c| {
         let (doc, created) = service::record(c, &data_dir, kind, &bytes, name.as_deref(), &reads, (user_id, &actor))?;

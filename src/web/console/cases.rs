@@ -9,12 +9,11 @@
 //! addressed by the citation number, as the API's is: a number printed on the ticket, not a
 //! person's name, birth date or address.
 
-use super::present::{self, local, localize};
-use super::{read_form, render};
-use crate::domain::case_deadline::{self, CaseDates};
+use super::present::{self, localize};
+use super::{read_form, render, timeline};
 use crate::domain::CitationNumber;
 use crate::error::AppError;
-use crate::services::{case, case_search};
+use crate::services::{case, case_search, case_view};
 use crate::web::pages::{self, PageRequest};
 use crate::web::staff::{CaseReaders, StaffPage};
 use crate::web::{run_db, AppState};
@@ -82,44 +81,26 @@ pub async fn show(
         Ok(n) => n,
         Err(e) => return pages::service_error(&state, &pr, AppError::NotFound(e.to_string())),
     };
-    let actor = staff.actor();
-    let read = run_db(&state.pool, move |c| Ok((case::read_case(c, &number, &actor)?, present::staff_names(c)?))).await;
-    let (view, names) = match read {
+    let (actor, today, tz, rules) =
+        (staff.actor(), state.today(), state.config.court_tz, state.config.court.after_plea);
+    let read = run_db(&state.pool, move |c| {
+        let view = case::read_case(c, &number, &actor)?;
+        let next = case_view::next_deadline(c, &number, today, tz, rules)?;
+        Ok((view, next, present::staff_names(c)?))
+    })
+    .await;
+    let (view, next, names) = match read {
         Ok(x) => x,
         Err(e) => return pages::service_error(&state, &pr, e),
     };
-    let fix_by: Vec<_> = view
-        .parts
-        .submissions
-        .iter()
-        .filter(|s| s.status == "deficient")
-        .filter_map(|s| s.deficiencies.as_ref().and_then(|d| d.fix_by))
-        .collect();
-    let offers_expire: Vec<_> =
-        view.parts.offers.iter().filter(|o| o.status == "pending").map(|o| o.expires_on).collect();
-    let dates = CaseDates {
-        status: view.status,
-        response_due: view.response_due,
-        court_date: view.court_date,
-        fix_by: &fix_by,
-        offers_expire: &offers_expire,
-    };
-    let next = case_deadline::next_deadline(&dates, state.today())
-        .map(|(kind, date)| json!({"label": kind.label(), "date": date.to_string()}));
+    let next = next.map(|(kind, date)| json!({"label": kind.label(), "date": date.to_string()}));
+    let timeline = timeline::lines(&state, &view, &names);
     let mut case = serde_json::to_value(&view).unwrap_or(Value::Null);
     localize(&state, &mut case["submissions"], &["received_at", "set_aside_at"]);
     localize(&state, &mut case["letters"], &["created_at"]);
     localize(&state, &mut case["offers"], &["created_at", "decided_at"]);
-    if let Value::Array(events) = &mut case["events"] {
-        events.reverse(); // newest first
-        for e in events.iter_mut() {
-            let who = present::who(&names, e["actor"].as_str().unwrap_or(""));
-            e["who"] = json!(who);
-            e["at"] = json!(local(&state, e["at"].as_str().unwrap_or("")));
-        }
-    }
     let saved = req.query_string().contains("saved=");
-    let ctx = json!({"case": case, "next": next, "can_act": staff.user.role != crate::domain::Role::Prosecutor, "saved": saved});
+    let ctx = json!({"case": case, "next": next, "timeline": timeline, "can_act": staff.user.role != crate::domain::Role::Prosecutor, "saved": saved});
     render(&state, &req, &pr, Some(&staff.user), "case", StatusCode::OK, ctx)
 }
 

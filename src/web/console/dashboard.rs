@@ -1,5 +1,6 @@
 //! `GET /staff`: the dashboard, counts only — for clerks and admins also each queue's count
-//! with its oldest item's age, and how many pleas were linked since they last looked.
+//! with its oldest item's age (the scanned envelopes left to key first), and how many pleas
+//! were linked since they last looked.
 
 use super::{present, render};
 use crate::domain::Role;
@@ -27,7 +28,7 @@ pub async fn show(req: HttpRequest, staff: StaffPage<CaseReaders>, state: web::D
                 let age =
                     |a: &queue_view::QueueAge| json!({"count": a.count, "age": a.oldest.map(|t| present::age(now, t))});
                 json!({
-                    "unmatched": age(&q.unmatched), "deficient": age(&q.deficient), "duplicate": age(&q.duplicate),
+                    "envelopes": age(&q.envelopes), "unmatched": age(&q.unmatched), "deficient": age(&q.deficient), "duplicate": age(&q.duplicate),
                     "linked_since": q.linked_since,
                     "last_look": q.last_look.map(|t| present::local(&state, &t.and_utc().to_rfc3339())),
                 })

@@ -7,10 +7,14 @@
 //! When the number names no case (or none is written), the form offers charges 1 to 3 as
 //! numbered on the paper form; a row left blank is no plea. The plea is kept unmatched with
 //! those pleas and checked against the charges when it is linked.
+//!
+//! The envelope page (`envelopes.rs`) keys with the same fields (`plea_fields.html`), the same
+//! request and the same [`save`], adding the envelope.
 
 use super::{read_form, render, see_other};
 use crate::domain::{Cents, CitationNumber};
 use crate::error::AppError;
+use crate::services::paper_link::SubmissionAnswer;
 use crate::services::paper_plea::{self, EnclosedPayment, PaperPleaItem, PaperPleaRequest};
 use crate::services::plea_request::AddressInput;
 use crate::services::queue_view;
@@ -27,11 +31,11 @@ type Clerk = StaffPage<ClerkOrAdmin>;
 /// Charge rows offered when the case is not known.
 const UNKNOWN_ROWS: i32 = 3;
 
-fn new_key() -> String {
+pub(super) fn new_key() -> String {
     hex::encode(rand::random::<[u8; 16]>())
 }
 
-fn unknown_charges() -> Value {
+pub(super) fn unknown_charges() -> Value {
     json!((1..=UNKNOWN_ROWS).map(|seq| json!({"seq": seq})).collect::<Vec<_>>())
 }
 
@@ -60,7 +64,7 @@ pub async fn form(req: HttpRequest, clerk: Clerk, state: web::Data<AppState>) ->
 }
 
 /// The request the form describes (what the API's JSON body would be).
-fn request(f: &FormData) -> Result<PaperPleaRequest, AppError> {
+pub(super) fn request(f: &FormData) -> Result<PaperPleaRequest, AppError> {
     let opt = |k: &str| Some(f.get(k).trim().to_string()).filter(|s| !s.is_empty());
     let mut pleas = Vec::new();
     let mut seqs: Vec<i32> =
@@ -99,6 +103,7 @@ fn request(f: &FormData) -> Result<PaperPleaRequest, AppError> {
     };
     Ok(PaperPleaRequest {
         document_id,
+        envelope_id: None,
         citation_number: opt("citation_number"),
         date_of_birth: opt("date_of_birth"),
         last_name: opt("last_name"),
@@ -116,8 +121,51 @@ fn request(f: &FormData) -> Result<PaperPleaRequest, AppError> {
     })
 }
 
+/// The form's hidden key, or a new one if it is missing or not one of ours.
+pub(super) fn form_key(f: &FormData) -> String {
+    match f.get("key").trim() {
+        k if (16..=64).contains(&k.len()) && k.chars().all(|c| c.is_ascii_hexdigit()) => k.to_string(),
+        _ => new_key(),
+    }
+}
+
+/// What saving a keyed form came to.
+pub(super) enum Saved {
+    Answer(SubmissionAnswer),
+    /// Fields to correct, by name (a message without a field is put on the citation number).
+    Errors(BTreeMap<String, String>),
+    /// 409: the plea cannot be recorded as it stands (no charge answerable by mail, an
+    /// envelope keyed already).
+    Refused(String),
+    Failed(AppError),
+}
+
+/// Saves the form as `POST /api/v1/submissions` would, with the form's key as the
+/// Idempotency-Key (a double click records one plea), from `envelope` if keyed from one.
+pub(super) async fn save(state: &AppState, clerk: &Clerk, f: &FormData, key: &str, envelope: Option<i64>) -> Saved {
+    let saved = match request(f) {
+        Ok(mut plea) => {
+            plea.envelope_id = envelope;
+            let (ctx, today, user_id, k) = (state.letters.clone(), state.today(), clerk.user.id, key.to_string());
+            run_db(&state.pool, move |c| paper_plea::submit(c, &plea, Some(&k), user_id, &ctx, today)).await
+        }
+        Err(e) => Err(e),
+    };
+    match saved {
+        Ok(answer) => Saved::Answer(answer),
+        Err(AppError::Invalid { message, mut fields }) => {
+            if fields.is_empty() {
+                fields.insert("citation_number".into(), message);
+            }
+            Saved::Errors(fields)
+        }
+        Err(AppError::Conflict(message)) => Saved::Refused(message),
+        Err(e) => Saved::Failed(e),
+    }
+}
+
 /// The charges to offer: the case's when the number names one (`citation.read`), else rows.
-async fn charges(state: &AppState, clerk: &Clerk, typed: &str) -> Result<(Value, Option<String>), AppError> {
+pub(super) async fn charges(state: &AppState, clerk: &Clerk, typed: &str) -> Result<(Value, Option<String>), AppError> {
     let Ok(number) = CitationNumber::parse(&typed.split_whitespace().collect::<String>()) else {
         return Ok((unknown_charges(), None));
     };
@@ -141,32 +189,17 @@ pub async fn submit(req: HttpRequest, clerk: Clerk, payload: web::Payload, state
         Ok(x) => x,
         Err(page) => return page,
     };
-    let key = match f.get("key").trim() {
-        k if (16..=64).contains(&k.len()) && k.chars().all(|c| c.is_ascii_hexdigit()) => k.to_string(),
-        _ => new_key(),
-    };
+    let key = form_key(&f);
     let lookup = f.get("step") == "lookup";
     let mut errors: BTreeMap<String, String> = BTreeMap::new();
     if !lookup {
-        let saved = match request(&f) {
-            Ok(plea) => {
-                let (ctx, today, user_id, k) = (state.letters.clone(), state.today(), clerk.user.id, key.clone());
-                run_db(&state.pool, move |c| paper_plea::submit(c, &plea, Some(&k), user_id, &ctx, today)).await
+        match save(&state, &clerk, &f, &key, None).await {
+            Saved::Answer(answer) => return see_other(&state, &pr, &format!("/staff/pleas/{}?done=keyed", answer.id)),
+            Saved::Errors(fields) => errors = fields,
+            Saved::Refused(message) => {
+                errors.insert("citation_number".into(), message);
             }
-            Err(e) => Err(e),
-        };
-        match saved {
-            Ok(answer) => return see_other(&state, &pr, &format!("/staff/pleas/{}?done=keyed", answer.id)),
-            Err(AppError::Invalid { message, fields }) => {
-                errors = fields;
-                if errors.is_empty() {
-                    errors.insert("citation_number".into(), message);
-                }
-            }
-            Err(e @ AppError::Conflict(_)) => {
-                errors.insert("citation_number".into(), e.to_string());
-            }
-            Err(e) => return pages::service_error(&state, &pr, e),
+            Saved::Failed(e) => return pages::service_error(&state, &pr, e),
         }
     }
     let (charges, found) = match charges(&state, &clerk, f.get("citation_number")).await {

@@ -13,19 +13,11 @@ use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::json;
 
-/// What staff call each letter.
-fn label(kind: LetterType) -> &'static str {
-    match kind {
-        LetterType::PleaForm => "Plea form",
-        LetterType::Acknowledgement => "Acknowledgement (receipt)",
-        LetterType::Deficiency => "Deficiency notice",
-        LetterType::Offer => "Plea offer",
-        LetterType::AmountDue => "Amount due",
-        LetterType::Hearing => "Hearing notice",
-        LetterType::Outcome => "Outcome",
-        LetterType::DefaultNotice => "Default notice",
-        LetterType::Reminder => "Reminder",
-    }
+/// What staff call each letter (as the case timeline names it), capitalised for a table row.
+fn label(kind: LetterType) -> String {
+    let words = super::timeline::letter_words(kind);
+    let mut chars = words.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
 fn language_name(lang: Language) -> &'static str {

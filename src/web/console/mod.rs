@@ -6,12 +6,15 @@
 mod admin;
 mod cases;
 mod dashboard;
+mod envelopes;
 mod keying;
 mod letter_preview;
 mod present;
 mod queues;
+mod scan_pages;
 mod scans;
 mod sign_in;
+mod timeline;
 
 pub use sign_in::LIMIT_SUBJECT;
 
@@ -50,12 +53,19 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(resource("/staff/queues/deficient").route(get().to(queues::deficient)))
         .service(resource("/staff/queues/duplicates").route(get().to(queues::duplicates)))
         .service(resource("/staff/queues/linked").route(get().to(queues::linked)))
+        .service(resource("/staff/queues/envelopes").route(get().to(envelopes::oldest)))
         .service(resource("/staff/submissions/{id}/link").route(post().to(queues::link)))
         .service(resource("/staff/submissions/{id}/decide").route(post().to(queues::decide)))
         .service(resource("/staff/scans").route(get().to(scans::form)).route(post().to(scans::upload)))
         .service(resource("/staff/scans/separator.pdf").route(get().to(scans::separator)))
         .service(resource("/staff/scans/{document_id}").route(get().to(scans::show)))
         .service(resource("/staff/scans/{document_id}/envelopes/{envelope}/move").route(post().to(scans::move_page)))
+        .service(resource("/staff/scans/{document_id}/original").route(get().to(scan_pages::original)))
+        .service(resource("/staff/scans/{document_id}/pages/{page}").route(get().to(scan_pages::show)))
+        .service(resource("/staff/scans/{document_id}/pages/{page}/image").route(get().to(scan_pages::image)))
+        .service(resource("/staff/envelopes/{id}").route(get().to(envelopes::show)).route(post().to(envelopes::submit)))
+        .service(resource("/staff/envelopes/{id}/not-a-plea").route(post().to(envelopes::not_a_plea)))
+        .service(resource("/staff/envelopes/{id}/reopen").route(post().to(envelopes::reopen)))
         .service(resource("/staff/pleas/new").route(get().to(keying::form)).route(post().to(keying::submit)))
         .service(resource("/staff/pleas/{id}").route(get().to(keying::result)));
 }
@@ -94,6 +104,8 @@ const DONE: &[(&str, &str)] = &[
     ("uploaded_many", "The scans were uploaded; each is its own batch, listed below."),
     ("moved", "The page was moved and both envelopes were linked again."),
     ("decided", "The decision was recorded: the chosen plea stands and the other is set aside."),
+    ("not_a_plea", "The envelope was set aside as not a plea; it can be reopened from its batch."),
+    ("reopened", "The envelope is back in the queue: key its plea."),
 ];
 
 /// "30 minutes" (or seconds, when a test or demonstration set less than a minute).

@@ -33,14 +33,18 @@ pub fn staff_names(conn: &mut DbConn) -> Result<HashMap<String, String>, AppErro
     Ok(crate::services::staff_admin::list(conn)?.into_iter().map(|a| (format!("staff:{}", a.id), a.username)).collect())
 }
 
-/// Who an actor is, in words: a user name, "the resident", "the system", or the actor as stored.
+/// Who an actor is, in words: a staff member's user name, "the defendant" (the public pages and
+/// API), "the system" (the worker, start-up), "an administrator at the command line", or the
+/// actor as stored when it is none of these.
 pub fn who(names: &HashMap<String, String>, actor: &str) -> String {
     if let Some(n) = names.get(actor) {
         return n.clone();
     }
     match actor.split(':').next().unwrap_or("") {
-        "public" | "resident" => "the resident".into(),
+        "public" | "resident" => "the defendant".into(),
         "system" | "job" | "jobs" => "the system".into(),
+        "cli" => "an administrator at the command line".into(),
+        "staff" => "a staff member".into(),
         _ => actor.to_string(),
     }
 }

@@ -1,13 +1,16 @@
-//! Scanned mail in the console: the upload form (`/staff/scans`), separator sheets to print, and
-//! a batch as a queue of envelopes (`/staff/scans/{document_id}`) with its page moves. Thin pages
+//! Scanned mail in the console: the upload form and the recent batches (`/staff/scans`),
+//! separator sheets to print, and a batch as a queue of envelopes (`/staff/scans/{document_id}`,
+//! each leading to its envelope page, `envelopes.rs`) with its page moves. Thin pages
 //! over the same code as `POST /api/v1/scans` (`api::scans::receive`: the same limits and errors),
 //! `GET /api/v1/scans/{document_id}` (`services::scans::open`, the `scan.read` event) and the page
 //! move (`services::scans::moves`).
 
 use super::{read_form, render, see_other};
+use crate::db::DbConn;
+use crate::domain::envelope_queue::{self, EnvelopeState};
 use crate::domain::envelopes::MoveTo;
 use crate::error::AppError;
-use crate::services::scans as service;
+use crate::services::scans::{self as service, pages::ScanPage};
 use crate::web::api::scans::{receive, MAX_FILES};
 use crate::web::pages::{self, PageRequest};
 use crate::web::staff::{ClerkOrAdmin, StaffPage};
@@ -26,7 +29,7 @@ fn uploaded(req: &HttpRequest) -> Vec<i64> {
         .unwrap_or_default()
 }
 
-fn upload_page(
+async fn upload_page(
     state: &AppState,
     req: &HttpRequest,
     pr: &PageRequest,
@@ -35,14 +38,22 @@ fn upload_page(
 ) -> HttpResponse {
     let status = error.as_ref().map(|e| e.status_code()).unwrap_or(StatusCode::OK);
     let error = error.map(|e| e.to_string());
-    let ctx = json!({"max_files": MAX_FILES, "max_mb": service::MAX_SCAN_BYTES / (1024 * 1024), "error": error, "batches": uploaded(req)});
+    let mut recent = match run_db(&state.pool, service::queue::recent).await {
+        Ok(rows) => json!(rows),
+        Err(e) => return pages::service_error(state, pr, e),
+    };
+    super::present::localize(state, &mut recent, &["created_at"]);
+    let ctx = json!({
+        "max_files": MAX_FILES, "max_mb": service::MAX_SCAN_BYTES / (1024 * 1024), "error": error, "batches": uploaded(req),
+        "recent": recent, "recent_days": service::queue::RECENT_DAYS, "recent_rows": service::queue::RECENT_ROWS,
+    });
     render(state, req, pr, Some(&clerk.user), "scans", status, ctx)
 }
 
-/// `GET /staff/scans`: the upload form and the separator sheets.
+/// `GET /staff/scans`: the upload form, the separator sheets and the recent batches.
 pub async fn form(req: HttpRequest, clerk: Clerk, state: web::Data<AppState>) -> HttpResponse {
     let pr = PageRequest::new(&req, None);
-    upload_page(&state, &req, &pr, &clerk, None)
+    upload_page(&state, &req, &pr, &clerk, None).await
 }
 
 /// `POST /staff/scans` (multipart): each file stored and split as through the API; 303 to the
@@ -76,7 +87,7 @@ pub async fn upload(req: HttpRequest, clerk: Clerk, payload: web::Payload, state
             "Nothing was uploaded. Go back, reload the page and try again.",
         ),
         Err(e @ AppError::Internal(_)) => pages::service_error(&state, &pr, e),
-        Err(e) => upload_page(&state, &req, &pr, &clerk, Some(e)),
+        Err(e) => upload_page(&state, &req, &pr, &clerk, Some(e)).await,
     }
 }
 
@@ -105,7 +116,7 @@ pub async fn separator(
 }
 
 /// A flag as the clerk reads it.
-fn flag_words(flag: &str) -> &'static str {
+pub(super) fn flag_words(flag: &str) -> &'static str {
     match flag {
         "unreadable" => "a page could not be read",
         "unknown_letter" => "a QR code names a letter that is not on file",
@@ -114,8 +125,9 @@ fn flag_words(flag: &str) -> &'static str {
     }
 }
 
-/// The batch's envelopes as the page shows them: words for the flags, the moves each allows.
-fn queue(batch: &Value) -> Value {
+/// The batch's envelopes as the page shows them: words for the flags, the moves each allows, the
+/// thumbnails of their pages.
+fn queue(batch: &Value, thumbs: &[ScanPage]) -> Value {
     let envelopes = batch["envelopes"].as_array().cloned().unwrap_or_default();
     let last = envelopes.len().saturating_sub(1);
     let page_flags = batch["page_flags"].as_array().cloned().unwrap_or_default();
@@ -140,35 +152,66 @@ fn queue(batch: &Value) -> Value {
             json!({
                 "id": e["id"], "seq": i + 1, "pages": pages, "first_page": numbers.first(), "last_page": numbers.last(),
                 "citation_number": e["citation_number"], "letter_id": e["letter_id"], "submission_id": e["submission_id"],
+                "state": e["state"], "keyed_as": e["keyed_as"], "no_plea_reason": e["no_plea_reason"],
                 "flags": flags, "can_back": i > 0, "can_forward": i < last,
+                "thumbs": thumbs.iter().filter(|t| numbers.contains(&i64::from(t.page))).collect::<Vec<_>>(),
             })
         })
         .collect();
     json!(items)
 }
 
-fn batch_page(
+/// Where keying the batch stands: the first envelope left to key, whether any is done yet, and
+/// once none is left (after the last save, `done=batch_done`) the line that says so.
+fn keying(batch: &Value, req: &HttpRequest) -> Value {
+    let states: Vec<(i64, EnvelopeState)> = batch["envelopes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|e| Some((e["id"].as_i64()?, e["state"].as_str()?.parse().ok()?)))
+        .collect();
+    let count = |s: EnvelopeState| states.iter().filter(|(_, x)| *x == s).count();
+    let (keyed, not_a_plea) = (count(EnvelopeState::Keyed), count(EnvelopeState::NotAPlea));
+    let done_now = req.query_string().split('&').any(|p| p == "done=batch_done");
+    let finished =
+        (done_now && envelope_queue::left_to_key(&states) == 0 && !states.is_empty()).then(|| match not_a_plea {
+            0 => format!("All {} envelopes of this batch are keyed.", states.len()),
+            n => format!("All {} envelopes of this batch are done: {keyed} keyed, {n} not a plea.", states.len()),
+        });
+    json!({"start": envelope_queue::next_to_key(&states, None), "started": keyed + not_a_plea > 0, "finished": finished})
+}
+
+async fn batch_page(
     state: &AppState,
     req: &HttpRequest,
     pr: &PageRequest,
     clerk: &Clerk,
-    batch: Value,
+    (batch, thumbs): (Value, Vec<ScanPage>),
     error: Option<(StatusCode, String)>,
 ) -> HttpResponse {
     let (status, error) = match error {
         Some((s, text)) => (s, Some(text)),
         None => (StatusCode::OK, None),
     };
-    let ctx = json!({"envelopes": queue(&batch), "batch": batch, "error": error});
+    let saved = match super::envelopes::saved_line(state, req).await {
+        Ok(s) => s,
+        Err(e) => return pages::service_error(state, pr, e),
+    };
+    let ctx = json!({"envelopes": queue(&batch, &thumbs), "keying": keying(&batch, req), "batch": batch, "error": error, "saved": saved});
     render(state, req, pr, Some(&clerk.user), "scan", status, ctx)
+}
+
+/// The batch as the API answers it (the `scan.read` event) and the thumbnails of its pages.
+fn open(c: &mut DbConn, id: i64, actor: &str) -> Result<(Value, Vec<ScanPage>), AppError> {
+    Ok((service::open(c, id, actor)?, service::pages::thumbs(c, id)?))
 }
 
 /// `GET /staff/scans/{document_id}`: the batch as a queue of envelopes (`scan.read`).
 pub async fn show(req: HttpRequest, clerk: Clerk, path: web::Path<i64>, state: web::Data<AppState>) -> HttpResponse {
     let pr = PageRequest::new(&req, None);
     let (id, actor) = (path.into_inner(), clerk.actor());
-    match run_db(&state.pool, move |c| service::open(c, id, &actor)).await {
-        Ok(batch) => batch_page(&state, &req, &pr, &clerk, batch, None),
+    match run_db(&state.pool, move |c| open(c, id, &actor)).await {
+        Ok(batch) => batch_page(&state, &req, &pr, &clerk, batch, None).await,
         Err(e) => pages::service_error(&state, &pr, e),
     }
 }
@@ -205,8 +248,8 @@ pub async fn move_page(
         Err(e @ AppError::Internal(_)) => return pages::service_error(&state, &pr, e),
         Err(e) => (e.status_code(), e.to_string()),
     };
-    match run_db(&state.pool, move |c| service::open(c, document, &actor)).await {
-        Ok(batch) => batch_page(&state, &req, &pr, &clerk, batch, Some(problem)),
+    match run_db(&state.pool, move |c| open(c, document, &actor)).await {
+        Ok(batch) => batch_page(&state, &req, &pr, &clerk, batch, Some(problem)).await,
         Err(e) => pages::service_error(&state, &pr, e),
     }
 }

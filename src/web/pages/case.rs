@@ -58,14 +58,18 @@ pub async fn of_draft(state: &AppState, pr: &mut PageRequest, d: &mut Draft) -> 
     }
 }
 
+/// How each step after the look-up opens: the resident's draft and the case it names, or the
+/// response to give instead (an error page, or where [`of_draft`] sends the resident).
+pub async fn draft_and_case(state: &AppState, pr: &mut PageRequest) -> Result<(Draft, Loaded), HttpResponse> {
+    let mut d = draft::load(state, pr).await.map_err(|e| service_error(state, pr, e))?;
+    let loaded = of_draft(state, pr, &mut d).await?;
+    Ok((d, loaded))
+}
+
 pub async fn show(req: HttpRequest, q: web::Query<LangQuery>, state: web::Data<AppState>) -> HttpResponse {
     let mut pr = PageRequest::new(&req, q.lang.as_deref());
-    let mut d = match draft::load(&state, &mut pr).await {
-        Ok(d) => d,
-        Err(e) => return service_error(&state, &pr, e),
-    };
-    let loaded = match of_draft(&state, &mut pr, &mut d).await {
-        Ok(l) => l,
+    let loaded = match draft_and_case(&state, &mut pr).await {
+        Ok((_, l)) => l,
         Err(page) => return page,
     };
     render(&state, &pr, "case", StatusCode::OK, json!({"case": loaded.summary, "back": "/lookup"}))

@@ -66,12 +66,8 @@ pub fn evidence_list(ids: &[i64]) -> Value {
 
 pub async fn show(req: HttpRequest, q: web::Query<LangQuery>, state: web::Data<AppState>) -> HttpResponse {
     let mut pr = PageRequest::new(&req, q.lang.as_deref());
-    let mut d = match draft::load(&state, &mut pr).await {
-        Ok(d) => d,
-        Err(e) => return service_error(&state, &pr, e),
-    };
-    let loaded = match case::of_draft(&state, &mut pr, &mut d).await {
-        Ok(l) => l,
+    let (d, loaded) = match case::draft_and_case(&state, &mut pr).await {
+        Ok(x) => x,
         Err(page) => return page,
     };
     if !loaded.summary.eligible {
@@ -132,12 +128,8 @@ pub async fn submit(req: HttpRequest, payload: web::Payload, state: web::Data<Ap
         Ok(x) => x,
         Err(page) => return page,
     };
-    let mut d = match draft::load(&state, &mut pr).await {
-        Ok(d) => d,
-        Err(e) => return service_error(&state, &pr, e),
-    };
-    let loaded = match case::of_draft(&state, &mut pr, &mut d).await {
-        Ok(l) => l,
+    let (mut d, loaded) = match case::draft_and_case(&state, &mut pr).await {
+        Ok(x) => x,
         Err(page) => return page,
     };
     match super::evidence::store(&state, &mut form).await {

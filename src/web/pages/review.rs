@@ -16,12 +16,8 @@ use std::collections::BTreeMap;
 
 pub async fn show(req: HttpRequest, q: web::Query<LangQuery>, state: web::Data<AppState>) -> HttpResponse {
     let mut pr = PageRequest::new(&req, q.lang.as_deref());
-    let mut d = match draft::load(&state, &mut pr).await {
-        Ok(d) => d,
-        Err(e) => return service_error(&state, &pr, e),
-    };
-    let loaded = match case::of_draft(&state, &mut pr, &mut d).await {
-        Ok(l) => l,
+    let (d, loaded) = match case::draft_and_case(&state, &mut pr).await {
+        Ok(x) => x,
         Err(page) => return page,
     };
     if !d.reviewed {
