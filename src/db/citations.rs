@@ -1,6 +1,6 @@
 //! Queries on citations and their charges.
 
-use super::schema::{charges, citations, offenses, submissions};
+use super::schema::{charges, citations, submissions};
 use super::DbConn;
 use crate::domain::{CaseStatus, CitationDraft, Disposition, Language, PreferredLanguage};
 use chrono::{NaiveDate, NaiveDateTime};
@@ -299,17 +299,11 @@ pub fn charges_of(conn: &mut DbConn, citation: &CitationRecord) -> QueryResult<V
         .select((charges::seq, charges::offense_code, charges::fine_cents, charges::points))
         .load(conn)?;
     let codes: Vec<&str> = rows.iter().map(|r| r.1.as_str()).collect();
-    let versions: Vec<super::offenses::OffenseRecord> = offenses::table
-        .filter(offenses::code.eq_any(&codes))
-        .select(super::offenses::OffenseRecord::as_select())
-        .load(conn)?;
-    let issued_on = citation.issued_at.date();
+    let versions = super::offenses::in_force(conn, &codes, citation.issued_at.date())?;
     Ok(rows
         .into_iter()
         .map(|(seq, offense_code, fine_cents, points)| {
-            let candidates = versions.iter().filter(|v| v.code == offense_code);
-            let offense =
-                crate::domain::offense::version_in_force(candidates, |v| v.effective_from, issued_on).cloned();
+            let offense = versions.iter().find(|v| v.code == offense_code).cloned();
             ChargeRecord { seq, offense_code, fine_cents, points, offense }
         })
         .collect())

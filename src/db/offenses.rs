@@ -55,6 +55,22 @@ pub fn catalog(conn: &mut DbConn) -> QueryResult<HashMap<String, Vec<NaiveDate>>
     Ok(map)
 }
 
+/// The catalog version in force on `on` of each of `codes` that the catalog has.
+pub fn in_force(conn: &mut DbConn, codes: &[&str], on: NaiveDate) -> QueryResult<Vec<OffenseRecord>> {
+    let versions: Vec<OffenseRecord> =
+        offenses::table.filter(offenses::code.eq_any(codes)).select(OffenseRecord::as_select()).load(conn)?;
+    let mut found: Vec<OffenseRecord> = Vec::new();
+    for code in codes {
+        let candidates = versions.iter().filter(|v| v.code == *code);
+        if let Some(v) = crate::domain::offense::version_in_force(candidates, |v| v.effective_from, on) {
+            if !found.iter().any(|f| f.code == v.code) {
+                found.push(v.clone());
+            }
+        }
+    }
+    Ok(found)
+}
+
 pub fn holidays(conn: &mut DbConn) -> QueryResult<Vec<NaiveDate>> {
     court_holidays::table.select(court_holidays::day).load(conn)
 }

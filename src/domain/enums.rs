@@ -160,6 +160,26 @@ mod tests {
         }
     }
 
+    /// SPEC §3 names the letter types of the API; the stored names are the same.
+    #[test]
+    fn letter_types_have_the_names_spec_gives_them() {
+        let names: Vec<&str> = LetterType::ALL.iter().map(|t| t.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "plea_form",
+                "acknowledgement",
+                "deficiency_notice",
+                "plea_offer",
+                "amount_due",
+                "hearing_notice",
+                "outcome",
+                "default_notice",
+                "reminder"
+            ]
+        );
+    }
+
     #[test]
     fn unknown_name_lists_the_choices() {
         let err = "guilt".parse::<Plea>().unwrap_err().to_string();

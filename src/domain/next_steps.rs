@@ -147,6 +147,15 @@ pub fn next_steps(
     }
 }
 
+/// Calendar days a default notice gives to ask for the judgment to be set aside.
+pub const SET_ASIDE_DAYS: u32 = 7;
+
+/// The last day to ask for a default judgment to be set aside, after a notice dated `notice_on`:
+/// [`SET_ASIDE_DAYS`] later, rolled forward to a business day.
+pub fn set_aside_by(notice_on: NaiveDate, calendar: &CourtCalendar) -> NaiveDate {
+    calendar.roll_forward(notice_on.checked_add_days(Days::new(SET_ASIDE_DAYS.into())).unwrap_or(notice_on))
+}
+
 /// `n` business days after `from` (not counting `from` itself).
 pub fn add_business_days(calendar: &CourtCalendar, from: NaiveDate, n: u32) -> NaiveDate {
     let mut d = from;
@@ -200,6 +209,15 @@ mod tests {
         // 30 days after Monday 2026-11-30 is Wednesday 2026-12-30.
         assert_eq!(steps.pay_by, Some(d("2026-12-30")));
         assert_eq!(steps.charges[0].next, ChargeNext::Appear { court_date: d("2026-12-16") });
+    }
+
+    #[test]
+    fn a_default_judgment_can_be_set_aside_for_seven_days_then_the_next_business_day() {
+        let cal = CourtCalendar::new([d("2026-12-07")]);
+        // Monday 2026-11-23 + 7 = Monday 2026-11-30.
+        assert_eq!(set_aside_by(d("2026-11-23"), &cal), d("2026-11-30"));
+        // Saturday 2026-11-28 + 7 = Saturday 2026-12-05 → Monday 2026-12-07 is a holiday → Tuesday.
+        assert_eq!(set_aside_by(d("2026-11-28"), &cal), d("2026-12-08"));
     }
 
     #[test]

@@ -5,6 +5,8 @@ use crate::domain::{Language, LetterType, Plea};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+pub use super::sections::*;
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LetterData {
     pub letter_id: i64,
@@ -31,6 +33,24 @@ pub struct LetterData {
     /// Deficiency notices: what is missing from a paper plea and by when to put it right.
     #[serde(default)]
     pub deficiency: Option<DeficiencyInfo>,
+    /// Plea offers (and reminders about one): the prosecutor's offer, charge by charge.
+    #[serde(default)]
+    pub offer: Option<OfferInfo>,
+    /// Amount-due, outcome and default letters, reminders to pay: due, paid, balance.
+    #[serde(default)]
+    pub money: Option<MoneyInfo>,
+    /// Hearing notices: when, where, and why for each charge.
+    #[serde(default)]
+    pub hearing: Option<HearingInfo>,
+    /// Outcome letters: each charge's disposition.
+    #[serde(default)]
+    pub dispositions: Vec<DispositionLine>,
+    /// Reminders: the date coming up; default notices: the date missed.
+    #[serde(default)]
+    pub deadline: Option<DeadlineInfo>,
+    /// Default notices: the judgment entered and the last day to ask for it to be set aside.
+    #[serde(default)]
+    pub judgment: Option<JudgmentInfo>,
 }
 
 /// What a deficiency notice says is missing. The enclosed plea form's deadline

@@ -86,28 +86,34 @@ pub enum Block {
 
 /// Lays blocks out into pages of operations.
 pub struct Composer<'a> {
-    fonts: &'a Fonts,
+    pub(super) fonts: &'a Fonts,
     pub pages: Vec<Vec<Op>>,
-    y: f32,
+    pub(super) y: f32,
+    /// The right edge of the text column (narrower beside a tear-off slip's QR code).
+    pub(super) right: f32,
+    /// Set while placing what is known to fit (a tear-off slip): no page breaks.
+    pub(super) fixed: bool,
+    /// Where the tear-off slip was set, if the letter has one (`slip.rs`).
+    pub slip: Option<super::slip::SlipMark>,
 }
 
 impl<'a> Composer<'a> {
     pub fn new(fonts: &'a Fonts) -> Self {
-        Composer { fonts, pages: vec![Vec::new()], y: FIRST_BODY_TOP }
+        Composer { fonts, pages: vec![Vec::new()], y: FIRST_BODY_TOP, right: RIGHT, fixed: false, slip: None }
     }
 
     fn ops(&mut self) -> &mut Vec<Op> {
         self.pages.last_mut().expect("a page") // ok: `pages` starts with one page and only grows
     }
 
-    fn new_page(&mut self) {
+    pub(super) fn new_page(&mut self) {
         self.pages.push(Vec::new());
         self.y = NEXT_BODY_TOP;
     }
 
     /// Starts a new page unless `height` still fits above the bottom margin.
     fn ensure(&mut self, height: f32) {
-        if self.y - height < BODY_BOTTOM {
+        if !self.fixed && self.y - height < BODY_BOTTOM {
             self.new_page();
         }
     }
@@ -118,7 +124,7 @@ impl<'a> Composer<'a> {
                 self.ensure(HEADING_SIZE + 10.0 + 3.0 * BODY_LEADING);
                 self.y -= 8.0;
                 let spans = [Span::bold(text.clone())];
-                for line in wrap(self.fonts, &spans, HEADING_SIZE, RIGHT - LEFT) {
+                for line in wrap(self.fonts, &spans, HEADING_SIZE, self.right - LEFT) {
                     self.y -= HEADING_SIZE + 3.0;
                     let y = self.y;
                     self.line(LEFT, y, &line, HEADING_SIZE);
@@ -126,12 +132,12 @@ impl<'a> Composer<'a> {
                 self.y -= 4.0;
             }
             Block::Paragraph(spans) => {
-                self.paragraph(spans, LEFT, RIGHT - LEFT, None);
+                self.paragraph(spans, LEFT, self.right - LEFT, None);
                 self.y -= 5.0;
             }
             Block::Bullets(items) => {
                 for item in items {
-                    self.paragraph(item, LEFT + 14.0, RIGHT - LEFT - 14.0, Some("•"));
+                    self.paragraph(item, LEFT + 14.0, self.right - LEFT - 14.0, Some("•"));
                     self.y -= 2.0;
                 }
                 self.y -= 4.0;
@@ -144,7 +150,7 @@ impl<'a> Composer<'a> {
                 self.ensure(12.0);
                 self.y -= 6.0;
                 let y = self.y;
-                self.stroke_line(LEFT, y, RIGHT, y, 0.5);
+                self.stroke_line(LEFT, y, self.right, y, 0.5);
                 self.y -= 6.0;
             }
             Block::PageBreak => self.new_page(),
@@ -185,7 +191,7 @@ impl<'a> Composer<'a> {
     }
 
     fn table(&mut self, columns: &[Column], rows: &[Vec<String>], footer: Option<&Vec<String>>) {
-        let total_w = RIGHT - LEFT;
+        let total_w = self.right - LEFT;
         let widths: Vec<f32> = columns.iter().map(|c| c.width * total_w).collect();
         let leading = SMALL_SIZE + 3.5;
         let header = |c: &mut Self| {
@@ -196,7 +202,7 @@ impl<'a> Composer<'a> {
             c.row(columns, &widths, &[cells], y, Weight::Bold, leading);
             c.y -= 3.5;
             let y = c.y;
-            c.stroke_line(LEFT, y, RIGHT, y, 0.6);
+            c.stroke_line(LEFT, y, c.right, y, 0.6);
         };
         header(self);
         let mut all: Vec<(&Vec<String>, Weight)> = rows.iter().map(|r| (r, Weight::Regular)).collect();
@@ -215,14 +221,14 @@ impl<'a> Composer<'a> {
                 })
                 .collect();
             let height = wrapped.iter().map(Vec::len).max().unwrap_or(1).max(1) as f32 * leading;
-            if self.y - height - 4.0 < BODY_BOTTOM {
+            if !self.fixed && self.y - height - 4.0 < BODY_BOTTOM {
                 self.new_page();
                 header(self);
             }
             if weight == Weight::Bold {
                 self.y -= 2.0;
                 let y = self.y;
-                self.stroke_line(LEFT, y, RIGHT, y, 0.4);
+                self.stroke_line(LEFT, y, self.right, y, 0.4);
             }
             self.y -= leading;
             let y = self.y;
@@ -251,13 +257,13 @@ impl<'a> Composer<'a> {
 
     fn checkboxes(&mut self, label: &[Span], options: &[String]) {
         self.ensure(BODY_LEADING * 3.0);
-        self.paragraph(label, LEFT, RIGHT - LEFT, None);
+        self.paragraph(label, LEFT, self.right - LEFT, None);
         let box_size = 10.0;
         let mut x = LEFT + 4.0;
         self.y -= BODY_LEADING + 3.0;
         for opt in options {
             let w = box_size + 5.0 + self.fonts.width(Weight::Regular, opt, BODY_SIZE) + 18.0;
-            if x + w > RIGHT {
+            if x + w > self.right {
                 x = LEFT + 4.0;
                 self.ensure(BODY_LEADING + 4.0);
                 self.y -= BODY_LEADING + 4.0;
@@ -276,7 +282,7 @@ impl<'a> Composer<'a> {
         let y = self.y;
         let gap = 24.0;
         let n = captions.len().max(1) as f32;
-        let w = (RIGHT - LEFT - gap * (n - 1.0)) / n;
+        let w = (self.right - LEFT - gap * (n - 1.0)) / n;
         for (i, caption) in captions.iter().enumerate() {
             let x = LEFT + i as f32 * (w + gap);
             self.stroke_line(x, y, x + w, y, 0.7);
@@ -313,6 +319,15 @@ impl<'a> Composer<'a> {
 
     pub fn stroke_line(&mut self, x1: f32, y1: f32, x2: f32, y2: f32, thickness: f32) {
         stroke_line(self.ops(), x1, y1, x2, y2, thickness);
+    }
+
+    /// A dashed line (a cut line).
+    pub fn dashed_line(&mut self, x1: f32, y: f32, x2: f32) {
+        let ops = self.ops();
+        ops.push(Op::SaveGraphicsState);
+        ops.push(Op::SetLineDashPattern { dash: printpdf::LineDashPattern::new(0.0, &[4.0, 3.0]) });
+        stroke_line(ops, x1, y, x2, y, 0.8);
+        ops.push(Op::RestoreGraphicsState);
     }
 
     fn rect(&mut self, x: f32, y: f32, w: f32, h: f32) {

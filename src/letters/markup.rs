@@ -8,6 +8,8 @@
 //! [charges]        a block the letter type fills in from its data (a table, tick boxes, …)
 //! ---              a horizontal rule
 //! ===              a page break
+//! --8<-- Cut here  a tear-off slip: what follows is set at the foot of the last page, under a
+//!                  dashed cut line captioned with the rest of the line
 //! ```
 
 use super::layout::{Block, Span};
@@ -16,8 +18,18 @@ use super::layout::{Block, Span};
 #[derive(Debug, Clone, PartialEq)]
 pub enum Item {
     Block(Block),
-    Slot { name: String, line: usize },
+    Slot {
+        name: String,
+        line: usize,
+    },
+    /// The start of the tear-off slip, with the words printed on its cut line.
+    Cut {
+        caption: String,
+    },
 }
+
+/// The marker line that starts a tear-off slip.
+pub const CUT: &str = "--8<--";
 
 /// Parses `**bold**` inside a line of text.
 pub fn spans(text: &str) -> Vec<Span> {
@@ -57,7 +69,10 @@ pub fn parse(text: &str) -> Vec<Item> {
             flush(&mut items, &mut paragraph, &mut bullets);
             continue;
         }
-        if let Some(h) = line.strip_prefix("# ") {
+        if let Some(caption) = line.strip_prefix(CUT) {
+            flush(&mut items, &mut paragraph, &mut bullets);
+            items.push(Item::Cut { caption: caption.trim().to_string() });
+        } else if let Some(h) = line.strip_prefix("# ") {
             flush(&mut items, &mut paragraph, &mut bullets);
             items.push(Item::Block(Block::Heading(h.trim().to_string())));
         } else if line == "---" {
@@ -86,7 +101,8 @@ mod tests {
 
     #[test]
     fn parses_every_construct() {
-        let items = parse("# Title\nFirst line\nsecond **bold** line.\n\n- one\n- two\n[charges]\n---\n===\nEnd");
+        let items =
+            parse("# Title\nFirst line\nsecond **bold** line.\n\n- one\n- two\n[charges]\n---\n===\nEnd\n--8<-- Cut here\nSlip");
         assert_eq!(items[0], Item::Block(Block::Heading("Title".into())));
         assert_eq!(
             items[1],
@@ -101,5 +117,7 @@ mod tests {
         assert_eq!(items[4], Item::Block(Block::Rule));
         assert_eq!(items[5], Item::Block(Block::PageBreak));
         assert_eq!(items[6], Item::Block(Block::Paragraph(spans("End"))));
+        assert_eq!(items[7], Item::Cut { caption: "Cut here".into() });
+        assert_eq!(items[8], Item::Block(Block::Paragraph(spans("Slip"))));
     }
 }

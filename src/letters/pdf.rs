@@ -2,8 +2,10 @@
 //! the PDF with printpdf and makes it reproducible (no clock, no random ids inside).
 
 use super::data::LetterData;
-use super::fonts::Fonts;
-use super::layout::{stroke_line, text_ops, Span, INCH, LEFT, PAGE_H, PAGE_W, RIGHT};
+use super::fonts::{Fonts, Weight};
+use super::layout::{stroke_line, text_ops, Span, INCH, LEFT, PAGE_H, RIGHT};
+use super::qr::{QR_LEFT, QR_SIZE};
+use super::slip::{SlipMark, QR_BELOW_CUT};
 use super::strings::{long_date, strings};
 use super::{address, qr, LetterError};
 use printpdf::{CustomPdfConformance, Mm, Op, PdfConformance, PdfDocument, PdfFont, PdfPage, PdfSaveOptions};
@@ -24,8 +26,6 @@ pub struct Logo {
     pub image: printpdf::RawImage,
 }
 
-const QR_SIZE: f32 = INCH;
-
 /// The recipient window of a #10 double-window envelope (SPEC §3), in inches: left edge, top
 /// edge (from the top of the page), width, height.
 pub const RECIPIENT_WINDOW: (f32, f32, f32, f32) = (0.5, 2.0, 3.5, 0.875);
@@ -45,6 +45,7 @@ pub fn recipient_window(setup: &PageSetup) -> (f32, f32, f32, f32) {
 pub fn assemble(
     fonts: &Fonts,
     body_pages: Vec<Vec<Op>>,
+    slip: Option<SlipMark>,
     data: &LetterData,
     title: &str,
     setup: &PageSetup,
@@ -83,16 +84,13 @@ pub fn assemble(
         } else {
             text_ops(&mut ops, fonts, LEFT, PAGE_H - 0.6 * INCH, &[Span::bold(data.court.name.clone())], 9.5);
             let line = format!("{} {} · {}", s.citation, data.citation.number, title);
+            let line = shortened(fonts, &line, 8.5, QR_LEFT - 12.0 - LEFT);
             text_ops(&mut ops, fonts, LEFT, PAGE_H - 0.6 * INCH - 12.0, &[Span::regular(line)], 8.5);
         }
-        // QR code in the same place on every page, with its letter number under it.
-        let qx = PAGE_W - 0.5 * INCH - QR_SIZE;
-        let qy = PAGE_H - 0.35 * INCH - QR_SIZE;
-        ops.extend(qr::ops(&payload, qx, qy, QR_SIZE).map_err(LetterError::Layout)?);
-        // Under it, what a clerk reads out or types to find this letter: the case and the letter.
-        for (k, caption) in qr_caption(data).into_iter().enumerate() {
-            let cw = fonts.regular.width(&caption, 7.0);
-            text_ops(&mut ops, fonts, qx + QR_SIZE - cw, qy - 6.0 - 8.5 * k as f32, &[Span::regular(caption)], 7.0);
+        // QR code in the same place on every page, and on a tear-off slip.
+        qr_with_caption(&mut ops, fonts, &payload, data, PAGE_H - 0.35 * INCH - QR_SIZE)?;
+        if let Some(mark) = slip.filter(|m| m.page == i) {
+            qr_with_caption(&mut ops, fonts, &payload, data, mark.top - QR_BELOW_CUT - QR_SIZE)?;
         }
         // Footer: citation number and page n of m on every page.
         stroke_line(&mut ops, LEFT, 0.72 * INCH, RIGHT, 0.72 * INCH, 0.4);
@@ -141,6 +139,36 @@ pub fn assemble(
     let mut out = Vec::with_capacity(48 * 1024);
     pdf.save_to(&mut out).map_err(|e| LetterError::Layout(format!("writing the PDF failed: {e}")))?;
     Ok((out, total))
+}
+
+/// The letter's QR code with its lower edge at `qy`, and under it what a clerk reads out or types
+/// to find this letter: the case and the letter.
+fn qr_with_caption(
+    ops: &mut Vec<Op>,
+    fonts: &Fonts,
+    payload: &str,
+    data: &LetterData,
+    qy: f32,
+) -> Result<(), LetterError> {
+    ops.extend(qr::ops(payload, QR_LEFT, qy, QR_SIZE).map_err(LetterError::Layout)?);
+    for (k, caption) in qr_caption(data).into_iter().enumerate() {
+        let cw = fonts.regular.width(&caption, 7.0);
+        text_ops(ops, fonts, QR_LEFT + QR_SIZE - cw, qy - 6.0 - 8.5 * k as f32, &[Span::regular(caption)], 7.0);
+    }
+    Ok(())
+}
+
+/// `text` cut short with "…" where it would be wider than `room` (a long title in the running
+/// head of continued pages must not run under the QR code).
+fn shortened(fonts: &Fonts, text: &str, size: f32, room: f32) -> String {
+    if fonts.width(Weight::Regular, text, size) <= room {
+        return text.to_string();
+    }
+    let mut cut: String = text.to_string();
+    while !cut.is_empty() && fonts.width(Weight::Regular, &format!("{cut}…"), size) > room {
+        cut.pop();
+    }
+    format!("{}…", cut.trim_end())
 }
 
 /// The label under the QR code: `Court reference:` / `DV-2026-000101 · letter 42`.
@@ -240,6 +268,18 @@ mod tests {
         );
     }
     use crate::domain::{Language, LetterType};
+
+    #[test]
+    fn a_long_running_head_is_shortened_before_the_qr_code() {
+        let fonts = crate::letters::fonts::fonts().unwrap();
+        let room = QR_LEFT - 12.0 - LEFT;
+        assert_eq!(shortened(fonts, "Citation DV-1 · Amount due", 8.5, room), "Citation DV-1 · Amount due");
+        let long =
+            "Citación DV-2026-000103 · Recordatorio: responda a su citación a más tardar el 7 de diciembre de 2026";
+        let short = shortened(fonts, long, 8.5, room);
+        assert!(short.ends_with('…') && short.starts_with("Citación DV-2026-000103 · Recordatorio"), "{short}");
+        assert!(fonts.width(Weight::Regular, &short, 8.5) <= room);
+    }
 
     /// (x, y) of every text position drawn on the first page's furniture.
     fn positions(setup: &PageSetup) -> Vec<(f32, f32)> {

@@ -1,8 +1,15 @@
 //! The QR code on every page: it tells the scan-intake which citation and letter a mailed reply
 //! belongs to. Drawn as vector rectangles (crisp at any resolution, nothing to compress).
 
+use super::layout::{INCH, PAGE_W};
 use printpdf::{LinePoint, Op, PaintMode, Point, Polygon, PolygonRing, Pt, WindingOrder};
 use qrcode::{Color, EcLevel, QrCode};
+
+/// A letter's QR code is one inch square (with its quiet zone)…
+pub const QR_SIZE: f32 = INCH;
+/// …half an inch from the right edge: in the top-right corner of every page, and on a tear-off
+/// slip at the same distance from the edge.
+pub const QR_LEFT: f32 = PAGE_W - 0.5 * INCH - QR_SIZE;
 
 /// The text a letter's QR code carries: `PLEADESK <citation number> L<letter id>`.
 pub fn payload(citation_number: &str, letter_id: i64) -> String {

@@ -1,7 +1,7 @@
 //! The few fixed words the layout itself prints (page numbers, table headings, plea names), in
 //! English and Spanish. Everything else a letter says comes from its template.
 
-use crate::domain::{Language, LetterType, Plea};
+use crate::domain::{Disposition, Language, LetterType, PaymentMethod, Plea};
 
 pub struct Strings {
     pub page_of: fn(u32, u32) -> String,
@@ -26,6 +26,19 @@ pub struct Strings {
     pub no_documents: &'static str,
     /// In the pleas table, for a charge that could not be answered by mail.
     pub must_appear: &'static str,
+    /// The offer table's headings: the charge on the ticket, and what is offered instead.
+    pub charged_with: &'static str,
+    pub offered: &'static str,
+    /// The amounts table: court costs, a line's amount, what was paid and what is left.
+    pub costs: &'static str,
+    pub amount: &'static str,
+    pub paid: &'static str,
+    pub balance: &'static str,
+    /// The payments table: how it was paid, and the total.
+    pub method: &'static str,
+    pub total_paid: &'static str,
+    /// The dispositions table: each charge's result.
+    pub result: &'static str,
 }
 
 const EN: Strings = Strings {
@@ -46,6 +59,15 @@ const EN: Strings = Strings {
     letter_lower: "letter",
     no_documents: "No documents were sent with your plea.",
     must_appear: "You must appear in court",
+    charged_with: "Charged with",
+    offered: "Offered instead",
+    costs: "Court costs",
+    amount: "Amount",
+    paid: "Paid so far",
+    balance: "Balance due",
+    method: "Paid by",
+    total_paid: "Total paid",
+    result: "Result",
 };
 
 const ES: Strings = Strings {
@@ -66,6 +88,15 @@ const ES: Strings = Strings {
     letter_lower: "carta",
     no_documents: "No se enviaron documentos con su declaración.",
     must_appear: "Debe presentarse en el tribunal",
+    charged_with: "Cargo en la citación",
+    offered: "Cargo ofrecido",
+    costs: "Costas judiciales",
+    amount: "Importe",
+    paid: "Pagado hasta ahora",
+    balance: "Saldo pendiente",
+    method: "Forma de pago",
+    total_paid: "Total pagado",
+    result: "Resultado",
 };
 
 pub fn strings(lang: Language) -> &'static Strings {
@@ -86,6 +117,38 @@ pub fn plea_label(plea: Plea, lang: Language) -> &'static str {
         (Language::Es, Plea::NoContest) => "Sin oposición (no admite culpa)",
         (Language::Es, Plea::NotGuilty) => "No culpable",
         (Language::Es, Plea::RequestOffer) => "Pedir una oferta al fiscal",
+    }
+}
+
+/// What became of a charge, on paper.
+pub fn disposition_label(d: Disposition, lang: Language) -> &'static str {
+    use Disposition::*;
+    match (lang, d) {
+        (Language::En, PaidAsCharged) => "Paid as charged",
+        (Language::En, PaidAmended) => "Paid as amended by the offer",
+        (Language::En, Dismissed) => "Dismissed",
+        (Language::En, HearingSet) => "Set for a hearing",
+        (Language::En, DefaultJudgment) => "Default judgment",
+        (Language::Es, PaidAsCharged) => "Pagado según la citación",
+        (Language::Es, PaidAmended) => "Pagado según la oferta aceptada",
+        (Language::Es, Dismissed) => "Desestimado",
+        (Language::Es, HearingSet) => "Fijado para audiencia",
+        (Language::Es, DefaultJudgment) => "Fallo en rebeldía",
+    }
+}
+
+/// How a payment was made, on paper.
+pub fn method_label(m: PaymentMethod, lang: Language) -> &'static str {
+    use PaymentMethod::*;
+    match (lang, m) {
+        (Language::En, Check) => "Check",
+        (Language::En, MoneyOrder) => "Money order",
+        (Language::En, Card) => "Card",
+        (Language::En, Cash) => "Cash",
+        (Language::Es, Check) => "Cheque",
+        (Language::Es, MoneyOrder) => "Giro postal",
+        (Language::Es, Card) => "Tarjeta",
+        (Language::Es, Cash) => "Efectivo",
     }
 }
 
@@ -189,11 +252,17 @@ mod tests {
 /// "money order", no doubled full stops, and a comma after an opening "Por favor".
 #[cfg(test)]
 mod spanish_words {
-    const SPANISH: [(&str, &str); 7] = [
+    const SPANISH: [(&str, &str); 13] = [
         ("pages", include_str!("../../templates/pages/i18n/es.toml")),
         ("receipt", include_str!("../../templates/letters/es/acknowledgement.txt")),
         ("plea form", include_str!("../../templates/letters/es/plea_form.txt")),
         ("deficiency notice", include_str!("../../templates/letters/es/deficiency_notice.txt")),
+        ("plea offer", include_str!("../../templates/letters/es/plea_offer.txt")),
+        ("amount due", include_str!("../../templates/letters/es/amount_due.txt")),
+        ("hearing notice", include_str!("../../templates/letters/es/hearing_notice.txt")),
+        ("outcome", include_str!("../../templates/letters/es/outcome.txt")),
+        ("default notice", include_str!("../../templates/letters/es/default_notice.txt")),
+        ("reminder", include_str!("../../templates/letters/es/reminder.txt")),
         ("email text", include_str!("../../templates/email/es/letter.txt")),
         ("email html", include_str!("../../templates/email/es/letter.html")),
         ("letter words", include_str!("strings.rs")),

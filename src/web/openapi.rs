@@ -43,7 +43,8 @@ pub struct ConfirmationBody {
 
 #[derive(serde::Deserialize, ToSchema)]
 pub struct LetterRequest {
-    /// plea_form or acknowledgement
+    /// plea_form, acknowledgement, plea_offer, amount_due, hearing_notice, outcome,
+    /// default_notice or reminder
     #[serde(rename = "type")]
     pub kind: String,
 }
@@ -144,7 +145,8 @@ fn citations_search() {}
 #[utoipa::path(post, path = "/api/v1/citations/{number}/letters", tag = "staff", security(("bearer" = [])),
     params(("number" = String, Path)), request_body = LetterRequest,
     responses((status = 201, body = LetterView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-    (status = 409, description = "No plea on file to acknowledge", body = ErrorBody), (status = 422, body = ErrorBody)))]
+    (status = 409, description = "No plea on file to acknowledge", body = ErrorBody),
+    (status = 422, description = "Not a letter type, or the case lacks what the type states (no pending offer, nothing owed, no hearing set, not resolved, not in default)", body = ErrorBody)))]
 fn letters_create() {}
 
 #[utoipa::path(post, path = "/api/v1/citations/{number}/payments", tag = "staff", security(("bearer" = [])),

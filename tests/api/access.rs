@@ -52,6 +52,8 @@ const STAFF_PAGES: &[(&str, &str, &[Role])] = &[
     ("post", "/staff/admin/users/{id}/unlock", &[Role::Admin]),
     ("post", "/staff/admin/users/{id}/tokens", &[Role::Admin]),
     ("post", "/staff/admin/tokens/{id}/revoke", &[Role::Admin]),
+    ("get", "/staff/admin/letters", &[Role::Admin]),
+    ("get", "/staff/admin/letters/{kind}/{lang}.pdf", &[Role::Admin]),
     ("get", "/staff/cases", READERS),
     ("post", "/staff/cases", READERS),
     ("get", "/staff/cases/{number}", READERS),
@@ -190,6 +192,8 @@ async fn every_console_page_admits_exactly_its_roles(app: TestApp) {
             .replace("{submission}", &plea["id"].to_string())
             .replace("{letter}", &plea["letter_ids"][0].to_string())
             .replace("{payment}", &payment["payment_id"].to_string())
+            .replace("{kind}", "plea_offer")
+            .replace("{lang}", "es")
     };
     let stranger = crate::pages::browser();
     let mut signed_in = Vec::new();

@@ -3,6 +3,7 @@
 //! from a 150-dpi rendering with zbar (both independent of the code that wrote them).
 
 use crate::helpers::{spawn, Backend};
+use crate::later_letters::page_png;
 use crate::letters::{create_letter, letter_pdf, record_plea};
 use std::path::Path;
 use std::process::Command;
@@ -14,21 +15,6 @@ pub fn pdftotext(pdf: &[u8]) -> String {
         Command::new("pdftotext").args(["-layout", f.path().to_str().unwrap(), "-"]).output().expect("pdftotext runs");
     assert!(out.status.success());
     String::from_utf8(out.stdout).unwrap()
-}
-
-/// Renders page 1 at `dpi` to a PNG and returns its path.
-fn render_page(pdf: &[u8], dpi: u32, dir: &Path) -> std::path::PathBuf {
-    let input = dir.join("letter.pdf");
-    std::fs::write(&input, pdf).unwrap();
-    let prefix = dir.join(format!("page-{dpi}"));
-    let out = Command::new("pdftoppm")
-        .args(["-png", "-r", &dpi.to_string(), "-f", "1", "-l", "1", "-singlefile"])
-        .arg(&input)
-        .arg(&prefix)
-        .output()
-        .expect("pdftoppm runs");
-    assert!(out.status.success(), "{out:?}");
-    prefix.with_extension("png")
 }
 
 /// Share of pixels that are not white on a rendered page.
@@ -130,7 +116,7 @@ async fn letters_read_back_right_in_english_and_spanish() {
             assert!(text.contains(words), "{kind} for {number} lacks '{words}':\n{text}");
         }
         let dir = tempfile::tempdir().unwrap();
-        let share = ink(&render_page(&pdf, 50, dir.path()));
+        let share = ink(&page_png(&pdf, 1, 50, dir.path()));
         assert!(share > 0.01 && share < 0.5, "{kind} {number}: page 1 has {share:.3} ink");
     }
 }
@@ -145,7 +131,7 @@ async fn the_qr_code_decodes_from_a_150_dpi_scan() {
     let id = l["id"].as_i64().unwrap();
     let pdf = letter_pdf(&app, &clerk, id).await;
     let dir = tempfile::tempdir().unwrap();
-    let png = render_page(&pdf, 150, dir.path());
+    let png = page_png(&pdf, 1, 150, dir.path());
     let out = Command::new("zbarimg").args(["-q", "--raw"]).arg(&png).output().expect("zbarimg runs");
     let decoded = String::from_utf8_lossy(&out.stdout).trim().to_string();
     assert_eq!(decoded, format!("PLEADESK DV-2026-000101 L{id}"));

@@ -20,6 +20,8 @@ mod durable;
 mod envelope;
 mod error_pages;
 mod health;
+mod later_letters;
+mod letter_preview;
 mod letters;
 mod letters_email;
 mod letters_paper;

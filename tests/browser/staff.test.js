@@ -63,6 +63,11 @@ for (const viewport of [WIDE, PHONE]) {
       await page.getByRole('button', { name: 'Create an API token' }).click();
       await page.locator('#secret-value').waitFor();
       await check(t, page, 'user-token', viewport);
+      // The letter templates: every type in both languages, each a link to its example PDF.
+      await page.getByRole('link', { name: 'Letter templates' }).click();
+      assert.equal(new URL(page.url()).pathname, '/staff/admin/letters');
+      assert.equal(await page.locator('a[href$=".pdf"]').count(), 18, 'nine letter types, English and Spanish');
+      await check(t, page, 'letter-templates', viewport);
       await page.goto(`${server.baseURL}/staff`);
       await check(t, page, 'dashboard-admin', viewport);
       await page.getByRole('button', { name: 'Sign out' }).click();
@@ -71,6 +76,7 @@ for (const viewport of [WIDE, PHONE]) {
       await signInByKeyboard(page, 'cleo.clerk', clerkPassword);
       await check(t, page, 'dashboard-clerk', viewport);
       assert.equal(await page.locator('a[href="/staff/admin/users"]').count(), 0, 'a clerk has no admin menu');
+      assert.equal(await page.locator('a[href="/staff/admin/letters"]').count(), 0, 'nor the letter templates');
       const refused = await page.goto(`${server.baseURL}/staff/admin/users`);
       assert.equal(refused.status(), 403);
       await check(t, page, 'forbidden', viewport);

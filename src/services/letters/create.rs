@@ -10,7 +10,8 @@ use crate::domain::{CitationNumber, Language, LetterType, Plea, PreferredLanguag
 use crate::error::AppError;
 use crate::letters::data::*;
 
-/// Creates a letter of `kind` for a case and queues its rendering, in one transaction.
+/// Creates a letter of `kind` for a case and queues its rendering, in one transaction. A letter
+/// whose facts the case does not hold (an offer letter without a pending offer) is refused (422).
 pub fn create(
     conn: &mut DbConn,
     number: &CitationNumber,
@@ -21,17 +22,11 @@ pub fn create(
     let citation = db::citations::find_by_number(conn, number.as_str())?
         .ok_or_else(|| AppError::NotFound(format!("no citation {number} is on file")))?;
     let submission = match kind {
-        LetterType::PleaForm => None,
         LetterType::Acknowledgement => Some(
             db::submissions::latest_for_citation(conn, citation.id)?
                 .ok_or_else(|| AppError::Conflict(format!("citation {number} has no plea on file to acknowledge")))?,
         ),
-        other => {
-            return Err(AppError::field(
-                "type",
-                format!("{other} letters are not available yet; use plea_form or acknowledgement"),
-            ));
-        }
+        _ => None,
     };
     db::write_transaction(conn, |c| {
         let id = insert_letter(c, &citation, submission.as_ref().map(|s| s.id), kind, ctx)?;
@@ -93,6 +88,7 @@ fn insert_letter(
     if let (LetterType::Acknowledgement, Some(id)) = (kind, submission_id) {
         crate::services::receipt::complete(conn, &mut data, citation, id, ctx)?;
     }
+    super::facts::fill(conn, &mut data, citation, ctx)?;
     queue_letter(conn, citation.id, submission_id, &data)
 }
 
@@ -172,16 +168,7 @@ pub fn letter_data(
         letter_type: kind,
         language,
         date: ctx.today(),
-        court: CourtProfile {
-            name: court.name.clone(),
-            address_lines: court.address_lines.clone(),
-            phone: court.phone.clone(),
-            hours: if language == Language::Es { court.hours_es.clone() } else { court.hours.clone() },
-            website: court.website.clone(),
-            signature: if language == Language::Es { court.signature_es.clone() } else { court.signature.clone() },
-            appearance_time: Some(court.appearance_time),
-            appearance_place: court.appearance_place.clone(),
-        },
+        court: court_profile(court, language),
         recipient,
         citation: CaseInfo {
             number: citation.citation_number.clone(),
@@ -198,6 +185,27 @@ pub fn letter_data(
         assistance: assistance(citation, language, &court.phone),
         next: None,
         deficiency: None,
+        offer: None,
+        money: None,
+        hearing: None,
+        dispositions: Vec::new(),
+        deadline: None,
+        judgment: None,
+    }
+}
+
+/// The court as its letters in `language` present it (the configured profile).
+pub fn court_profile(court: &crate::config::CourtConfig, language: Language) -> CourtProfile {
+    let spanish = language == Language::Es;
+    CourtProfile {
+        name: court.name.clone(),
+        address_lines: court.address_lines.clone(),
+        phone: court.phone.clone(),
+        hours: if spanish { court.hours_es.clone() } else { court.hours.clone() },
+        website: court.website.clone(),
+        signature: if spanish { court.signature_es.clone() } else { court.signature.clone() },
+        appearance_time: Some(court.appearance_time),
+        appearance_place: court.appearance_place.clone(),
     }
 }
 

@@ -3,7 +3,9 @@
 
 mod create;
 mod email;
+mod facts;
 mod mail_run;
+pub mod preview;
 mod render;
 
 pub use create::{charge_lines, create, letter_data, queue_acknowledgement, queue_letter};

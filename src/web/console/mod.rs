@@ -8,6 +8,7 @@ mod cases;
 mod dashboard;
 mod envelopes;
 mod keying;
+mod letter_preview;
 mod payments;
 mod present;
 mod queues;
@@ -44,6 +45,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(resource("/staff/admin/users/{id}").route(get().to(admin::user)))
         .service(resource("/staff/admin/users/{id}/{action}").route(post().to(admin::act)))
         .service(resource("/staff/admin/tokens/{id}/revoke").route(post().to(admin::revoke)))
+        .service(resource("/staff/admin/letters").route(get().to(letter_preview::index)))
+        .service(resource("/staff/admin/letters/{kind}/{lang}.pdf").route(get().to(letter_preview::pdf)))
         .service(resource("/staff/cases").route(get().to(cases::form)).route(post().to(cases::search)))
         .service(resource("/staff/cases/{number}").route(get().to(cases::show)))
         .service(
@@ -90,6 +93,7 @@ const MENU: &[(&str, &str, &[Role])] = &[
     ("Duplicate pleas", "/staff/queues/duplicates", &[Role::Clerk, Role::Admin]),
     ("Refunds owed", "/staff/queues/refunds", &[Role::Clerk, Role::Admin]),
     ("Users and tokens", "/staff/admin/users", &[Role::Admin]),
+    ("Letter templates", "/staff/admin/letters", &[Role::Admin]),
 ];
 
 fn menu(user: &StaffUser, path: &str) -> Value {

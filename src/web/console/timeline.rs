@@ -19,6 +19,10 @@ const ACTIONS: &[(&str, &str)] = &[
     ("citations.import", "Citations imported"),
     ("citations.search", "Cases searched"),
     ("envelope.page_moved", "Scanned page moved to another envelope"),
+    ("envelope.not_a_plea", "Scanned envelope set aside: not a plea"),
+    ("envelope.reopened", "Scanned envelope put back in the keying queue"),
+    ("scan.page_read", "Scanned page opened"),
+    ("scan.original_read", "Original scan downloaded"),
     ("evidence.purged", "Unsent uploads deleted"),
     ("job.retried", "Stopped job put back in the queue"),
     ("letter.created", "Letter queued"),
@@ -63,7 +67,7 @@ const ACTIONS: &[(&str, &str)] = &[
 ];
 
 /// A letter type as a clerk names it.
-fn letter_words(kind: LetterType) -> &'static str {
+pub(super) fn letter_words(kind: LetterType) -> &'static str {
     match kind {
         LetterType::PleaForm => "plea form",
         LetterType::Acknowledgement => "plea receipt",
