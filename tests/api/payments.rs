@@ -93,7 +93,17 @@ async fn guilty_then_paid_in_two_parts_is_resolved_with_an_outcome_letter(app: T
         let pdf = app.get(&clerk, &format!("/api/v1/letters/{id}/pdf")).await;
         assert_eq!(pdf.status(), 200);
         let text = crate::letters_paper::pdftotext(&pdf.bytes().await.unwrap());
-        for words in ["PY-2026-000001", "$135.00", "$50.00", "$85.00", "$0.00"] {
+        for words in [
+            "Your case is closed",
+            "PY-2026-000001",
+            "Paid as charged",
+            "Check",
+            "Money order",
+            "$50.00",
+            "$85.00",
+            "$135.00",
+            "$0.00",
+        ] {
             assert!(text.contains(words), "{words}: {text}");
         }
     }
@@ -129,6 +139,15 @@ async fn a_bounced_check_puts_the_balance_back_and_withdraws_the_dispositions(ap
     assert_eq!((d.as_array().unwrap().len(), &d[0]["disposition"]), (1, &json!("paid_as_charged")), "kept: {d}");
     assert!(d[0]["withdrawn_at"].is_string(), "{d}");
     assert_eq!(letter_types(&whole), ["acknowledgement", "outcome", "amount_due"]);
+    assert_eq!(app.run_jobs().await.parked, 0);
+    if cfg!(has_poppler) {
+        let id = whole["letters"][2]["id"].as_i64().unwrap();
+        let text = crate::letters_paper::pdftotext(
+            &app.get(&clerk, &format!("/api/v1/letters/{id}/pdf")).await.bytes().await.unwrap(),
+        );
+        assert!(text.contains("PY-2026-000002") && text.contains("$135.00"), "{text}");
+        assert!(!text.contains("Paid so far"), "the bounced check is not counted as paid: {text}");
+    }
     let actions: Vec<String> = events(&app).await.into_iter().map(|e| e.1).collect();
     for a in ["payment.reversed", "charges.dispositions_withdrawn"] {
         assert!(actions.iter().any(|x| x == a), "{a}: {actions:?}");

@@ -57,6 +57,18 @@ pub fn queue_acknowledgement(conn: &mut DbConn, submission_id: i64, ctx: &Letter
     insert_letter(conn, &citation, Some(sub.id), LetterType::Acknowledgement, ctx)
 }
 
+/// Queues a letter of `kind` about `citation` from what the case holds now, inside the caller's
+/// transaction (the letters a case's move asks for: an outcome, an amount due). A letter whose
+/// facts the case does not hold is refused (422), as [`create`] refuses it.
+pub fn queue_for_case(
+    conn: &mut DbConn,
+    citation: &db::citations::CitationRecord,
+    kind: LetterType,
+    ctx: &LetterContext,
+) -> Result<i64, AppError> {
+    insert_letter(conn, citation, None, kind, ctx)
+}
+
 fn insert_letter(
     conn: &mut DbConn,
     citation: &db::citations::CitationRecord,
@@ -93,7 +105,7 @@ fn insert_letter(
 }
 
 /// A case's charges as its letters list them, in the letter's language.
-pub fn charge_lines(conn: &mut DbConn, citation: &db::citations::CitationRecord) -> Result<Vec<ChargeLine>, AppError> {
+fn charge_lines(conn: &mut DbConn, citation: &db::citations::CitationRecord) -> Result<Vec<ChargeLine>, AppError> {
     let language: Language = citation.language.parse().unwrap_or(Language::En);
     Ok(db::citations::charges_of(conn, citation)?
         .into_iter()

@@ -139,11 +139,11 @@ pub(crate) fn apply_in_tx(
     let id = db::payments::insert(c, &row)?;
     let t = lifecycle::apply(&before, Action::PaymentRecorded(Payment { id, amount: p.amount, reversed: false }))
         .map_err(refused)?;
-    letters::queue(c, case, &t, ctx)?;
-    // Last, so that the audit chain's lock is held only until the commit that follows.
     if !case_state::record(c, case.id, &case.citation_number, &t, actor, ctx.today())? {
         return Err(moved());
     }
+    // After the move is written: the outcome letter states the dispositions it recorded.
+    letters::queue(c, case.id, &t, ctx)?;
     Ok((id, t))
 }
 
@@ -246,10 +246,10 @@ pub fn reverse(
         if !db::payments::reverse(c, id, user_id, &reason)? {
             return Err(refused(lifecycle::LifecycleError::AlreadyReversed(id)));
         }
-        letters::queue(c, &case, &t, ctx)?;
         if !case_state::record(c, case.id, &case.citation_number, &t, &actor, ctx.today())? {
             return Err(moved());
         }
+        letters::queue(c, case.id, &t, ctx)?;
         Ok(t)
     })?;
     let reversed = db::payments::find(conn, id)?.and_then(|p| p.reversed_at).map(|t| t.and_utc().to_rfc3339());

@@ -22,11 +22,13 @@ fn money(lines: Vec<DueLine>, case: &Case, pay_by: Option<NaiveDate>) -> Result<
 }
 
 impl Case {
-    /// What is owed while the case is `amount_due`: the charges pleaded guilty or no contest at
-    /// their fines, or the lines of the offer accepted; due a payment window after the plea or
-    /// the acceptance.
+    /// What is owed while the case is `amount_due` — or, for the charges pleaded guilty or no
+    /// contest beside others (a mixed plea), while a hearing or an offer is pending: the charges
+    /// pleaded guilty or no contest at their fines, or the lines of the offer accepted; due a
+    /// payment window after the plea or the acceptance.
     pub(super) fn amount_due(&self, data: &LetterData, rules: AfterPleaRules) -> Result<MoneyInfo, AppError> {
-        if self.status != CaseStatus::AmountDue {
+        use CaseStatus::*;
+        if !matches!(self.status, AmountDue | HearingSet | InReview | OfferPending) {
             return Err(refuse(format!("this case has no amount due (its status is {})", self.status)));
         }
         let (lines, from) = match self.latest_offer(OfferStatus::Accepted) {
