@@ -86,8 +86,7 @@ async fn guilty_then_paid_in_two_parts_is_resolved_with_an_outcome_letter(app: T
     let recorded = events(&app).await.into_iter().rfind(|e| e.1 == "payment.recorded").unwrap();
     assert_eq!(recorded.4["balance"], json!({"due_cents": 13_500, "paid_cents": 13_500}));
     assert!(recorded.0.starts_with("staff:"));
-    let stats = app.run_jobs().await;
-    assert_eq!(stats.parked, 0);
+    assert_eq!(app.run_jobs().await.retried, 0, "every letter rendered");
     if cfg!(has_poppler) {
         let id = whole["letters"][1]["id"].as_i64().unwrap();
         let pdf = app.get(&clerk, &format!("/api/v1/letters/{id}/pdf")).await;
@@ -139,7 +138,7 @@ async fn a_bounced_check_puts_the_balance_back_and_withdraws_the_dispositions(ap
     assert_eq!((d.as_array().unwrap().len(), &d[0]["disposition"]), (1, &json!("paid_as_charged")), "kept: {d}");
     assert!(d[0]["withdrawn_at"].is_string(), "{d}");
     assert_eq!(letter_types(&whole), ["acknowledgement", "outcome", "amount_due"]);
-    assert_eq!(app.run_jobs().await.parked, 0);
+    assert_eq!(app.run_jobs().await.retried, 0, "every letter rendered");
     if cfg!(has_poppler) {
         let id = whole["letters"][2]["id"].as_i64().unwrap();
         let text = crate::letters_paper::pdftotext(
@@ -279,6 +278,35 @@ async fn only_clerks_and_admins_record_or_reverse(app: TestApp) {
     assert_eq!(whole["payments"][0]["reversed_at"], Value::Null);
 }
 
+/// A guilty and a not-guilty charge: the guilty one is paid before the hearing (disposed, the
+/// case stays `hearing_set`), and a bounce takes it back with an amount-due letter.
+async fn a_mixed_plea_pays_its_guilty_charge_before_the_hearing(app: TestApp) {
+    app.load_offenses().await;
+    let clerk = app.token(Role::Clerk).await;
+    let number = "PY-2026-000010";
+    import(&app, &clerk, &[Ticket { charges: &[(1, "42-4-1101-C"), (2, "42-4-1101-C")], ..Ticket::open(number) }])
+        .await;
+    keyed(&app, &clerk, &mail_plea(number, today(), &[(1, "guilty"), (2, "not_guilty")])).await;
+    let p = paid(&app, &clerk, number, check(13_500, "1010")).await;
+    assert_eq!((&p["status"], &p["balance_cents"]), (&json!("hearing_set"), &json!(0)));
+    let disposed: Vec<Value> = case(&app, &clerk, number).await["dispositions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| json!([d["charge_seq"], d["disposition"]]))
+        .collect();
+    assert_eq!(disposed, [json!([2, "hearing_set"]), json!([1, "paid_as_charged"])]);
+    let back = reverse(&app, &clerk, &p["payment_id"], "check returned").await;
+    assert_eq!(back.status(), 200);
+    let whole = case(&app, &clerk, number).await;
+    assert_eq!((&whole["status"], &whole["balance"]["balance_cents"]), (&json!("hearing_set"), &json!(13_500)));
+    assert!(
+        whole["dispositions"][1]["withdrawn_at"].is_string() && whole["dispositions"][0].get("withdrawn_at").is_none()
+    );
+    assert_eq!(letter_types(&whole), ["acknowledgement", "amount_due"]);
+    assert_eq!(app.run_jobs().await.retried, 0, "the amount-due letter rendered");
+}
+
 /// Property, through the service: after any sequence of payments and reversals the balance is
 /// what is due minus what counts as paid, in every answer and in the whole case.
 async fn the_balance_is_always_due_minus_paid(app: TestApp) {
@@ -339,5 +367,6 @@ on_both_backends!(
     a_case_whose_state_refuses_a_payment_answers_409,
     the_same_idempotency_key_records_one_payment,
     only_clerks_and_admins_record_or_reverse,
+    a_mixed_plea_pays_its_guilty_charge_before_the_hearing,
     the_balance_is_always_due_minus_paid,
 );
