@@ -35,6 +35,7 @@ mod paper_pleas;
 mod paper_support;
 mod public;
 mod receipt;
+mod scan_case_pages;
 mod scan_pages;
 mod scans;
 mod serve;
