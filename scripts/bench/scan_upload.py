@@ -6,6 +6,10 @@
 Scans are made from the server's own letters: a plea form is created for each ticket through
 POST /api/v1/citations/{number}/letters, rasterised at 300 dpi with pdftoppm, rotated ±5°, given
 noise and saved as JPEG (quality 50, or 95 for the heavy file), then wrapped with img2pdf.
+The server takes at most 25 MB a file and 10 files an upload (MAX_SCAN_BYTES, MAX_FILES in the
+code): at 300 dpi the 150-page batch is about 43 MB, so it is sent as one upload of as few files
+as keep each within the limit, no envelope split between two; the heavy file is filled to just
+under the limit.
 """
 
 import json
@@ -13,11 +17,16 @@ import os
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 import uuid
 
 BASE, TOKEN, DIR, MODE = sys.argv[1:5]
 os.makedirs(DIR, exist_ok=True)
+MB = 1048576
+# The server's limits on an upload: bytes a file, files an upload. A PDF is kept a little under
+# the byte limit for img2pdf's own bytes around the pages.
+MAX_SCAN_BYTES, MAX_FILES, PDF_ROOM = 25 * MB, 10, MB
 
 
 def call(method, path, body=None, content_type="application/json"):
@@ -26,8 +35,11 @@ def call(method, path, body=None, content_type="application/json"):
     req.add_header("Authorization", f"Bearer {TOKEN}")
     if data is not None:
         req.add_header("Content-Type", content_type)
-    with urllib.request.urlopen(req, timeout=600) as resp:
-        return resp.read()
+    try:
+        with urllib.request.urlopen(req, timeout=600) as resp:
+            return resp.read()
+    except urllib.error.HTTPError as e:
+        sys.exit(f"error: {method} {path} answered {e.code}: {e.read().decode(errors='replace')[:500]}")
 
 
 def page_images(n, quality):
@@ -67,14 +79,39 @@ def pdf_of(images, name):
     path = os.path.join(DIR, name)
     subprocess.run(["img2pdf", *images, "-o", path], check=True)
     with open(path, "rb") as f:
-        return f.read()
+        pdf = f.read()
+    if len(pdf) > MAX_SCAN_BYTES:
+        sys.exit(f"error: {name} is {len(pdf) / MB:.1f} MB, over the server's {MAX_SCAN_BYTES // MB} MB a file")
+    return pdf
 
 
-def upload(pdf, name):
+def files_of(envelopes):
+    """The envelopes' pages in as few files as keep each within the limit, in order, no envelope
+    split between two: [[page, ...], ...]."""
+    files, size = [[]], 0
+    for pages in envelopes:
+        more = sum(os.path.getsize(p) for p in pages)
+        if files[-1] and size + more > MAX_SCAN_BYTES - PDF_ROOM:
+            files.append([])
+            size = 0
+        files[-1].extend(pages)
+        size += more
+    if len(files) > MAX_FILES:
+        sys.exit(f"error: the pages need {len(files)} files, more than the {MAX_FILES} one upload takes")
+    return files
+
+
+def upload(pdfs):
+    """One upload of the files [(name, pdf)]: each file's batch, in order."""
     boundary = uuid.uuid4().hex
-    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n"
-            "Content-Type: application/pdf\r\n\r\n").encode() + pdf + f"\r\n--{boundary}--\r\n".encode()
-    return json.loads(call("POST", "/api/v1/scans", body, f"multipart/form-data; boundary={boundary}"))
+    body = b""
+    for name, pdf in pdfs:
+        body += (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n"
+                 "Content-Type: application/pdf\r\n\r\n").encode() + pdf + b"\r\n"
+    body += f"--{boundary}--\r\n".encode()
+    answer = json.loads(call("POST", "/api/v1/scans", body, f"multipart/form-data; boundary={boundary}"))
+    # One file answers its batch; several answer {"uploads": [batch, ...]}.
+    return answer["uploads"] if "uploads" in answer else [answer]
 
 
 def zbar_rate(images):
@@ -96,33 +133,40 @@ def vm_hwm_mb(pid):
 if MODE == "timed":
     forms = page_images(50, 50)
     check = check_page()
-    twenty = [p1 for p1, _ in forms[:20]]
-    batch = [page for p1, p2 in forms for page in (p1, p2, check)]
-    for label, images in (("20-page scanned PDF", twenty), ("150-page batch", batch)):
-        pdf = pdf_of(images, f"{len(images)}.pdf")
+    twenty = [[p1] for p1, _ in forms[:20]]
+    batch = [[p1, p2, check] for p1, p2 in forms]
+    for label, envelopes in (("20-page scanned PDF", twenty), ("150-page batch", batch)):
+        images = [page for pages in envelopes for page in pages]
+        pdfs = [(f"{len(images)}-{k + 1}.pdf", pdf_of(pages, f"{len(images)}-{k + 1}.pdf"))
+                for k, pages in enumerate(files_of(envelopes))]
         start = time.monotonic()
-        answer = upload(pdf, f"{len(images)}.pdf")
-        batch_view = json.loads(call("GET", f"/api/v1/scans/{answer['document_id']}"))
+        answers = upload(pdfs)
+        views = [json.loads(call("GET", f"/api/v1/scans/{a['document_id']}")) for a in answers]
         secs = time.monotonic() - start
-        envelopes = batch_view.get("envelopes") or answer.get("envelopes") or []
-        linked = sum(1 for e in envelopes if e.get("citation_number"))
+        pages = sum(v["pages"] for v in views)
+        found = [e for v in views for e in v["envelopes"]]
+        linked = sum(1 for e in found if e["citation_number"])
+        size = sum(len(pdf) for _, pdf in pdfs) / MB
+        sent = f"{size:.1f} MB" if len(pdfs) == 1 else f"{size:.1f} MB in {len(pdfs)} files of one upload"
         zbar, zbar_found = zbar_rate(images)
-        print(f"{label}: {answer['pages']} pages ({len(pdf) / 1048576:.1f} MB), {len(envelopes)} envelopes, "
-              f"{linked} linked, upload to linked {secs:.2f} s ({answer['pages'] / secs:.1f} pages/s); "
-              f"zbarimg alone on the same pages {zbar:.2f} pages/s ({zbar_found} codes) -> "
-              f"{answer['pages'] / secs / zbar:.1f}x zbarimg's pages/s")
+        print(f"{label}: {pages} pages ({sent}), {len(found)} envelopes, {linked} linked (of {len(envelopes)} "
+              f"sent), upload to linked {secs:.2f} s ({pages / secs:.1f} pages/s); zbarimg alone on the same "
+              f"pages {zbar:.2f} pages/s ({zbar_found} codes) -> {pages / secs / zbar:.1f}x zbarimg's pages/s")
 elif MODE == "memory":
     pid = int(sys.argv[5])
     forms = page_images(12, 95)
+    # As many pages as keep the file within the server's limit.
     images, size = [], 0
-    while size < 24 * 1048576:
+    while True:
         page = forms[len(images) % len(forms)][len(images) % 2]
+        if size + os.path.getsize(page) > MAX_SCAN_BYTES - PDF_ROOM:
+            break
         images.append(page)
         size += os.path.getsize(page)
     pdf = pdf_of(images, "heavy.pdf")
     before = vm_hwm_mb(pid)
     start = time.monotonic()
-    answer = upload(pdf, "heavy.pdf")
+    [answer] = upload([("heavy.pdf", pdf)])
     secs = time.monotonic() - start
-    print(f"25 MB scan: {len(pdf) / 1048576:.1f} MB, {answer['pages']} pages in {secs:.1f} s; "
+    print(f"scan near the 25 MB limit: {len(pdf) / MB:.1f} MB, {answer['pages']} pages in {secs:.1f} s; "
           f"server peak RSS {before:.0f} MB before the upload, {vm_hwm_mb(pid):.0f} MB after (target < 300 MB)")

@@ -7,10 +7,9 @@ use crate::console::{location, signed_in, text};
 use crate::helpers::{error_body, events, TestApp};
 use crate::on_both_backends;
 use crate::paper_support::{key_in, mail_plea, today};
-use crate::scans::{client, img2pdf, plain_page, plea_form, rasterise, upload};
+use crate::scans::{client, first_pages, img2pdf, plain_page, rasterise, upload};
 use pleadesk::domain::Role;
 use serde_json::{json, Value};
-use std::path::PathBuf;
 
 /// A batch from our own letters, uploaded through the API: envelope 1 is our plea form for
 /// DV-2026-000101, envelope 2 our form for DV-2026-000102 with a check behind it, envelope 3 a
@@ -18,13 +17,7 @@ use std::path::PathBuf;
 /// letter ids.)
 async fn three_envelopes(app: &TestApp, token: &str) -> (i64, Vec<i64>, Vec<i64>) {
     let dir = tempfile::tempdir().unwrap();
-    let mut pages: Vec<PathBuf> = Vec::new();
-    let mut letters = Vec::new();
-    for (k, number) in ["DV-2026-000101", "DV-2026-000102"].iter().enumerate() {
-        let (id, pdf) = plea_form(app, token, number).await;
-        pages.push(rasterise(&pdf, 150, dir.path(), &format!("l{k}")).remove(0));
-        letters.push(id);
-    }
+    let (letters, mut pages) = first_pages(app, token, &["DV-2026-000101", "DV-2026-000102"], dir.path()).await;
     pages.push(plain_page(dir.path(), "check.jpg", "PAY TO THE ORDER OF DENVER COUNTY COURT  $135.00"));
     let sep = client().get(app.url("/api/v1/scans/separator.pdf")).bearer_auth(token).send().await.unwrap();
     pages.push(rasterise(&sep.bytes().await.unwrap(), 150, dir.path(), "sep").remove(0));
@@ -45,7 +38,13 @@ async fn scan(app: &TestApp, token: &str, doc: i64) -> Value {
 }
 
 /// The keying form of an envelope page as a clerk fills it in: its key, signed or not, pleas.
-fn filled(csrf: &str, page: &str, number: &str, signed: bool, pleas: &[(i32, &str)]) -> Vec<(String, String)> {
+pub(crate) fn filled(
+    csrf: &str,
+    page: &str,
+    number: &str,
+    signed: bool,
+    pleas: &[(i32, &str)],
+) -> Vec<(String, String)> {
     let key = page.split(r#"name="key" value=""#).nth(1).expect("the form's key")[..32].to_string();
     keyed_with(csrf, &key, number, signed, pleas)
 }

@@ -5,7 +5,7 @@
 use crate::console::{location, signed_in, text};
 use crate::helpers::{events, TestApp};
 use crate::on_both_backends;
-use crate::scans::{client, img2pdf, plain_page, plea_form, rasterise};
+use crate::scans::{client, first_pages, img2pdf, plain_page};
 use pleadesk::domain::Role;
 use serde_json::Value;
 
@@ -48,11 +48,7 @@ async fn a_clerk_uploads_a_batch_sees_its_envelopes_moves_a_page_and_keys_a_plea
     let clerk = app.staff(Role::Clerk).await;
     // Two of our plea forms with a check behind the first: envelopes [1, 2] and [3].
     let dir = tempfile::tempdir().unwrap();
-    let mut firsts = Vec::new();
-    for (k, number) in ["DV-2026-000101", "DV-2026-000102"].iter().enumerate() {
-        let (_, pdf) = plea_form(&app, &clerk.token, number).await;
-        firsts.push(rasterise(&pdf, 150, dir.path(), &format!("l{k}")).remove(0));
-    }
+    let (_, firsts) = first_pages(&app, &clerk.token, &["DV-2026-000101", "DV-2026-000102"], dir.path()).await;
     let check = plain_page(dir.path(), "check.jpg", "PAY TO THE ORDER OF DENVER COUNTY COURT  $100.00");
     let pdf = img2pdf(&[firsts[0].clone(), check, firsts[1].clone()], &dir.path().join("batch.pdf"));
 

@@ -6,7 +6,7 @@ use crate::console::{signed_in, text};
 use crate::helpers::{error_body, events, TestApp};
 use crate::on_both_backends;
 use crate::paper_support::{keyed, mail_plea, today};
-use crate::scans::{client, img2pdf, plain_page, plea_form, rasterise};
+use crate::scans::{client, first_pages, img2pdf, plain_page};
 use pleadesk::domain::Role;
 use serde_json::{json, Value};
 
@@ -22,13 +22,7 @@ async fn upload(app: &TestApp, token: &str, bytes: Vec<u8>, name: &str) -> Value
 /// A three-page scan at 150 dpi: our plea form for DV-2026-000101, a check, our plea form for
 /// DV-2026-000102 — envelopes [1, 2] and [3]. (PDF, its letter ids, each page's size in pixels.)
 async fn three_pages(app: &TestApp, token: &str, dir: &std::path::Path) -> (Vec<u8>, Vec<i64>, Vec<(u32, u32)>) {
-    let mut firsts = Vec::new();
-    let mut letters = Vec::new();
-    for (k, number) in ["DV-2026-000101", "DV-2026-000102"].iter().enumerate() {
-        let (id, pdf) = plea_form(app, token, number).await;
-        letters.push(id);
-        firsts.push(rasterise(&pdf, 150, dir, &format!("l{k}")).remove(0));
-    }
+    let (letters, firsts) = first_pages(app, token, &["DV-2026-000101", "DV-2026-000102"], dir).await;
     let check = plain_page(dir, "check.jpg", "PAY TO THE ORDER OF DENVER COUNTY COURT  $100.00");
     let images = [firsts[0].clone(), check, firsts[1].clone()];
     let sizes = images.iter().map(|p| image::image_dimensions(p).unwrap()).collect();
@@ -208,7 +202,8 @@ async fn a_page_that_could_not_be_read_has_no_image_and_offers_the_original(app:
     let clerk = app.staff(Role::Clerk).await;
     let mut damaged = vec![0xFF, 0xD8, 0xFF, 0xE0];
     damaged.extend_from_slice(b"not really a jpeg");
-    let doc = upload(&app, &clerk.token, damaged.clone(), "damaged.jpg").await["document_id"].as_i64().unwrap();
+    let batch = upload(&app, &clerk.token, damaged.clone(), "damaged.jpg").await;
+    let doc = batch["document_id"].as_i64().unwrap();
     let (b, _) = signed_in(&app, &clerk).await;
     let (_, page) = text(&b, &app, &format!("/staff/scans/{doc}")).await;
     assert!(page.contains("Page 1 could not be read") && !page.contains("/pages/1/image"), "{page}");
@@ -217,6 +212,11 @@ async fn a_page_that_could_not_be_read_has_no_image_and_offers_the_original(app:
     assert!(page.contains("This page could not be read when it was scanned") && !page.contains("<img"), "{page}");
     assert!(page.contains("Not read: the page could not be decoded."));
     assert!(page.contains(&format!(r#"href="/staff/scans/{doc}/original">Download the original file (JPEG)"#)));
+    // Its envelope's page says so beside the keying form, in place of a broken image.
+    let (status, page) = text(&b, &app, &format!("/staff/envelopes/{}", batch["envelopes"][0]["id"])).await;
+    assert_eq!(status, 200);
+    assert!(page.contains(r#"id="no-image-1""#) && !page.contains("/pages/1/image"), "{page}");
+    assert!(page.contains(&format!(r#"href="/staff/scans/{doc}/original">Download the original file"#)));
     let (status, page) = text(&b, &app, &format!("/staff/scans/{doc}/pages/1/image?size=thumb")).await;
     assert_eq!(status, 404);
     assert!(page.contains("download the original file to see it"), "{page}");

@@ -37,6 +37,18 @@ pub(crate) async fn plea_form(app: &TestApp, clerk: &str, number: &str) -> (i64,
     (id, pdf)
 }
 
+/// The first page of our plea form for each of `numbers`, rasterised at 150 dpi into `dir`:
+/// (the letters' ids, the pages).
+pub(crate) async fn first_pages(app: &TestApp, clerk: &str, numbers: &[&str], dir: &Path) -> (Vec<i64>, Vec<PathBuf>) {
+    let (mut letters, mut pages) = (Vec::new(), Vec::new());
+    for (k, number) in numbers.iter().enumerate() {
+        let (id, pdf) = plea_form(app, clerk, number).await;
+        letters.push(id);
+        pages.push(rasterise(&pdf, 150, dir, &format!("l{k}")).remove(0));
+    }
+    (letters, pages)
+}
+
 /// Every page of `pdf` as a grey PNG at `dpi`, as a scanner would see it.
 pub(crate) fn rasterise(pdf: &[u8], dpi: u32, dir: &Path, stem: &str) -> Vec<PathBuf> {
     let input = dir.join(format!("{stem}.pdf"));

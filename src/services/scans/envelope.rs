@@ -1,20 +1,27 @@
-//! One envelope as a clerk keys it: its pages in scan order with their flags, where it stands in
-//! its batch, what our QR codes read on it (the citation and letter it is linked to, or the
-//! citations a code names whose letter is not on file) and, once closed, the plea keyed from it
-//! or why it holds none.
+//! One envelope as a clerk keys it: its pages in scan order with their flags and image sizes,
+//! where it stands in its batch, what our QR codes read on it (the citation and letter it is
+//! linked to, or the citations a code names whose letter is not on file) and, once closed, the
+//! plea keyed from it or why it holds none.
 
+use super::pages;
 use super::queue::{self, Saved};
 use crate::db::{self, DbConn};
 use crate::domain::envelope_queue::{self, EnvelopeState};
 use crate::domain::envelopes::ScanFlag;
 use crate::error::AppError;
 use crate::letters::qr;
+use crate::scan::preview::Size;
 use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct PageView {
     /// Its number in the scan.
     pub number: i32,
+    /// false when it could not be read at upload: it has no image.
+    pub readable: bool,
+    /// Its image's size in pixels (`?size=page`).
+    pub width: u32,
+    pub height: u32,
     pub flags: Vec<ScanFlag>,
     /// The citation its code names, when that is another than the envelope's.
     pub other_citation: Option<String>,
@@ -65,7 +72,8 @@ pub fn open(c: &mut DbConn, id: i64, actor: &str) -> Result<EnvelopeView, AppErr
                 .contains(&ScanFlag::OtherCitation)
                 .then(|| p.qr_payload.as_deref().and_then(qr::parse_payload).map(|(n, _)| n))
                 .flatten();
-            PageView { number: p.page_no, flags, other_citation }
+            let (width, height) = pages::preview_size(p, Size::Page);
+            PageView { number: p.page_no, readable: pages::readable(p), width, height, flags, other_citation }
         })
         .collect();
     let read_on_page = env.letter_id.and_then(|l| rows.iter().find(|p| p.letter_id == Some(l)).map(|p| p.page_no));

@@ -29,20 +29,23 @@ pub struct ScanPage {
     pub thumb_height: u32,
 }
 
-fn size_of(row: &PageRow) -> (u32, u32) {
-    match (row.width, row.height) {
+/// The size in pixels of page `row`'s preview of `size`, for its `<img>`: from the page's stored
+/// size, or, for a page read before sizes were kept, a letter-size sheet at 150 dpi.
+pub fn preview_size(row: &PageRow, size: Size) -> (u32, u32) {
+    let (width, height) = match (row.width, row.height) {
         (Some(w), Some(h)) if w > 0 && h > 0 => (w as u32, h as u32),
         _ => LETTER_AT_150_DPI,
-    }
+    };
+    size.of(width, height)
 }
 
-fn readable(row: &PageRow) -> bool {
+/// false for a page that could not be read at upload: it has no image.
+pub fn readable(row: &PageRow) -> bool {
     !row.flags.split(',').any(|f| f == "unreadable")
 }
 
 fn thumb(row: &PageRow) -> ScanPage {
-    let (w, h) = size_of(row);
-    let (thumb_width, thumb_height) = Size::Thumb.of(w, h);
+    let (thumb_width, thumb_height) = preview_size(row, Size::Thumb);
     ScanPage { page: row.page_no, readable: readable(row), thumb_width, thumb_height }
 }
 
@@ -184,7 +187,7 @@ pub fn open_page(conn: &mut DbConn, document_id: i64, page: i32, actor: &str) ->
         citation_number,
         on_file: row.letter_id == Some(letter_id),
     });
-    let (width, height) = Size::Page.of(size_of(row).0, size_of(row).1);
+    let (width, height) = preview_size(row, Size::Page);
     let view = PageView {
         document_id,
         page,
