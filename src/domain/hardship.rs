@@ -95,9 +95,9 @@ impl Grant {
     /// The plan's instalment dates, a month apart (one date for the other grants).
     pub fn due_dates(&self) -> Vec<NaiveDate> {
         match *self {
-            Grant::PaymentPlan { instalments, first_due_on, .. } => (0..instalments.max(1))
-                .filter_map(|i| first_due_on.checked_add_months(Months::new(i as u32)))
-                .collect(),
+            Grant::PaymentPlan { instalments, first_due_on, .. } => {
+                (0..instalments.max(1)).filter_map(|i| first_due_on.checked_add_months(Months::new(i as u32))).collect()
+            }
             _ => vec![self.due_on()],
         }
     }
@@ -157,7 +157,8 @@ pub fn parse_grant(input: &GrantInput, balance: Cents, today: NaiveDate) -> Resu
             .ok(),
         HardshipKind::CommunityService => {
             let hours = whole(input.hours, "the hours", 1, MAX_HOURS).map_err(|e| note("hours", e)).ok();
-            let due = future_date(input.due_on, "the date the hours are due", today).map_err(|e| note("due_on", e)).ok();
+            let due =
+                future_date(input.due_on, "the date the hours are due", today).map_err(|e| note("due_on", e)).ok();
             hours.zip(due).map(|(hours, due_on)| Grant::CommunityService { hours, due_on })
         }
         HardshipKind::PaymentPlan => {
@@ -210,7 +211,10 @@ mod tests {
     fn a_statement_is_required_and_short() {
         assert_eq!(statement("  "), Err(StatementError::Missing));
         assert_eq!(statement(&"x".repeat(STATEMENT_MAX + 1)), Err(StatementError::TooLong));
-        assert_eq!(statement(" I lost my job.\r\nI can pay $25 a month. ").unwrap(), "I lost my job.\nI can pay $25 a month.");
+        assert_eq!(
+            statement(" I lost my job.\r\nI can pay $25 a month. ").unwrap(),
+            "I lost my job.\nI can pay $25 a month."
+        );
     }
 
     #[test]

@@ -88,8 +88,12 @@ fn of_event(e: &EventFact) -> Option<PublicEntry> {
         "offer.expired" => OfferExpired,
         "offer.withdrawn" => OfferWithdrawn,
         "offer.declined" => OfferDeclined,
-        "payment.recorded" => return Some(PublicEntry { amount_cents: Some(amount()?), ..entry(e.on, PaymentReceived) }),
-        "payment.reversed" => return Some(PublicEntry { amount_cents: Some(amount()?), ..entry(e.on, PaymentReversed) }),
+        "payment.recorded" => {
+            return Some(PublicEntry { amount_cents: Some(amount()?), ..entry(e.on, PaymentReceived) })
+        }
+        "payment.reversed" => {
+            return Some(PublicEntry { amount_cents: Some(amount()?), ..entry(e.on, PaymentReversed) })
+        }
         "hardship.requested" => {
             return Some(PublicEntry { hardship: Some(hardship("kind")?), ..entry(e.on, HardshipRequested) })
         }

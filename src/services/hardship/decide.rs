@@ -66,10 +66,12 @@ pub fn view(conn: &mut DbConn, id: i64, user_id: i64, ctx: &LetterContext) -> Re
     let r = db::hardship::find(conn, id)?.ok_or_else(|| not_found(id))?;
     let case = db::citations::find_by_id(conn, r.citation_id)?.ok_or_else(|| not_found(id))?;
     let balance = crate::services::case_state::snapshot(conn, case.id)?.balance().into();
-    let number = crate::domain::CitationNumber::parse(&case.citation_number).map_err(|e| AppError::Internal(e.into()))?;
-    let pay_by = crate::services::case_view::next_deadline(conn, &number, ctx.today(), ctx.court_tz, ctx.court.after_plea)?
-        .filter(|(k, _)| *k == crate::domain::case_deadline::DeadlineKind::Payment)
-        .map(|(_, d)| d);
+    let number =
+        crate::domain::CitationNumber::parse(&case.citation_number).map_err(|e| AppError::Internal(e.into()))?;
+    let pay_by =
+        crate::services::case_view::next_deadline(conn, &number, ctx.today(), ctx.court_tz, ctx.court.after_plea)?
+            .filter(|(k, _)| *k == crate::domain::case_deadline::DeadlineKind::Payment)
+            .map(|(_, d)| d);
     audit::append(
         conn,
         &Event {

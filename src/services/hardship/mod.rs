@@ -127,7 +127,8 @@ pub fn request(
     lang: Language,
     tz: chrono_tz::Tz,
 ) -> Result<PublicHardship, AppError> {
-    let (_, case) = crate::services::status::find_submission(conn, &body.confirmation, &body.date_of_birth, today, lang)?;
+    let (_, case) =
+        crate::services::status::find_submission(conn, &body.confirmation, &body.date_of_birth, today, lang)?;
     let mut fields = std::collections::BTreeMap::new();
     let kind = body.kind.parse::<HardshipKind>().map_err(|_| fields.insert("kind".into(), msg(lang, "hardship.kind")));
     let statement = hardship::statement(&body.statement).map_err(|e| {

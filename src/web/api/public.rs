@@ -5,8 +5,8 @@
 
 use crate::domain::Language;
 use crate::error::AppError;
-use crate::services::intake::{self, Identity, PleaRequest};
 use crate::services::hardship::{self, HardshipRequestBody};
+use crate::services::intake::{self, Identity, PleaRequest};
 use crate::services::status;
 use crate::web::{run_db, AppState};
 use actix_web::{http::header, web, HttpRequest, HttpResponse};

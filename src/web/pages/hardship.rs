@@ -29,7 +29,8 @@ pub async fn form(req: HttpRequest, q: web::Query<LangQuery>, state: web::Data<A
     let flash = d.flash_for("hardship");
     let (errors, error_list, message, status) = flash_context(flash, "");
     let typed = flash.map(|f| f.typed.clone()).unwrap_or_default();
-    let ctx = json!({"form": typed, "errors": errors, "error_list": error_list, "message": message, "back": "/status/case"});
+    let ctx =
+        json!({"form": typed, "errors": errors, "error_list": error_list, "message": message, "back": "/status/case"});
     render(&state, &pr, "hardship", status, ctx)
 }
 
