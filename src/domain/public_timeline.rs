@@ -127,9 +127,25 @@ pub fn entries(issued_on: NaiveDate, events: &[EventFact], letters: &[LetterFact
     out.extend(
         letters.iter().map(|l| PublicEntry { letter: Some((l.kind, l.id)), ..entry(l.on, PublicKind::LetterSent) }),
     );
-    // Stable: events keep their recorded order within a day, letters come after them.
-    out.sort_by_key(|e| (e.on, e.kind == PublicKind::LetterSent));
+    // Within a day, in the order a case moves (the trail records a move before its cause: the
+    // status change comes first in a transition); entries of one rank keep their recorded order.
+    out.sort_by_key(|e| (e.on, rank(e.kind)));
     out
+}
+
+/// Where an entry falls among those of the same day.
+fn rank(kind: PublicKind) -> u8 {
+    use PublicKind::*;
+    match kind {
+        Issued => 0,
+        PleaReceived => 1,
+        OfferMade | OfferAccepted | OfferRejected | OfferExpired | OfferWithdrawn | OfferDeclined => 2,
+        AmountDue => 3,
+        PaymentReceived | PaymentReversed => 4,
+        HearingSet | Resolved | Default => 5,
+        HardshipRequested | HardshipGranted | HardshipDenied => 6,
+        LetterSent => 7,
+    }
 }
 
 #[cfg(test)]
@@ -144,8 +160,8 @@ mod tests {
     #[test]
     fn residents_see_their_case_in_order_and_nothing_internal() {
         let details = [
-            json!({"submission_id": 1}),
             json!({"from": "open", "to": "amount_due", "through": ["responded"], "because": "plea"}),
+            json!({"submission_id": 1}),
             json!({"letter_id": 9}),
             json!({"payment_id": 1, "amount_cents": 5000, "balance": {}}),
             json!({"payment_id": 1, "amount_cents": 5000, "reason": "NSF; defendant was rude on the phone"}),
@@ -155,8 +171,8 @@ mod tests {
             json!({"from": "amount_due", "to": "resolved"}),
         ];
         let actions = [
-            "plea.recorded",
             "case.status_changed",
+            "plea.recorded",
             "letter.read",
             "payment.recorded",
             "payment.reversed",
@@ -168,7 +184,12 @@ mod tests {
         let events: Vec<EventFact> = actions
             .iter()
             .zip(&details)
-            .map(|(action, details)| EventFact { on: d("2026-12-02"), action, details })
+            .enumerate()
+            .map(|(i, (action, details))| EventFact {
+                on: d(if i < 8 { "2026-12-02" } else { "2026-12-03" }),
+                action,
+                details,
+            })
             .collect();
         let letters = [LetterFact { on: d("2026-12-02"), kind: LetterType::AmountDue, id: 4 }];
         let got = entries(d("2026-11-20"), &events, &letters);
@@ -185,14 +206,14 @@ mod tests {
                 HardshipRequested,
                 HardshipGranted,
                 HardshipDenied,
-                Resolved,
-                LetterSent
+                LetterSent,
+                Resolved
             ]
         );
         assert_eq!(got[3].amount_cents, Some(5000));
         assert_eq!(got[5].hardship, Some(HardshipKind::PaymentPlan));
         assert_eq!(got[6].hardship, Some(HardshipKind::MoreTime));
-        assert_eq!(got[9].letter, Some((LetterType::AmountDue, 4)));
+        assert_eq!(got[8].letter, Some((LetterType::AmountDue, 4)));
         let text = serde_json::to_string(&got).unwrap();
         assert!(!text.contains("rude") && !text.contains("remark"), "{text}");
     }
