@@ -198,8 +198,34 @@ async fn only_clerks_decide_and_bad_terms_are_named(app: TestApp) {
     assert_eq!(text(&b, &app, "/staff/hardship/999999").await.0, 404);
 }
 
+async fn more_time_and_community_service_are_granted_with_their_dates(app: TestApp) {
+    app.load_offenses().await;
+    let clerk = app.staff(Role::Clerk).await;
+    let (b, csrf) = signed_in(&app, &clerk).await;
+    let due = today().checked_add_days(Days::new(45)).unwrap();
+    let (due_s, on) = (due.to_string(), long_date(due, Language::En));
+    let grants: [(&str, &[(&str, &str)], String); 2] = [
+        ("more_time", &[], format!("The court gives you more time: please pay $135.00 by {on}.")),
+        ("community_service", &[("hours", "20")], format!("you may do 20 hours of community service instead of paying the amount below. Do the hours and bring or mail the proof to the court by {on}.")),
+    ];
+    for (i, (kind, extra, says)) in grants.iter().enumerate() {
+        let number = format!("HS-2026-00001{i}");
+        let code = guilty_online(&app, &clerk.token, &number, "en").await;
+        let link = format!("/staff/hardship/{}", ask(&app, &code, DOB).await["id"]);
+        let mut form = vec![("csrf", csrf.as_str()), ("kind", *kind), ("due_on", due_s.as_str())];
+        form.extend_from_slice(extra);
+        let r = b.post(app.url(&format!("{link}/grant"))).form(&form).send().await.unwrap();
+        assert_eq!(location(&r), format!("{link}?done=granted"));
+        let (_, page) = text(&b, &app, &link).await;
+        assert_says(&decision_letter(&app, &clerk.token, &page).await, kind, &[says]);
+        let now = status(&app, &code).await;
+        assert_eq!((&now["next"]["pay_by"], &now["hardship"]["granted_kind"]), (&json!(due_s), &json!(kind)), "{now}");
+    }
+}
+
 on_both_backends!(
     a_plan_asked_online_is_granted_by_a_clerk_and_its_letter_states_it,
+    more_time_and_community_service_are_granted_with_their_dates,
     a_request_names_each_bad_field_and_a_wrong_birth_date_is_not_found,
     only_clerks_decide_and_bad_terms_are_named
 );
