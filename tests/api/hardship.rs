@@ -198,13 +198,16 @@ async fn only_clerks_decide_and_bad_terms_are_named(app: TestApp) {
     assert_eq!(text(&b, &app, "/staff/hardship/999999").await.0, 404);
 }
 
+/// The fields a grant's form adds to the kind and due date.
+type Extra<'a> = &'a [(&'a str, &'a str)];
+
 async fn more_time_and_community_service_are_granted_with_their_dates(app: TestApp) {
     app.load_offenses().await;
     let clerk = app.staff(Role::Clerk).await;
     let (b, csrf) = signed_in(&app, &clerk).await;
     let due = today().checked_add_days(Days::new(45)).unwrap();
     let (due_s, on) = (due.to_string(), long_date(due, Language::En));
-    let grants: [(&str, &[(&str, &str)], String); 2] = [
+    let grants: [(&str, Extra, String); 2] = [
         ("more_time", &[], format!("The court gives you more time: please pay $135.00 by {on}.")),
         ("community_service", &[("hours", "20")], format!("you may do 20 hours of community service instead of paying the amount below. Do the hours and bring or mail the proof to the court by {on}.")),
     ];
