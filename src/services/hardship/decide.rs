@@ -72,7 +72,8 @@ pub fn view(conn: &mut DbConn, id: i64, user_id: i64, ctx: &LetterContext) -> Re
         crate::services::case_view::next_deadline(conn, &number, ctx.today(), ctx.court_tz, ctx.court.after_plea)?
             .filter(|(k, _)| *k == crate::domain::case_deadline::DeadlineKind::Payment)
             .map(|(_, d)| d);
-    audit::append(
+    // A read has no transaction of its own change: the event gets one (the chain's order).
+    audit::record(
         conn,
         &Event {
             actor: &format!("staff:{user_id}"),

@@ -129,16 +129,20 @@ pub fn request(
 ) -> Result<PublicHardship, AppError> {
     let (_, case) =
         crate::services::status::find_submission(conn, &body.confirmation, &body.date_of_birth, today, lang)?;
+    let kind = body.kind.parse::<HardshipKind>().ok();
+    let statement = hardship::statement(&body.statement);
     let mut fields = std::collections::BTreeMap::new();
-    let kind = body.kind.parse::<HardshipKind>().map_err(|_| fields.insert("kind".into(), msg(lang, "hardship.kind")));
-    let statement = hardship::statement(&body.statement).map_err(|e| {
+    if kind.is_none() {
+        fields.insert("kind".to_string(), msg(lang, "hardship.kind"));
+    }
+    if let Err(e) = &statement {
         let key = match e {
             StatementError::Missing => "hardship.statement_missing",
             StatementError::TooLong => "hardship.statement_long",
         };
-        fields.insert("statement".into(), msg(lang, key))
-    });
-    let (Ok(kind), Ok(statement)) = (kind, statement) else {
+        fields.insert("statement".to_string(), msg(lang, key));
+    }
+    let (Some(kind), Ok(statement)) = (kind, statement) else {
         return Err(AppError::Invalid { message: msg(lang, "form"), fields });
     };
     let id = db::write_transaction(conn, |c| {
