@@ -9,6 +9,7 @@ pub mod counts;
 pub mod documents;
 pub mod drafts;
 pub mod envelope_queue;
+pub mod hardship;
 pub mod jobs;
 pub mod letters;
 pub mod offenses;

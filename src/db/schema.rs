@@ -206,6 +206,27 @@ diesel::table! {
 }
 
 diesel::table! {
+    hardship_requests (id) {
+        id -> BigInt,
+        citation_id -> BigInt,
+        kind -> Text,
+        statement -> Text,
+        channel -> Text,
+        status -> Text,
+        requested_at -> Timestamp,
+        decided_at -> Nullable<Timestamp>,
+        decided_by -> Nullable<BigInt>,
+        granted_kind -> Nullable<Text>,
+        due_on -> Nullable<Date>,
+        instalments -> Nullable<Integer>,
+        instalment_cents -> Nullable<BigInt>,
+        service_hours -> Nullable<Integer>,
+        denial_reason -> Nullable<Text>,
+        letter_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
     dispositions (id) {
         id -> BigInt,
         charge_id -> BigInt,
@@ -339,6 +360,7 @@ diesel::joinable!(pleas -> submissions (submission_id));
 diesel::joinable!(offers -> citations (citation_id));
 diesel::joinable!(offer_charges -> offers (offer_id));
 diesel::joinable!(payments -> citations (citation_id));
+diesel::joinable!(hardship_requests -> citations (citation_id));
 diesel::joinable!(dispositions -> charges (charge_id));
 diesel::joinable!(letters -> citations (citation_id));
 diesel::joinable!(submission_documents -> documents (document_id));
@@ -362,6 +384,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     offers,
     offer_charges,
     payments,
+    hardship_requests,
     dispositions,
     letters,
     events,

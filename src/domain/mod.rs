@@ -17,6 +17,7 @@ pub mod enums;
 pub mod envelope_queue;
 pub mod envelopes;
 pub mod file_name;
+pub mod hardship;
 pub mod holidays;
 pub mod language;
 pub mod lifecycle;
@@ -25,6 +26,7 @@ pub mod money;
 pub mod next_steps;
 pub mod offense;
 pub mod payment;
+pub mod public_timeline;
 pub mod redact;
 pub mod sign_in;
 

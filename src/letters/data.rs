@@ -51,6 +51,38 @@ pub struct LetterData {
     /// Default notices: the judgment entered and the last day to ask for it to be set aside.
     #[serde(default)]
     pub judgment: Option<JudgmentInfo>,
+    /// Amount-due letters that answer a request from someone unable to pay: the decision.
+    #[serde(default)]
+    pub hardship: Option<HardshipAnswer>,
+    /// Amount-due letters: the confirmation code that opens the status page (where a defendant
+    /// can ask for more time, a plan or community service), if the case has one.
+    #[serde(default)]
+    pub confirmation: Option<String>,
+}
+
+/// The court's answer to a request from someone unable to pay (`domain::hardship`). `asked` and
+/// `kind` are `more_time`, `payment_plan` or `community_service`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HardshipAnswer {
+    pub asked: String,
+    pub granted: bool,
+    /// What was granted (may differ from what was asked); empty when denied.
+    pub kind: String,
+    /// More time and community service: the date due; a plan: every instalment.
+    pub instalments: Vec<Instalment>,
+    /// A plan: the amount a month.
+    pub per_month: Option<crate::domain::Cents>,
+    /// Community service: the hours.
+    pub hours: Option<i32>,
+    /// A denial: the clerk's reason, written to the defendant.
+    pub reason: Option<String>,
+}
+
+/// One date of a grant, and (plans) the amount due on it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Instalment {
+    pub due_on: NaiveDate,
+    pub amount: crate::domain::Cents,
 }
 
 /// What a deficiency notice says is missing. The enclosed plea form's deadline

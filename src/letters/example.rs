@@ -94,6 +94,8 @@ pub fn example_data(letter_type: LetterType, language: Language, letter_id: i64)
         dispositions: Vec::new(),
         deadline: None,
         judgment: None,
+        hardship: None,
+        confirmation: None,
     };
     let due = |seq: i32, description: &str, fine: i64| DueLine {
         seq,

@@ -249,6 +249,8 @@ pub fn next_deadline(
         let pleaded_on = plea.received_at.and_utc().with_timezone(&tz).date_naive();
         next_steps::pay_by(pleaded_on, rules, &calendar)
     });
+    // A due date a clerk granted to someone unable to pay replaces the payment window's.
+    let pay_by = crate::services::hardship::granted_due_on(conn, c.id)?.or(pay_by);
     let fix_by: Vec<NaiveDate> = db::paper::for_citation(conn, c.id)?
         .into_iter()
         .filter(|s| s.status == SubmissionStatus::Deficient.as_str())

@@ -131,6 +131,8 @@ pub struct Queues {
     pub duplicate: QueueAge,
     /// Cases paid beyond what is due (`services::payments::refunds`).
     pub refunds: QueueAge,
+    /// Requests from defendants unable to pay (`services::hardship`).
+    pub hardship: QueueAge,
     pub linked_since: i64,
     pub last_look: Option<chrono::NaiveDateTime>,
 }
@@ -146,9 +148,11 @@ pub fn queues(conn: &mut DbConn, user_id: i64) -> Result<Queues, AppError> {
     let envelopes = QueueAge { count, oldest };
     let (count, oldest) = crate::services::payments::refunds::age(conn)?;
     let refunds = QueueAge { count, oldest };
+    let (count, oldest) = db::hardship::pending_age(conn)?;
+    let hardship = QueueAge { count, oldest };
     let last_look = db::users::linked_seen_at(conn, user_id)?;
     let linked_since = db::paper::linked_count(conn, last_look)?;
-    Ok(Queues { envelopes, unmatched, deficient, duplicate, refunds, linked_since, last_look })
+    Ok(Queues { envelopes, unmatched, deficient, duplicate, refunds, hardship, linked_since, last_look })
 }
 
 /// What was linked since staff member `user_id` last looked (`submissions.list`, as the API's

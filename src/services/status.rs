@@ -5,17 +5,26 @@ use crate::config::CourtConfig;
 use crate::db::{self, citations::CitationRecord, DbConn};
 use crate::domain::deadline::CourtCalendar;
 use crate::domain::next_steps::{next_steps, ChargeAnswer, ChargeStep};
+use crate::domain::public_timeline::PublicKind;
 use crate::domain::{CaseStatus, Cents, DateOfBirth, Language, Plea};
 use crate::error::AppError;
 use crate::i18n::text as msg;
+use crate::services::hardship::{self, PublicHardship};
 use crate::services::letters as letter_service;
 use chrono::NaiveDate;
 use serde::Serialize;
 
+/// One line of the resident's timeline (`services::public_timeline`).
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct TimelineEntry {
     pub date: NaiveDate,
     pub what: String,
+    /// What happened: `issued`, `plea_received`, `offer_made`, `amount_due`, `payment_received`,
+    /// `hardship_requested`, `hardship_granted`, `letter_sent`, … .
+    #[schema(value_type = String, example = "payment_received")]
+    pub kind: PublicKind,
+    /// A letter's id (`letter_sent`), to download it.
+    pub letter_id: Option<i64>,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -75,6 +84,11 @@ pub struct StatusView {
     /// The defendant's own language (ISO 639-1); pages add a language-assistance line for it.
     pub preferred_language: String,
     pub next: NextView,
+    /// The newest request made because the defendant cannot pay, as they see it.
+    pub hardship: Option<PublicHardship>,
+    /// Whether the defendant may ask now for more time, a plan or community service (an amount
+    /// is due and no request is pending).
+    pub hardship_open: bool,
 }
 
 fn status_text(status: CaseStatus, lang: Language) -> String {
@@ -91,7 +105,7 @@ fn status_text(status: CaseStatus, lang: Language) -> String {
 }
 
 /// The submission and case for a confirmation code and date of birth (same 404 otherwise).
-fn find_submission(
+pub(crate) fn find_submission(
     conn: &mut DbConn,
     confirmation: &str,
     dob: &str,
@@ -123,28 +137,13 @@ pub fn status(
     court: &CourtConfig,
 ) -> Result<StatusView, AppError> {
     let (sub, case) = find_submission(conn, confirmation, dob, today, lang)?;
-    let next = next_of(conn, &case, &sub, tz, court, lang)?;
-    let local = |t: chrono::NaiveDateTime| t.and_utc().with_timezone(&tz).date_naive();
-    let mut timeline = vec![
-        TimelineEntry { date: local(case.issued_at), what: msg(lang, "timeline.issued") },
-        TimelineEntry { date: local(sub.received_at), what: msg(lang, "timeline.received") },
-    ];
-    let letters: Vec<LetterSummary> = db::letters::for_citation(conn, case.id)?
-        .into_iter()
-        .map(|l| {
-            let what = match l.letter_type.as_str() {
-                "acknowledgement" => msg(lang, "timeline.acknowledgement"),
-                t => msg(lang, "timeline.letter").replace("{type}", t),
-            };
-            timeline.push(TimelineEntry { date: local(l.created_at), what });
-            LetterSummary {
-                id: l.id,
-                kind: l.letter_type,
-                date: local(l.created_at),
-                available: l.storage_path.is_some(),
-            }
-        })
-        .collect();
+    let mut next = next_of(conn, &case, &sub, tz, court, lang)?;
+    if let Some(granted) = hardship::granted_due_on(conn, case.id)? {
+        granted_pay_by(&mut next, granted);
+    }
+    let (timeline, letters) = crate::services::public_timeline::of_case(conn, &case, tz, lang)?;
+    let request = hardship::latest_public(conn, case.id, tz)?;
+    let pending = request.as_ref().is_some_and(|r| r.status == crate::domain::hardship::HardshipStatus::Pending);
     Ok(StatusView {
         citation_number: case.citation_number,
         confirmation: sub.confirmation,
@@ -155,7 +154,22 @@ pub fn status(
         letters,
         preferred_language: case.preferred_language,
         next,
+        hardship_open: crate::domain::hardship::open_to_requests(case.status) && !pending,
+        hardship: request,
     })
+}
+
+/// A due date a clerk granted replaces the payment window's date wherever a fine is due.
+fn granted_pay_by(next: &mut NextView, granted: NaiveDate) {
+    use crate::domain::next_steps::ChargeNext;
+    if next.pay_by.is_some() {
+        next.pay_by = Some(granted);
+    }
+    for c in &mut next.charges {
+        if let ChargeNext::Pay { pay_by, .. } = &mut c.step.next {
+            *pay_by = granted;
+        }
+    }
 }
 
 /// What happens next after the submission's pleas, by the court's rules and calendar.

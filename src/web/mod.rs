@@ -70,6 +70,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .service(resource("/public/lookup").route(post().to(public::lookup)))
             .service(resource("/public/pleas").route(post().to(public::pleas)))
             .service(resource("/public/status").route(post().to(public::status)))
+            .service(resource("/public/hardship").route(post().to(public::hardship)))
             .service(resource("/public/letters/{id}/pdf").route(post().to(public::letter))),
     );
 }

@@ -10,6 +10,7 @@ use crate::jobs::queue::JobRecord;
 use crate::services::case::CaseView;
 use crate::services::case_search::{SearchRequest, SearchResult};
 use crate::services::duplicate_decision::{DecideBody, Decision};
+use crate::services::hardship::{HardshipRequestBody, PublicHardship};
 use crate::services::intake::{CaseSummary, PleaReceipt, PleaRequest};
 use crate::services::paper_link::SubmissionAnswer;
 use crate::services::paper_plea::PaperPleaRequest;
@@ -120,6 +121,14 @@ fn public_status() {}
     (status = 200, description = "The letter", content_type = "application/pdf"),
     (status = 404, description = "No such letter for this code and date of birth", body = ErrorBody)))]
 fn public_letter() {}
+
+#[utoipa::path(post, path = "/api/v1/public/hardship", tag = "public", request_body = HardshipRequestBody, responses(
+    (status = 201, description = "The request is recorded; a clerk answers it by letter", body = PublicHardship),
+    (status = 404, description = "No plea with this code and date of birth (the same answer whichever is wrong)", body = ErrorBody),
+    (status = 409, description = "No amount is due on the case, or a request of the case is already waiting for an answer", body = ErrorBody),
+    (status = 422, description = "The kind is not one of more_time, payment_plan, community_service, or the statement is missing or longer than 1,000 characters", body = ErrorBody),
+    (status = 429, description = "Too many identity checks", body = ErrorBody)))]
+fn public_hardship() {}
 
 #[utoipa::path(post, path = "/api/v1/citations/import", tag = "staff", security(("bearer" = [])),
     request_body(description = "The e-citation CSV (text/csv), or the same rows as a JSON array of objects keyed by the CSV column names (application/json)", content_type = "text/csv"),
@@ -340,7 +349,7 @@ fn envelopes_move_page() {}
 #[openapi(
     info(title = "PleaDesk", description = "Plea-by-mail backend for traffic courts. Money is integer cents in fields named …_cents; dates are YYYY-MM-DD."),
     paths(
-        healthz, openapi_json, auth_login, auth_logout, public_lookup, public_pleas, public_status, public_letter, citations_import, citation_get,
+        healthz, openapi_json, auth_login, auth_logout, public_lookup, public_pleas, public_status, public_letter, public_hardship, citations_import, citation_get,
         letters_create, payments_record, payments_reverse, letters_list, letters_pdf, letters_print_run, jobs_list, jobs_retry,
         submissions_create, submissions_list, submissions_link, submissions_decide, citations_search,
         scans_upload, scans_separator, scans_get, scans_page_image, envelopes_move_page

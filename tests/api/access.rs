@@ -62,6 +62,10 @@ const STAFF_PAGES: &[(&str, &str, &[Role])] = &[
     ("get", "/staff/payments/{payment}/reverse", CLERKS),
     ("post", "/staff/payments/{payment}/reverse", CLERKS),
     ("get", "/staff/queues/refunds", CLERKS),
+    ("get", "/staff/queues/hardship", CLERKS),
+    ("get", "/staff/hardship/{hardship}", CLERKS),
+    ("post", "/staff/hardship/{hardship}/grant", CLERKS),
+    ("post", "/staff/hardship/{hardship}/deny", CLERKS),
     ("get", "/staff/letters/{letter}/pdf", READERS),
     ("get", "/staff/queues/unmatched", CLERKS),
     ("get", "/staff/queues/deficient", CLERKS),
@@ -181,6 +185,7 @@ async fn every_console_page_admits_exactly_its_roles(app: TestApp) {
     let plea = crate::paper_support::mail_plea(number, crate::paper_support::today(), &[(1, "guilty")]);
     let plea = crate::paper_support::keyed(&app, &target.token, &plea).await;
     let payment = crate::payments::paid(&app, &target.token, number, crate::payments::check(1_000, "1")).await;
+    let hardship = crate::hardship::ask(&app, plea["confirmation"].as_str().unwrap(), "1988-04-12").await;
     app.run_jobs().await;
     let scan = crate::console_scans::upload_blank(&app, &target.token).await;
     let fill = |path: &str| {
@@ -192,6 +197,7 @@ async fn every_console_page_admits_exactly_its_roles(app: TestApp) {
             .replace("{submission}", &plea["id"].to_string())
             .replace("{letter}", &plea["letter_ids"][0].to_string())
             .replace("{payment}", &payment["payment_id"].to_string())
+            .replace("{hardship}", &hardship["id"].to_string())
             .replace("{kind}", "plea_offer")
             .replace("{lang}", "es")
     };

@@ -19,6 +19,8 @@ mod duplicate_decision;
 mod durable;
 mod envelope;
 mod error_pages;
+mod hardship;
+mod hardship_pages;
 mod health;
 mod later_letters;
 mod letter_preview;

@@ -69,12 +69,34 @@ pub fn queue_for_case(
     insert_letter(conn, citation, None, kind, ctx)
 }
 
+/// Queues the amount-due letter that answers a request from someone unable to pay (`answer`),
+/// inside the caller's transaction, from what the case holds now (the terms granted included).
+pub fn queue_hardship_answer(
+    conn: &mut DbConn,
+    citation: &db::citations::CitationRecord,
+    answer: HardshipAnswer,
+    ctx: &LetterContext,
+) -> Result<i64, AppError> {
+    insert_letter_with(conn, citation, None, LetterType::AmountDue, ctx, Some(answer))
+}
+
 fn insert_letter(
     conn: &mut DbConn,
     citation: &db::citations::CitationRecord,
     submission_id: Option<i64>,
     kind: LetterType,
     ctx: &LetterContext,
+) -> Result<i64, AppError> {
+    insert_letter_with(conn, citation, submission_id, kind, ctx, None)
+}
+
+fn insert_letter_with(
+    conn: &mut DbConn,
+    citation: &db::citations::CitationRecord,
+    submission_id: Option<i64>,
+    kind: LetterType,
+    ctx: &LetterContext,
+    hardship: Option<HardshipAnswer>,
 ) -> Result<i64, AppError> {
     let charges = charge_lines(conn, citation)?;
     let submission = match submission_id {
@@ -97,6 +119,7 @@ fn insert_letter(
         None => None,
     };
     let mut data = letter_data(citation, charges, submission, kind, ctx);
+    data.hardship = hardship;
     if let (LetterType::Acknowledgement, Some(id)) = (kind, submission_id) {
         crate::services::receipt::complete(conn, &mut data, citation, id, ctx)?;
     }
@@ -203,6 +226,8 @@ pub fn letter_data(
         dispositions: Vec::new(),
         deadline: None,
         judgment: None,
+        hardship: None,
+        confirmation: None,
     }
 }
 

@@ -8,7 +8,7 @@ mod mail_run;
 pub mod preview;
 mod render;
 
-pub use create::{create, letter_data, queue_acknowledgement, queue_for_case, queue_letter};
+pub use create::{create, letter_data, queue_acknowledgement, queue_for_case, queue_hardship_answer, queue_letter};
 pub use email::email;
 pub use mail_run::{print_run, PrintRun};
 pub use render::{render_stored, stored_pdf};

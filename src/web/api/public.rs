@@ -1,9 +1,11 @@
-//! The public JSON API for residents (SPEC §4): look-up, plea, status, letter download. Every
+//! The public JSON API for residents (SPEC §4): look-up, plea, status, letter download, and a
+//! request from someone unable to pay. Every
 //! call is an identity check: rate-limited per client address, and its outcome counted per
 //! citation or code (failures only; see `web::ratelimit`).
 
 use crate::domain::Language;
 use crate::error::AppError;
+use crate::services::hardship::{self, HardshipRequestBody};
 use crate::services::intake::{self, Identity, PleaRequest};
 use crate::services::status;
 use crate::web::{run_db, AppState};
@@ -153,4 +155,20 @@ pub async fn letter(
         .insert_header((header::CONTENT_DISPOSITION, crate::services::downloads::attachment(&name)))
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .body(pdf))
+}
+
+/// `POST /api/v1/public/hardship` `{confirmation, date_of_birth, kind, statement}`: ask for more
+/// time, a payment plan or community service (201); the same 404 as the status for a wrong code
+/// or birth date.
+pub async fn hardship(
+    req: HttpRequest,
+    body: web::Json<HardshipRequestBody>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let body = body.into_inner();
+    let (lang, today) = open_call(&req, &state, &body.confirmation, body.language.as_deref())?;
+    let (tz, subject) = (state.config.court_tz, body.confirmation.clone());
+    let answer = run_db(&state.pool, move |c| hardship::request(c, &body, "api", today, lang, tz)).await;
+    outcome(&state, &req, &subject, &answer);
+    Ok(HttpResponse::Created().insert_header((header::CACHE_CONTROL, "no-store")).json(answer?))
 }

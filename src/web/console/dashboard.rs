@@ -29,7 +29,7 @@ pub async fn show(req: HttpRequest, staff: StaffPage<CaseReaders>, state: web::D
                     |a: &queue_view::QueueAge| json!({"count": a.count, "age": a.oldest.map(|t| present::age(now, t))});
                 json!({
                     "envelopes": age(&q.envelopes), "unmatched": age(&q.unmatched), "deficient": age(&q.deficient), "duplicate": age(&q.duplicate),
-                    "refunds": age(&q.refunds),
+                    "refunds": age(&q.refunds), "hardship": age(&q.hardship),
                     "linked_since": q.linked_since,
                     "last_look": q.last_look.map(|t| present::local(&state, &t.and_utc().to_rfc3339())),
                 })

@@ -7,6 +7,7 @@ mod admin;
 mod cases;
 mod dashboard;
 mod envelopes;
+mod hardship;
 mod keying;
 mod letter_preview;
 mod payments;
@@ -60,6 +61,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route(post().to(payments::reverse)),
         )
         .service(resource("/staff/queues/refunds").route(get().to(payments::refunds)))
+        .service(resource("/staff/queues/hardship").route(get().to(hardship::queue)))
+        .service(resource("/staff/hardship/{id}").route(get().to(hardship::show)))
+        .service(resource("/staff/hardship/{id}/grant").route(post().to(hardship::grant)))
+        .service(resource("/staff/hardship/{id}/deny").route(post().to(hardship::deny)))
         .service(resource("/staff/letters/{id}/pdf").route(get().to(cases::letter_pdf)))
         .service(resource("/staff/queues/unmatched").route(get().to(queues::unmatched)))
         .service(resource("/staff/queues/deficient").route(get().to(queues::deficient)))
@@ -92,6 +97,7 @@ const MENU: &[(&str, &str, &[Role])] = &[
     ("Deficient pleas", "/staff/queues/deficient", &[Role::Clerk, Role::Admin]),
     ("Duplicate pleas", "/staff/queues/duplicates", &[Role::Clerk, Role::Admin]),
     ("Refunds owed", "/staff/queues/refunds", &[Role::Clerk, Role::Admin]),
+    ("Unable to pay", "/staff/queues/hardship", &[Role::Clerk, Role::Admin]),
     ("Users and tokens", "/staff/admin/users", &[Role::Admin]),
     ("Letter templates", "/staff/admin/letters", &[Role::Admin]),
 ];
@@ -121,6 +127,8 @@ const DONE: &[(&str, &str)] = &[
     ("reopened", "The envelope is back in the queue: key its plea."),
     ("paid", "The payment was recorded and applied to the balance."),
     ("reversed", "The payment was reversed: it stays on the record and no longer counts."),
+    ("granted", "The request was granted; the letter with the new terms is queued."),
+    ("denied", "The request was denied; the letter with the reason is queued."),
 ];
 
 /// A fresh key for a form that records something, sent back as its Idempotency-Key: a

@@ -64,6 +64,10 @@ const ACTIONS: &[(&str, &str)] = &[
     ("payment.reversed", "Payment reversed"),
     ("payment.overpaid", "Overpaid: a refund is owed"),
     ("payment.enclosed_applied", "Payment enclosed with the paper plea applied"),
+    ("hardship.requested", "Unable to pay: the defendant asked for more time, a plan or community service"),
+    ("hardship.read", "Unable-to-pay request opened"),
+    ("hardship.granted", "Unable-to-pay request granted; letter queued"),
+    ("hardship.denied", "Unable-to-pay request denied; letter queued"),
 ];
 
 /// A letter type as a clerk names it.

@@ -1,5 +1,6 @@
 //! The public web pages (server-rendered HTML, U.S. Web Design System, no JavaScript needed):
-//! start, look-up, case, plea form, review, confirmation, status. Every step answers its POST
+//! start, look-up, case, plea form, review, confirmation, status, and a request from someone
+//! unable to pay. Every step answers its POST
 //! with a redirect to a GET (Back and reload never resend a form); what was typed is kept on the
 //! server in a draft behind a short-lived cookie, so personal data never travels in a URL. Every
 //! form carries a CSRF token; the language (English or Spanish) is remembered in a cookie.
@@ -10,6 +11,7 @@ pub mod errors;
 mod evidence;
 pub mod form;
 mod guard;
+mod hardship;
 mod lookup;
 mod plea;
 mod review;
@@ -43,7 +45,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(resource("/plea/confirmation").route(get().to(status::confirmation)))
         .service(resource("/status").route(get().to(status::form)).route(post().to(status::submit)))
         .service(resource("/status/case").route(get().to(status::show)))
-        .service(resource("/status/letter").route(post().to(status::letter)));
+        .service(resource("/status/letter").route(post().to(status::letter)))
+        .service(resource("/status/hardship").route(get().to(hardship::form)).route(post().to(hardship::submit)));
 }
 
 /// `?lang=` on any page.

@@ -39,6 +39,10 @@ struct Case {
     /// The latest disposition of each charge that has one: (seq, disposition, decided on).
     dispositions: Vec<(i32, Disposition, NaiveDate)>,
     calendar: CourtCalendar,
+    /// The case's confirmation code (the plea that stands), for the status page.
+    confirmation: Option<String>,
+    /// The payment deadline a clerk granted to someone unable to pay, if one stands.
+    granted_due_on: Option<NaiveDate>,
 }
 
 /// Fills in the parts of `data` its letter type states, from the case.
@@ -59,7 +63,10 @@ pub fn fill(
     let rules = ctx.court.after_plea;
     match data.letter_type {
         LetterType::Offer => data.offer = Some(case.pending_offer(data.date)?),
-        LetterType::AmountDue => data.money = Some(case.amount_due(data, rules)?),
+        LetterType::AmountDue => {
+            data.money = Some(case.amount_due(data, rules)?);
+            data.confirmation = case.confirmation.clone();
+        }
         LetterType::Hearing => data.hearing = Some(case.hearing(data)?),
         LetterType::Outcome => (data.dispositions, data.money) = case.outcome(data)?,
         LetterType::DefaultNotice => case.default_notice(data, rules)?,
@@ -80,9 +87,10 @@ impl Case {
         data: &LetterData,
         ctx: &LetterContext,
     ) -> Result<Case, AppError> {
-        let (mut pleas, mut pleaded_on) = (Vec::new(), None);
+        let (mut pleas, mut pleaded_on, mut confirmation) = (Vec::new(), None, None);
         if let Some(sub) = db::submissions::latest_for_citation(conn, citation.id)?.filter(|s| s.status == "linked") {
             pleaded_on = Some(court_date(sub.received_at, ctx));
+            confirmation = Some(sub.confirmation.clone());
             pleas = db::submissions::pleas_of(conn, sub.id)?
                 .into_iter()
                 .filter_map(|(seq, p)| p.parse::<Plea>().ok().map(|p| (seq, p)))
@@ -143,7 +151,18 @@ impl Case {
         }
         dispositions.sort_by_key(|(seq, _, _)| *seq);
         let calendar = CourtCalendar::new(db::offenses::holidays(conn)?);
-        Ok(Case { status: citation.status, pleas, pleaded_on, offers, payments, dispositions, calendar })
+        let granted_due_on = crate::services::hardship::granted_due_on(conn, citation.id)?;
+        Ok(Case {
+            status: citation.status,
+            pleas,
+            pleaded_on,
+            offers,
+            payments,
+            dispositions,
+            calendar,
+            confirmation,
+            granted_due_on,
+        })
     }
 
     fn plea(&self, seq: i32) -> Option<Plea> {

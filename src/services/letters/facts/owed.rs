@@ -25,7 +25,7 @@ impl Case {
     /// What is owed while the case is `amount_due` — or, for the charges pleaded guilty or no
     /// contest beside others (a mixed plea), while a hearing or an offer is pending: the charges
     /// pleaded guilty or no contest at their fines, or the lines of the offer accepted; due a
-    /// payment window after the plea or the acceptance.
+    /// payment window after the plea or the acceptance (or when a clerk's grant says).
     pub(super) fn amount_due(&self, data: &LetterData, rules: AfterPleaRules) -> Result<MoneyInfo, AppError> {
         use CaseStatus::*;
         if !matches!(self.status, AmountDue | HearingSet | InReview | OfferPending) {
@@ -45,7 +45,9 @@ impl Case {
         let from = from.ok_or_else(|| {
             refuse("this case has no plea or accepted offer on file to count the payment window from")
         })?;
-        let m = money(lines, self, Some(pay_by(from, rules, &self.calendar)))?;
+        // A date a clerk granted to someone unable to pay replaces the payment window.
+        let due = self.granted_due_on.unwrap_or_else(|| pay_by(from, rules, &self.calendar));
+        let m = money(lines, self, Some(due))?;
         if m.balance == Cents::ZERO {
             return Err(refuse(format!("nothing is owed on this case: {} due, {} paid", m.due, m.paid)));
         }
