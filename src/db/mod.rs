@@ -12,6 +12,7 @@ pub mod envelope_queue;
 pub mod jobs;
 pub mod letters;
 pub mod offenses;
+pub mod offers;
 pub mod paper;
 pub mod payments;
 pub mod scans;

@@ -24,6 +24,7 @@ pub mod matching;
 pub mod money;
 pub mod next_steps;
 pub mod offense;
+pub mod offer;
 pub mod payment;
 pub mod redact;
 pub mod sign_in;

@@ -18,6 +18,7 @@ pub mod letters;
 pub mod matching;
 pub mod paper_link;
 pub mod paper_plea;
+pub mod offers;
 pub mod payments;
 pub mod plea_apply;
 pub mod plea_request;

@@ -75,6 +75,8 @@ pub struct StatusView {
     /// The defendant's own language (ISO 639-1); pages add a language-assistance line for it.
     pub preferred_language: String,
     pub next: NextView,
+    /// The prosecutor's offer waiting for an answer, charge by charge (charged and offered).
+    pub offer: Option<crate::services::offers::public::OfferPanel>,
 }
 
 fn status_text(status: CaseStatus, lang: Language) -> String {
@@ -124,6 +126,7 @@ pub fn status(
 ) -> Result<StatusView, AppError> {
     let (sub, case) = find_submission(conn, confirmation, dob, today, lang)?;
     let next = next_of(conn, &case, &sub, tz, court, lang)?;
+    let offer = crate::services::offers::public::pending(conn, &case, lang, today)?;
     let local = |t: chrono::NaiveDateTime| t.and_utc().with_timezone(&tz).date_naive();
     let mut timeline = vec![
         TimelineEntry { date: local(case.issued_at), what: msg(lang, "timeline.issued") },
@@ -155,6 +158,7 @@ pub fn status(
         letters,
         preferred_language: case.preferred_language,
         next,
+        offer,
     })
 }
 

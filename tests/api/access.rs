@@ -20,6 +20,8 @@ const STAFF_ROUTES: &[(&str, &str, &[Role])] = &[
     ("post", "/api/v1/citations/{number}/letters", CLERKS),
     ("post", "/api/v1/citations/{number}/payments", CLERKS),
     ("post", "/api/v1/payments/{id}/reverse", CLERKS),
+    ("post", "/api/v1/citations/{number}/offers", &[Role::Prosecutor, Role::Admin]),
+    ("post", "/api/v1/offers/{id}/withdraw", &[Role::Prosecutor, Role::Admin]),
     ("get", "/api/v1/letters", READERS),
     ("post", "/api/v1/letters/print-run", CLERKS),
     ("get", "/api/v1/letters/{id}/pdf", READERS),

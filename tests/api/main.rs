@@ -29,6 +29,8 @@ mod limits;
 mod merge;
 mod merge_inputs;
 mod migrations;
+mod offer_support;
+mod offers;
 mod openapi;
 mod other_states;
 mod pages;

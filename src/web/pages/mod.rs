@@ -11,6 +11,7 @@ mod evidence;
 pub mod form;
 mod guard;
 mod lookup;
+mod offer;
 mod plea;
 mod review;
 mod status;
@@ -43,7 +44,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(resource("/plea/confirmation").route(get().to(status::confirmation)))
         .service(resource("/status").route(get().to(status::form)).route(post().to(status::submit)))
         .service(resource("/status/case").route(get().to(status::show)))
-        .service(resource("/status/letter").route(post().to(status::letter)));
+        .service(resource("/status/letter").route(post().to(status::letter)))
+        .service(resource("/status/offer/{id}/{answer}").route(get().to(offer::confirm)).route(post().to(offer::submit)));
 }
 
 /// `?lang=` on any page.
