@@ -76,12 +76,16 @@ pub fn online(
 pub struct SlipOffer {
     pub offer_id: i64,
     pub letter_id: i64,
-    #[serde(skip)]
+    #[serde(serialize_with = "as_str")]
     pub status: OfferStatus,
     pub expires_on: NaiveDate,
     /// Still open to an answer: pending (a slip mailed by its expiry date may arrive after it;
     /// an offer the daily job expired is closed).
     pub open: bool,
+}
+
+fn as_str<S: serde::Serializer>(s: &OfferStatus, to: S) -> Result<S::Ok, S::Error> {
+    to.serialize_str(s.as_str())
 }
 
 /// The offer envelope `envelope_id` answers, if it is linked to a plea offer letter.

@@ -78,6 +78,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(resource("/staff/envelopes/{id}").route(get().to(envelopes::show)).route(post().to(envelopes::submit)))
         .service(resource("/staff/envelopes/{id}/not-a-plea").route(post().to(envelopes::not_a_plea)))
         .service(resource("/staff/envelopes/{id}/reopen").route(post().to(envelopes::reopen)))
+        .service(resource("/staff/envelopes/{id}/offer-slip").route(post().to(envelopes::offer_slip)))
         .service(resource("/staff/pleas/new").route(get().to(keying::form)).route(post().to(keying::submit)))
         .service(resource("/staff/pleas/{id}").route(get().to(keying::result)));
 }
