@@ -87,6 +87,7 @@ const STAFF_PAGES: &[(&str, &str, &[Role])] = &[
     ("post", "/staff/envelopes/{envelope}", CLERKS),
     ("post", "/staff/envelopes/{envelope}/not-a-plea", CLERKS),
     ("post", "/staff/envelopes/{envelope}/reopen", CLERKS),
+    ("post", "/staff/envelopes/{envelope}/offer-slip", CLERKS),
 ];
 
 /// Console pages whose GET answers with a 303 to the page to work on (the oldest envelope).

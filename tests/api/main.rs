@@ -29,6 +29,7 @@ mod limits;
 mod merge;
 mod merge_inputs;
 mod migrations;
+mod offer_mail;
 mod offer_pages;
 mod offer_support;
 mod offers;

@@ -9,6 +9,8 @@ mod dashboard;
 mod envelopes;
 mod keying;
 mod letter_preview;
+mod offer_patterns;
+mod offers;
 mod payments;
 mod present;
 mod queues;
@@ -60,6 +62,17 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route(post().to(payments::reverse)),
         )
         .service(resource("/staff/queues/refunds").route(get().to(payments::refunds)))
+        .service(resource("/staff/queues/offers").route(get().to(offers::queue)))
+        .service(resource("/staff/cases/{number}/offer").route(get().to(offers::show)).route(post().to(offers::make)))
+        .service(resource("/staff/cases/{number}/offer/decline").route(post().to(offers::decline)))
+        .service(resource("/staff/offers/{id}/withdraw").route(post().to(offers::withdraw)))
+        .service(resource("/staff/evidence/{id}").route(get().to(offers::evidence)))
+        .service(
+            resource("/staff/admin/offer-patterns")
+                .route(get().to(offer_patterns::list))
+                .route(post().to(offer_patterns::add)),
+        )
+        .service(resource("/staff/admin/offer-patterns/{id}/{action}").route(post().to(offer_patterns::act)))
         .service(resource("/staff/letters/{id}/pdf").route(get().to(cases::letter_pdf)))
         .service(resource("/staff/queues/unmatched").route(get().to(queues::unmatched)))
         .service(resource("/staff/queues/deficient").route(get().to(queues::deficient)))
@@ -93,8 +106,10 @@ const MENU: &[(&str, &str, &[Role])] = &[
     ("Deficient pleas", "/staff/queues/deficient", &[Role::Clerk, Role::Admin]),
     ("Duplicate pleas", "/staff/queues/duplicates", &[Role::Clerk, Role::Admin]),
     ("Refunds owed", "/staff/queues/refunds", &[Role::Clerk, Role::Admin]),
+    ("Offer requests", "/staff/queues/offers", &[Role::Prosecutor, Role::Admin]),
     ("Users and tokens", "/staff/admin/users", &[Role::Admin]),
     ("Letter templates", "/staff/admin/letters", &[Role::Admin]),
+    ("Offer patterns", "/staff/admin/offer-patterns", &[Role::Admin]),
 ];
 
 fn menu(user: &StaffUser, path: &str) -> Value {
@@ -122,6 +137,10 @@ const DONE: &[(&str, &str)] = &[
     ("reopened", "The envelope is back in the queue: key its plea."),
     ("paid", "The payment was recorded and applied to the balance."),
     ("reversed", "The payment was reversed: it stays on the record and no longer counts."),
+    ("offer_made", "The offer was made and the plea offer letter queued."),
+    ("offer_declined", "The request was declined: the charges are set for a hearing and the notice queued."),
+    ("offer_withdrawn", "The offer was withdrawn: the charges are set for a hearing and the notice queued."),
+    ("pattern_saved", "The pattern was saved."),
 ];
 
 /// A fresh key for a form that records something, sent back as its Idempotency-Key: a
