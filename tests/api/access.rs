@@ -10,6 +10,7 @@ use std::collections::BTreeSet;
 
 const READERS: &[Role] = &[Role::Clerk, Role::Prosecutor, Role::Admin];
 const CLERKS: &[Role] = &[Role::Clerk, Role::Admin];
+const PROSECUTORS: &[Role] = &[Role::Prosecutor, Role::Admin];
 
 /// Every staff route (method, path as in the OpenAPI document) and the roles allowed on it. A
 /// staff route the application registers that is missing here fails the test below.
@@ -20,8 +21,8 @@ const STAFF_ROUTES: &[(&str, &str, &[Role])] = &[
     ("post", "/api/v1/citations/{number}/letters", CLERKS),
     ("post", "/api/v1/citations/{number}/payments", CLERKS),
     ("post", "/api/v1/payments/{id}/reverse", CLERKS),
-    ("post", "/api/v1/citations/{number}/offers", &[Role::Prosecutor, Role::Admin]),
-    ("post", "/api/v1/offers/{id}/withdraw", &[Role::Prosecutor, Role::Admin]),
+    ("post", "/api/v1/citations/{number}/offers", PROSECUTORS),
+    ("post", "/api/v1/offers/{id}/withdraw", PROSECUTORS),
     ("get", "/api/v1/letters", READERS),
     ("post", "/api/v1/letters/print-run", CLERKS),
     ("get", "/api/v1/letters/{id}/pdf", READERS),
@@ -64,6 +65,14 @@ const STAFF_PAGES: &[(&str, &str, &[Role])] = &[
     ("get", "/staff/payments/{payment}/reverse", CLERKS),
     ("post", "/staff/payments/{payment}/reverse", CLERKS),
     ("get", "/staff/queues/refunds", CLERKS),
+    ("get", "/staff/queues/offers", PROSECUTORS),
+    ("get", "/staff/cases/{number}/offer", PROSECUTORS),
+    ("post", "/staff/cases/{number}/offer", PROSECUTORS),
+    ("post", "/staff/cases/{number}/offer/decline", PROSECUTORS),
+    ("post", "/staff/offers/{id}/withdraw", PROSECUTORS),
+    ("get", "/staff/admin/offer-patterns", &[Role::Admin]),
+    ("post", "/staff/admin/offer-patterns", &[Role::Admin]),
+    ("post", "/staff/admin/offer-patterns/{id}/retire", &[Role::Admin]),
     ("get", "/staff/letters/{letter}/pdf", READERS),
     ("get", "/staff/queues/unmatched", CLERKS),
     ("get", "/staff/queues/deficient", CLERKS),

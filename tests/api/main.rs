@@ -33,6 +33,7 @@ mod offer_mail;
 mod offer_pages;
 mod offer_support;
 mod offers;
+mod offers_console;
 mod openapi;
 mod other_states;
 mod pages;
