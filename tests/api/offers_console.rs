@@ -64,6 +64,7 @@ async fn an_admin_saves_a_pattern_and_a_prosecutor_makes_an_offer_from_it(app: T
     let page = r.text().await.unwrap();
     assert!(page.contains("id=\"charges-0-fine_cents-error\"") && page.contains("id=\"charges-1-points-error\""), "{page}");
     assert!(page.contains("value=\"ten dollars\""), "what was typed is kept");
+    assert!(page.contains("not an amount in dollars"), "the fine is named as typed wrong, not as missing: {page}");
     let mut ok = line("50.00");
     ok[8].1 = "2".into();
     let r = b.post(app.url(review)).form(&ok).send().await.unwrap();

@@ -118,9 +118,10 @@ pub async fn make(
         }
         // Unreachable in practice: a fine that is not money never reaches the service as one.
         Ok(_) => (Shown { typed, errors: bad, ..Shown::default() }, StatusCode::UNPROCESSABLE_ENTITY),
-        Err(AppError::Invalid { fields, .. }) => {
-            bad.extend(fields);
-            (Shown { typed, errors: bad, ..Shown::default() }, StatusCode::UNPROCESSABLE_ENTITY)
+        Err(AppError::Invalid { mut fields, .. }) => {
+            // A fine typed as something other than money: say so, not that it is missing.
+            fields.append(&mut bad);
+            (Shown { typed, errors: fields, ..Shown::default() }, StatusCode::UNPROCESSABLE_ENTITY)
         }
         Err(e @ AppError::Conflict(_)) => {
             (Shown { typed, problem: Some(e.to_string()), ..Shown::default() }, StatusCode::CONFLICT)
