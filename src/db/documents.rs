@@ -123,7 +123,9 @@ pub fn evidence_of(conn: &mut DbConn, submission_id: i64) -> QueryResult<Vec<(i6
 /// Whether document `id` was received with a submission (evidence or a scanned plea).
 pub fn is_evidence(conn: &mut DbConn, id: i64) -> QueryResult<bool> {
     use diesel::dsl::count_star;
-    let n: i64 =
-        submission_documents::table.filter(submission_documents::document_id.eq(id)).select(count_star()).first(conn)?;
+    let n: i64 = submission_documents::table
+        .filter(submission_documents::document_id.eq(id))
+        .select(count_star())
+        .first(conn)?;
     Ok(n > 0)
 }

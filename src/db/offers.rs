@@ -106,12 +106,10 @@ pub fn same_person(conn: &mut DbConn, c: &super::citations::CitationRecord) -> Q
     let query = citations::table.filter(citations::id.ne(c.id)).into_boxed();
     let query = match (&c.license_number, &c.license_state) {
         (Some(number), Some(state)) => query.filter(
-            by_name.or(
-                citations::license_number
-                    .assume_not_null()
-                    .eq(number)
-                    .and(citations::license_state.assume_not_null().eq(state)),
-            ),
+            by_name.or(citations::license_number
+                .assume_not_null()
+                .eq(number)
+                .and(citations::license_state.assume_not_null().eq(state))),
         ),
         _ => query.filter(by_name),
     };

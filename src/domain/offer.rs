@@ -243,7 +243,8 @@ mod tests {
     #[test]
     fn patterns_propose_a_line_from_the_charge() {
         let fine = Cents::new(10_000).unwrap();
-        let p = Pattern { name: "x".into(), offense_code: Some("42-4-202".into()), fine: FineRule::Same, points: Some(0) };
+        let p =
+            Pattern { name: "x".into(), offense_code: Some("42-4-202".into()), fine: FineRule::Same, points: Some(0) };
         assert_eq!(p.propose("42-4-1008", fine, 4), ("42-4-202".into(), fine, 0));
         let half = Pattern { name: "x".into(), offense_code: None, fine: FineRule::Percent(50), points: None };
         assert_eq!(half.propose("42-4-1008", fine, 4), ("42-4-1008".into(), Cents::new(5_000).unwrap(), 4));

@@ -17,7 +17,8 @@ use serde_json::Value;
 async fn mailed_back_slip(app: &TestApp, clerk: &str, number: &str) -> (i64, Value) {
     assert_eq!(app.run_jobs().await.parked, 0);
     let whole = case(app, clerk, number).await;
-    let letter = whole["letters"].as_array().unwrap().iter().rfind(|l| l["type"] == "plea_offer").unwrap()["id"].clone();
+    let letter =
+        whole["letters"].as_array().unwrap().iter().rfind(|l| l["type"] == "plea_offer").unwrap()["id"].clone();
     let pdf = app.get(clerk, &format!("/api/v1/letters/{letter}/pdf")).await.bytes().await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let last = rasterise(&pdf, 150, dir.path(), "offer").pop().unwrap();

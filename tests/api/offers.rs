@@ -70,7 +70,10 @@ async fn an_offer_accepted_online_and_paid_resolves_the_case(app: TestApp) {
     let trail: Vec<(String, String)> =
         events(&app).await.into_iter().filter(|e| e.3 == "OF-2026-000001").map(|e| (e.0, e.1)).collect();
     let has = |actor: &str, action: &str| trail.iter().any(|(a, b)| a.starts_with(actor) && b == action);
-    assert!(has("staff:", "offer.made") && has("public", "offer.accepted") && has("public", "offer.noted"), "{trail:?}");
+    assert!(
+        has("staff:", "offer.made") && has("public", "offer.accepted") && has("public", "offer.noted"),
+        "{trail:?}"
+    );
 }
 
 fn assert_says(text: &str, expected: &[&str]) {
@@ -84,7 +87,8 @@ async fn a_declined_request_sets_a_hearing_with_its_notice(app: TestApp) {
     let resp = post_offer(&app, &prosecutor, "OF-2026-000002", &json!({"decline": true})).await;
     let body = error_body(resp, 422, "invalid").await;
     assert!(body["error"]["fields"]["reason"].as_str().unwrap().contains("required"), "{body}");
-    let resp = post_offer(&app, &prosecutor, "OF-2026-000002", &json!({"decline": true, "reason": "prior record"})).await;
+    let resp =
+        post_offer(&app, &prosecutor, "OF-2026-000002", &json!({"decline": true, "reason": "prior record"})).await;
     assert_eq!(resp.status(), 200);
     let declined: Value = resp.json().await.unwrap();
     assert_eq!((&declined["status"], &declined["case_status"]), (&json!("declined"), &json!("hearing_set")));
@@ -97,7 +101,10 @@ async fn a_declined_request_sets_a_hearing_with_its_notice(app: TestApp) {
     // Nothing to decline or offer any more: the lifecycle's words.
     let resp = post_offer(&app, &prosecutor, "OF-2026-000002", &offer_body(21)).await;
     let body = error_body(resp, 409, "conflict").await;
-    assert_eq!(body["error"]["message"], "an offer cannot be made on a case with a hearing set; offers answer a request for an offer");
+    assert_eq!(
+        body["error"]["message"],
+        "an offer cannot be made on a case with a hearing set; offers answer a request for an offer"
+    );
 }
 
 async fn an_amended_offer_replaces_the_pending_one_and_a_withdrawal_sets_a_hearing(app: TestApp) {
@@ -110,7 +117,8 @@ async fn an_amended_offer_replaces_the_pending_one_and_a_withdrawal_sets_a_heari
     let second = offered(&app, &prosecutor, "OF-2026-000003", &body).await;
     assert_eq!(second["replaces"], first["id"]);
     let whole = case(&app, &clerk, "OF-2026-000003").await;
-    let statuses: Vec<&str> = whole["offers"].as_array().unwrap().iter().map(|o| o["status"].as_str().unwrap()).collect();
+    let statuses: Vec<&str> =
+        whole["offers"].as_array().unwrap().iter().map(|o| o["status"].as_str().unwrap()).collect();
     assert_eq!(statuses, ["withdrawn", "pending"]);
     assert_eq!(letter_types(&whole), ["acknowledgement", "plea_offer", "plea_offer"]);
     assert_says(&newest_letter(&app, &clerk, "OF-2026-000003", "plea_offer").await, &["$60.00", &en(30)]);
@@ -132,7 +140,8 @@ async fn an_amended_offer_replaces_the_pending_one_and_a_withdrawal_sets_a_heari
     );
     let resp = app.post_json(&prosecutor, &url(&second["id"]), &json!({"reason": "again"})).await;
     error_body(resp, 409, "conflict").await;
-    error_body(app.post_json(&prosecutor, &url(&json!(999_999)), &json!({"reason": "x"})).await, 404, "not_found").await;
+    error_body(app.post_json(&prosecutor, &url(&json!(999_999)), &json!({"reason": "x"})).await, 404, "not_found")
+        .await;
 }
 
 async fn a_rejected_offer_sets_a_hearing_and_a_wrong_birth_date_is_not_found(app: TestApp) {
@@ -199,13 +208,15 @@ async fn every_bad_field_of_an_offer_is_named_and_only_prosecutors_make_offers(a
     let body = error_body(post_offer(&app, &prosecutor, "OF-2026-000005", &off_ticket).await, 422, "invalid").await;
     assert_eq!(body["error"]["fields"]["charges[0].charge_seq"], "charge 3 is not on this ticket");
     // Charge 2 was pleaded guilty: an offer covers only the charge asked one for.
-    let body = error_body(post_offer(&app, &prosecutor, "OF-2026-000005", &offer_body(21)).await, 409, "conflict").await;
+    let body =
+        error_body(post_offer(&app, &prosecutor, "OF-2026-000005", &offer_body(21)).await, 409, "conflict").await;
     assert!(body["error"]["message"].as_str().unwrap().contains("charge 2 has no request for an offer"), "{body}");
     error_body(post_offer(&app, &prosecutor, "OF-2026-999999", &offer_body(21)).await, 404, "not_found").await;
 
     let only_first = json!({"charges": [{"charge_seq": 1, "fine_cents": 5_000, "points": 0}], "expires_on": (today() + chrono::Days::new(21)).to_string()});
     error_body(post_offer(&app, &clerk, "OF-2026-000005", &only_first).await, 403, "forbidden").await;
-    let resp = app.client.post(app.url("/api/v1/citations/OF-2026-000005/offers")).json(&only_first).send().await.unwrap();
+    let resp =
+        app.client.post(app.url("/api/v1/citations/OF-2026-000005/offers")).json(&only_first).send().await.unwrap();
     error_body(resp, 401, "unauthorized").await;
     assert_eq!(case(&app, &clerk, "OF-2026-000005").await["offers"], json!([]), "nothing written");
     let made = offered(&app, &admin, "OF-2026-000005", &only_first).await;

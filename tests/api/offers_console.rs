@@ -21,14 +21,28 @@ async fn an_admin_saves_a_pattern_and_a_prosecutor_makes_an_offer_from_it(app: T
     in_review(&app, &clerk, "OF-2026-000032").await;
 
     let (admin, a_csrf) = signed_in(&app, &app.staff(Role::Admin).await).await;
-    let bad = [("csrf", a_csrf.as_str()), ("name", ""), ("offense_code", "NOPE"), ("fine_rule", "percent"), ("fine_value", "150"), ("points", "x")];
+    let bad = [
+        ("csrf", a_csrf.as_str()),
+        ("name", ""),
+        ("offense_code", "NOPE"),
+        ("fine_rule", "percent"),
+        ("fine_value", "150"),
+        ("points", "x"),
+    ];
     let r = post(&admin, &app, "/staff/admin/offer-patterns", &bad).await;
     assert_eq!(r.status(), 422);
     let page = r.text().await.unwrap();
     for id in ["pattern-name-error", "pattern-offense_code-error", "pattern-fine_rule-error", "pattern-points-error"] {
         assert!(page.contains(&format!("id=\"{id}\"")), "{id}: {page}");
     }
-    let good = [("csrf", a_csrf.as_str()), ("name", "Amend to a non-point offense, same fine"), ("offense_code", "42-4-202"), ("fine_rule", "same"), ("fine_value", ""), ("points", "0")];
+    let good = [
+        ("csrf", a_csrf.as_str()),
+        ("name", "Amend to a non-point offense, same fine"),
+        ("offense_code", "42-4-202"),
+        ("fine_rule", "same"),
+        ("fine_value", ""),
+        ("points", "0"),
+    ];
     let r = post(&admin, &app, "/staff/admin/offer-patterns", &good).await;
     assert_eq!(location(&r), "/staff/admin/offer-patterns?done=pattern_saved");
     let (_, page) = text(&admin, &app, "/staff/admin/offer-patterns").await;
@@ -44,7 +58,13 @@ async fn an_admin_saves_a_pattern_and_a_prosecutor_makes_an_offer_from_it(app: T
 
     let review = "/staff/cases/OF-2026-000031/offer";
     let (_, page) = text(&b, &app, review).await;
-    for words in ["Driving record in this court", "The defendant wrote no statement", "No evidence files were sent", "42-4-1101-C", "Make the offer"] {
+    for words in [
+        "Driving record in this court",
+        "The defendant wrote no statement",
+        "No evidence files were sent",
+        "42-4-1101-C",
+        "Make the offer",
+    ] {
         assert!(page.contains(words), "{words}: {page}");
     }
     assert!(page.contains("/staff/cases/OF-2026-000032\""), "the same person's other citation: {page}");
@@ -56,13 +76,26 @@ async fn an_admin_saves_a_pattern_and_a_prosecutor_makes_an_offer_from_it(app: T
 
     let expires = (today() + chrono::Days::new(21)).to_string();
     let line = |fine: &'static str| {
-        vec![("csrf", csrf.clone()), ("seq_0", "1".into()), ("offense_code_0", "42-4-202".into()), ("fine_0", fine.into()), ("points_0", "0".into()),
-             ("seq_1", "2".into()), ("offense_code_1", "42-4-604".into()), ("fine_1", "75.00".into()), ("points_1", "13".into()), ("expires_on", expires.clone())]
+        vec![
+            ("csrf", csrf.clone()),
+            ("seq_0", "1".into()),
+            ("offense_code_0", "42-4-202".into()),
+            ("fine_0", fine.into()),
+            ("points_0", "0".into()),
+            ("seq_1", "2".into()),
+            ("offense_code_1", "42-4-604".into()),
+            ("fine_1", "75.00".into()),
+            ("points_1", "13".into()),
+            ("expires_on", expires.clone()),
+        ]
     };
     let r = b.post(app.url(review)).form(&line("ten dollars")).send().await.unwrap();
     assert_eq!(r.status(), 422);
     let page = r.text().await.unwrap();
-    assert!(page.contains("id=\"charges-0-fine_cents-error\"") && page.contains("id=\"charges-1-points-error\""), "{page}");
+    assert!(
+        page.contains("id=\"charges-0-fine_cents-error\"") && page.contains("id=\"charges-1-points-error\""),
+        "{page}"
+    );
     assert!(page.contains("value=\"ten dollars\""), "what was typed is kept");
     assert!(page.contains("not an amount in dollars"), "the fine is named as typed wrong, not as missing: {page}");
     let mut ok = line("50.00");
@@ -79,7 +112,9 @@ async fn an_admin_saves_a_pattern_and_a_prosecutor_makes_an_offer_from_it(app: T
     let withdraw = format!("/staff/offers/{id}/withdraw");
     let r = post(&b, &app, &withdraw, &[("csrf", &csrf), ("number", "OF-2026-000031"), ("reason", "")]).await;
     assert_eq!(r.status(), 422);
-    let r = post(&b, &app, &withdraw, &[("csrf", &csrf), ("number", "OF-2026-000031"), ("reason", "witness unavailable")]).await;
+    let r =
+        post(&b, &app, &withdraw, &[("csrf", &csrf), ("number", "OF-2026-000031"), ("reason", "witness unavailable")])
+            .await;
     assert_eq!(location(&r), format!("{review}?done=offer_withdrawn"));
     assert_eq!(case(&app, &clerk, "OF-2026-000031").await["status"], "hearing_set");
 

@@ -3,11 +3,11 @@
 //! the payments received), the amount-due letter when a reversal or an accepted offer leaves money
 //! owed, the plea offer, the hearing notice.
 
+use super::LetterContext;
 use crate::db::{self, DbConn};
 use crate::domain::lifecycle::Transition;
 use crate::domain::LetterType;
 use crate::error::AppError;
-use super::LetterContext;
 
 /// Queues every letter `t` asks for, once `t` is recorded on case `citation_id`; returns their
 /// ids. A letter the case's facts cannot make is a fault here, not the staff member's: a 500,

@@ -101,7 +101,12 @@ fn int(v: &Option<Value>) -> Option<i64> {
 }
 
 /// Checks an offer's fields against the catalog (codes in force today) and the ticket's charges.
-fn parse(conn: &mut DbConn, case: &CitationRecord, req: &OfferRequest, ctx: &LetterContext) -> Result<NewOffer, AppError> {
+fn parse(
+    conn: &mut DbConn,
+    case: &CitationRecord,
+    req: &OfferRequest,
+    ctx: &LetterContext,
+) -> Result<NewOffer, AppError> {
     let lines = req.charges.as_deref().unwrap_or_default();
     let codes: Vec<&str> = lines.iter().filter_map(|l| l.offense_code.as_deref().map(str::trim)).collect();
     let known: Vec<String> = db::offenses::in_force(conn, &codes, ctx.today())?.into_iter().map(|o| o.code).collect();
@@ -114,16 +119,18 @@ fn parse(conn: &mut DbConn, case: &CitationRecord, req: &OfferRequest, ctx: &Let
             points: int(&l.points),
         })
         .collect();
-    let parsed = rules::parse(&inputs, req.expires_on.as_deref().unwrap_or(""), ctx.today(), |c| {
-        known.iter().any(|k| k == c)
-    });
+    let parsed =
+        rules::parse(&inputs, req.expires_on.as_deref().unwrap_or(""), ctx.today(), |c| known.iter().any(|k| k == c));
     let mut fields = match parsed {
         Ok(offer) => {
             let seqs: Vec<i32> = db::case_parts::charge_fines(conn, case.id)?.into_iter().map(|(s, _)| s).collect();
             let unknown = offer.lines.iter().position(|l| !seqs.contains(&l.seq));
             let Some(i) = unknown else { return Ok(offer) };
             let mut f = std::collections::BTreeMap::new();
-            f.insert(format!("charges[{i}].charge_seq"), format!("charge {} is not on this ticket", offer.lines[i].seq));
+            f.insert(
+                format!("charges[{i}].charge_seq"),
+                format!("charge {} is not on this ticket", offer.lines[i].seq),
+            );
             f
         }
         Err(fields) => fields,
@@ -161,9 +168,10 @@ pub fn make(
         let before = case_state::snapshot(c, case.id)?;
         let lines: Vec<(i32, String, i64, i32)> = (offer.lines.iter())
             .map(|l| {
-                let code = l.offense_code.clone().or_else(|| {
-                    charged.iter().find(|ch| ch.seq == l.seq).map(|ch| ch.offense_code.clone())
-                });
+                let code = l
+                    .offense_code
+                    .clone()
+                    .or_else(|| charged.iter().find(|ch| ch.seq == l.seq).map(|ch| ch.offense_code.clone()));
                 (l.seq, code.unwrap_or_default(), l.fine.get(), l.points)
             })
             .collect();
@@ -241,7 +249,13 @@ pub(crate) fn step(
 }
 
 /// Writes transition `t` and queues the letters it asks for (after the rows they state).
-fn write(c: &mut DbConn, case: &CitationRecord, t: &Transition, actor: &str, ctx: &LetterContext) -> Result<(), AppError> {
+fn write(
+    c: &mut DbConn,
+    case: &CitationRecord,
+    t: &Transition,
+    actor: &str,
+    ctx: &LetterContext,
+) -> Result<(), AppError> {
     if !case_state::record(c, case.id, &case.citation_number, t, actor, ctx.today())? {
         return Err(moved());
     }

@@ -8,7 +8,7 @@ use crate::db::{self, DbConn};
 use crate::domain::deadline::CourtCalendar;
 use crate::domain::next_steps::add_business_days;
 use crate::domain::offer::default_expiry;
-use crate::domain::{CitationNumber, Cents, Plea};
+use crate::domain::{Cents, CitationNumber, Plea};
 use crate::error::AppError;
 use crate::services::case::{read_case, CaseView};
 use crate::services::letters::LetterContext;
@@ -114,7 +114,9 @@ pub fn review(
     let lines = case
         .charges
         .iter()
-        .filter(|c| applied.charge(c.seq).is_some_and(|a| a.plea == Some(Plea::RequestOffer) && a.disposition.is_none()))
+        .filter(|c| {
+            applied.charge(c.seq).is_some_and(|a| a.plea == Some(Plea::RequestOffer) && a.disposition.is_none())
+        })
         .map(|c| {
             let fine = Cents::new(c.fine_cents).unwrap_or_default();
             let (code, fine, points) = match &rule {

@@ -59,7 +59,12 @@ async fn review_page(
 }
 
 /// `GET /staff/cases/{number}/offer[?pattern=ID]`
-pub async fn show(req: HttpRequest, who: Prosecutor, path: web::Path<String>, state: web::Data<AppState>) -> HttpResponse {
+pub async fn show(
+    req: HttpRequest,
+    who: Prosecutor,
+    path: web::Path<String>,
+    state: web::Data<AppState>,
+) -> HttpResponse {
     let pattern = web::Query::<BTreeMap<String, String>>::from_query(req.query_string())
         .ok()
         .and_then(|q| q.get("pattern").and_then(|p| p.parse::<i64>().ok()));
@@ -144,7 +149,8 @@ pub async fn decline(
         Err(page) => return page,
     };
     let number = path.into_inner();
-    let body = OfferRequest { decline: Some(true), reason: Some(f.get("reason").to_string()), ..OfferRequest::default() };
+    let body =
+        OfferRequest { decline: Some(true), reason: Some(f.get("reason").to_string()), ..OfferRequest::default() };
     let (ctx, user_id, n) = (state.letters.clone(), who.user.id, number.clone());
     let result = run_db(&state.pool, move |c| offers::make(c, &n, &body, user_id, &ctx)).await;
     after_refusal(&req, &who, &state, &pr, number, result, "offer_declined").await
@@ -185,7 +191,9 @@ async fn after_refusal(
             let reason = fields.get("reason").cloned().unwrap_or(message);
             (Shown { reason_error: Some(reason), ..Shown::default() }, StatusCode::UNPROCESSABLE_ENTITY)
         }
-        Err(e @ AppError::Conflict(_)) => (Shown { problem: Some(e.to_string()), ..Shown::default() }, StatusCode::CONFLICT),
+        Err(e @ AppError::Conflict(_)) => {
+            (Shown { problem: Some(e.to_string()), ..Shown::default() }, StatusCode::CONFLICT)
+        }
         Err(e) => return pages::service_error(state, pr, e),
     };
     review_page(req, who, state, number, None, shown, status).await

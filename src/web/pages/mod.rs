@@ -45,7 +45,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(resource("/status").route(get().to(status::form)).route(post().to(status::submit)))
         .service(resource("/status/case").route(get().to(status::show)))
         .service(resource("/status/letter").route(post().to(status::letter)))
-        .service(resource("/status/offer/{id}/{answer}").route(get().to(offer::confirm)).route(post().to(offer::submit)));
+        .service(
+            resource("/status/offer/{id}/{answer}").route(get().to(offer::confirm)).route(post().to(offer::submit)),
+        );
 }
 
 /// `?lang=` on any page.
