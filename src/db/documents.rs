@@ -100,13 +100,7 @@ pub fn delete_unattached(conn: &mut DbConn, before: NaiveDateTime) -> QueryResul
 /// The names of the documents received with a submission, in the order they arrived (a document
 /// sent without a name is listed as `document-<id>`).
 pub fn names_for_submission(conn: &mut DbConn, submission_id: i64) -> QueryResult<Vec<String>> {
-    let rows: Vec<(i64, Option<String>)> = submission_documents::table
-        .inner_join(documents::table)
-        .filter(submission_documents::submission_id.eq(submission_id))
-        .order(documents::id)
-        .select((documents::id, documents::original_name))
-        .load(conn)?;
-    Ok(rows.into_iter().map(|(id, name)| name.unwrap_or_else(|| format!("document-{id}"))).collect())
+    Ok(evidence_of(conn, submission_id)?.into_iter().map(|(_, name)| name).collect())
 }
 
 /// (id, name) of the evidence documents received with a submission, in the order they arrived.

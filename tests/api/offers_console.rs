@@ -134,4 +134,33 @@ async fn an_admin_saves_a_pattern_and_a_prosecutor_makes_an_offer_from_it(app: T
     assert_eq!(text(&b, &app, "/staff/evidence/999999").await.0, 404);
 }
 
-on_both_backends!(an_admin_saves_a_pattern_and_a_prosecutor_makes_an_offer_from_it);
+async fn the_review_shows_the_statement_and_opens_the_evidence_sent_online(app: TestApp) {
+    use crate::pages::{browser, csrf_of, look_up, plea_fields, see_other};
+    app.with_current_samples().await;
+    let resident = browser();
+    let csrf = csrf_of(&resident.get(app.url("/lookup?lang=es")).send().await.unwrap().text().await.unwrap());
+    see_other(&look_up(&resident, &app, &csrf, "DV-2026-000103", "1").await);
+    let pdf = reqwest::multipart::Part::bytes(b"%PDF-1.4\n% a discharge note\n".to_vec())
+        .file_name("alta del hospital.pdf")
+        .mime_str("application/pdf")
+        .unwrap();
+    let r = resident.post(app.url("/plea")).multipart(plea_fields(&csrf).part("evidence", pdf)).send().await.unwrap();
+    assert_eq!(see_other(&r), "/plea/review");
+    let r = resident.post(app.url("/plea/submit")).form(&[("csrf", csrf.as_str())]).send().await.unwrap();
+    assert_eq!(see_other(&r), "/plea/confirmation");
+
+    let (b, _) = signed_in(&app, &app.staff(Role::Prosecutor).await).await;
+    let (_, page) = text(&b, &app, "/staff/cases/DV-2026-000103/offer").await;
+    assert!(page.contains("Iba al hospital.") && page.contains(">alta del hospital.pdf</a>"), "{page}");
+    let link = page.split("href=\"/staff/evidence/").nth(1).unwrap().split('"').next().unwrap().to_string();
+    let r = b.get(app.url(&format!("/staff/evidence/{link}"))).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "application/pdf");
+    assert_eq!(r.bytes().await.unwrap().as_ref(), b"%PDF-1.4\n% a discharge note\n");
+    assert!(crate::helpers::events(&app).await.iter().any(|e| e.1 == "evidence.read" && e.3 == link));
+}
+
+on_both_backends!(
+    an_admin_saves_a_pattern_and_a_prosecutor_makes_an_offer_from_it,
+    the_review_shows_the_statement_and_opens_the_evidence_sent_online,
+);
