@@ -102,6 +102,11 @@ async fn an_admin_saves_a_pattern_and_a_prosecutor_makes_an_offer_from_it(app: T
     ok[8].1 = "2".into();
     let r = b.post(app.url(review)).form(&ok).send().await.unwrap();
     assert_eq!(location(&r), format!("{review}?done=offer_made"));
+    // The same form sent again (a double click) does not amend the offer just made.
+    let r = b.post(app.url(review)).form(&ok).send().await.unwrap();
+    assert_eq!(r.status(), 409);
+    assert!(r.text().await.unwrap().contains("the offer changed since the form was opened"));
+    assert_eq!(case(&app, &clerk, "OF-2026-000031").await["offers"].as_array().unwrap().len(), 1);
     let whole = case(&app, &clerk, "OF-2026-000031").await;
     assert_eq!(whole["status"], "offer_pending");
     assert_eq!(whole["offers"][0]["charges"][0]["fine_cents"], 5_000);

@@ -38,6 +38,10 @@ pub struct OfferRequest {
     /// Why the request is declined (required with `decline`).
     #[serde(default)]
     pub reason: Option<String>,
+    /// The console's form: the pending offer it was shown (`Some(None)`: none). Another one
+    /// pending now — a second click on "Make the offer" — is refused rather than amending.
+    #[serde(skip)]
+    pub seen_pending: Option<Option<i64>>,
 }
 
 /// One charge of an offer.
@@ -178,6 +182,11 @@ pub fn make(
         let rows: Vec<db::offers::NewLine> = lines.iter().map(|(s, c, f, p)| (*s, c.as_str(), *f, *p)).collect();
         let id = db::offers::insert(c, case.id, offer.expires_on, user_id, &rows)?;
         let replaces = before.offer.as_ref().map(|o| o.id);
+        if req.seen_pending.is_some_and(|seen| seen != replaces) {
+            return Err(AppError::Conflict(
+                "the offer changed since the form was opened (sent twice?); nothing was changed — check the offer below".into(),
+            ));
+        }
         let charges = offer.lines.iter().map(|l| OfferedCharge { seq: l.seq, fine: l.fine }).collect();
         let action = Action::OfferMade(Offer { id, expires_on: offer.expires_on, charges });
         let t = lifecycle::apply(&before, action).map_err(refused)?;

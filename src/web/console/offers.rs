@@ -72,7 +72,8 @@ pub async fn show(
 }
 
 /// The offer the form describes: `seq_{i}`, `offense_code_{i}`, `fine_{i}` (dollars), `points_{i}`
-/// per line, and `expires_on`; a fine that is not money is named on its line.
+/// per line, `expires_on`, and `pending` (the offer the form amends, if any); a fine that is not
+/// money is named on its line.
 fn request(f: &FormData) -> (OfferRequest, BTreeMap<String, String>) {
     let mut bad = BTreeMap::new();
     let mut lines = Vec::new();
@@ -97,7 +98,8 @@ fn request(f: &FormData) -> (OfferRequest, BTreeMap<String, String>) {
         });
     }
     let expires_on = Some(f.get("expires_on").trim().to_string());
-    (OfferRequest { charges: Some(lines), expires_on, ..OfferRequest::default() }, bad)
+    let seen_pending = Some(f.get("pending").trim().parse::<i64>().ok());
+    (OfferRequest { charges: Some(lines), expires_on, seen_pending, ..OfferRequest::default() }, bad)
 }
 
 /// `POST /staff/cases/{number}/offer`: makes (or amends) the offer; 303 back to the review.
