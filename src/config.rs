@@ -62,6 +62,9 @@ pub struct CourtConfig {
     pub appearance_place: Vec<String>,
     /// Payment and offer-review windows after a plea.
     pub after_plea: crate::domain::next_steps::AfterPleaRules,
+    /// Calendar days a prosecutor's offer stays open by default (the expiry the review form
+    /// proposes; `PLEADESK_OFFER_WINDOW_DAYS`).
+    pub offer_window_days: u32,
     /// Where free legal help about the immigration consequences of a plea can be found (shown
     /// beside the advisement), in English and Spanish.
     pub free_legal_help: String,
@@ -106,6 +109,7 @@ const VARS: &[(&str, &str, &str)] = &[
     ),
     ("PLEADESK_OFFER_REVIEW_DAYS", "offer_review_days", "10"),
     ("PLEADESK_DEFICIENCY_DAYS", "deficiency_days", "14"),
+    ("PLEADESK_OFFER_WINDOW_DAYS", "offer_window_days", "21"),
     ("PLEADESK_ENVELOPE_OFFSET_X", "envelope_offset_x", "0"),
     ("PLEADESK_ENVELOPE_OFFSET_Y", "envelope_offset_y", "0"),
     ("PLEADESK_MAIL_FROM", "mail_from", "PleaDesk <no-reply@pleadesk.invalid>"),
@@ -262,6 +266,7 @@ impl Config {
             appearance_time,
             appearance_place,
             after_plea,
+            offer_window_days: days("PLEADESK_OFFER_WINDOW_DAYS", crate::domain::offer::MAX_WINDOW_DAYS)?,
             free_legal_help: required("PLEADESK_FREE_LEGAL_HELP")?,
             free_legal_help_es: required("PLEADESK_FREE_LEGAL_HELP_ES")?,
         };

@@ -100,11 +100,26 @@ pub fn delete_unattached(conn: &mut DbConn, before: NaiveDateTime) -> QueryResul
 /// The names of the documents received with a submission, in the order they arrived (a document
 /// sent without a name is listed as `document-<id>`).
 pub fn names_for_submission(conn: &mut DbConn, submission_id: i64) -> QueryResult<Vec<String>> {
+    Ok(evidence_of(conn, submission_id)?.into_iter().map(|(_, name)| name).collect())
+}
+
+/// (id, name) of the evidence documents received with a submission, in the order they arrived.
+pub fn evidence_of(conn: &mut DbConn, submission_id: i64) -> QueryResult<Vec<(i64, String)>> {
     let rows: Vec<(i64, Option<String>)> = submission_documents::table
         .inner_join(documents::table)
         .filter(submission_documents::submission_id.eq(submission_id))
         .order(documents::id)
         .select((documents::id, documents::original_name))
         .load(conn)?;
-    Ok(rows.into_iter().map(|(id, name)| name.unwrap_or_else(|| format!("document-{id}"))).collect())
+    Ok(rows.into_iter().map(|(id, name)| (id, name.unwrap_or_else(|| format!("document-{id}")))).collect())
+}
+
+/// Whether document `id` was received with a submission (evidence or a scanned plea).
+pub fn is_evidence(conn: &mut DbConn, id: i64) -> QueryResult<bool> {
+    use diesel::dsl::count_star;
+    let n: i64 = submission_documents::table
+        .filter(submission_documents::document_id.eq(id))
+        .select(count_star())
+        .first(conn)?;
+    Ok(n > 0)
 }

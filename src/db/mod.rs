@@ -13,6 +13,7 @@ pub mod hardship;
 pub mod jobs;
 pub mod letters;
 pub mod offenses;
+pub mod offers;
 pub mod paper;
 pub mod payments;
 pub mod scans;

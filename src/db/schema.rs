@@ -187,6 +187,20 @@ diesel::table! {
 }
 
 diesel::table! {
+    offer_patterns (id) {
+        id -> BigInt,
+        name -> Text,
+        offense_code -> Nullable<Text>,
+        fine_rule -> Text,
+        fine_value -> Nullable<BigInt>,
+        points -> Nullable<Integer>,
+        active -> Bool,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     payments (id) {
         id -> BigInt,
         citation_id -> BigInt,
@@ -383,6 +397,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     submission_documents,
     offers,
     offer_charges,
+    offer_patterns,
     payments,
     hardship_requests,
     dispositions,

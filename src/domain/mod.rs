@@ -25,6 +25,7 @@ pub mod matching;
 pub mod money;
 pub mod next_steps;
 pub mod offense;
+pub mod offer;
 pub mod payment;
 pub mod public_timeline;
 pub mod redact;

@@ -20,6 +20,9 @@ pub struct Dashboard {
     pub letters_queued: i64,
     /// Only for admins.
     pub parked_jobs: Option<i64>,
+    /// Requests for an offer waiting for the prosecutor, and the court's date of the oldest.
+    pub offer_requests: i64,
+    pub offer_requests_oldest: Option<NaiveDate>,
 }
 
 #[derive(Debug, serde::Serialize)]
@@ -40,6 +43,8 @@ pub fn load(conn: &mut DbConn, today: NaiveDate, tz: Tz, with_jobs: bool) -> Res
         .collect();
     let (batches, pages, envelopes) = envelope_queue::uploaded_since(conn, since)?;
     let by_status = counts::submissions_by_status(conn)?;
+    let requests = crate::db::offers::requests(conn, i64::from(i32::MAX))?;
+    let oldest = requests.first().map(|r| r.received_at.and_utc().with_timezone(&tz).date_naive());
     let status = |s: SubmissionStatus| by_status.iter().find(|(n, _)| n == s.as_str()).map(|(_, k)| *k).unwrap_or(0);
     Ok(Dashboard {
         received_today_total: received_today.iter().map(|(_, n)| n).sum(),
@@ -48,6 +53,8 @@ pub fn load(conn: &mut DbConn, today: NaiveDate, tz: Tz, with_jobs: bool) -> Res
         unmatched: status(SubmissionStatus::Unmatched),
         deficient: status(SubmissionStatus::Deficient),
         letters_queued: counts::letters_with_status(conn, LetterStatus::Queued.as_str())?,
+        offer_requests: requests.len() as i64,
+        offer_requests_oldest: oldest,
         parked_jobs: if with_jobs { Some(counts::jobs_with_status(conn, JobStatus::Parked.as_str())?) } else { None },
     })
 }

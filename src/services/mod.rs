@@ -17,6 +17,7 @@ pub mod idempotency;
 pub mod intake;
 pub mod letters;
 pub mod matching;
+pub mod offers;
 pub mod paper_link;
 pub mod paper_plea;
 pub mod payments;

@@ -89,6 +89,8 @@ pub struct StatusView {
     /// Whether the defendant may ask now for more time, a plan or community service (an amount
     /// is due and no request is pending).
     pub hardship_open: bool,
+    /// The prosecutor's offer waiting for an answer, charge by charge (charged and offered).
+    pub offer: Option<crate::services::offers::public::OfferPanel>,
 }
 
 fn status_text(status: CaseStatus, lang: Language) -> String {
@@ -144,6 +146,7 @@ pub fn status(
     let (timeline, letters) = crate::services::public_timeline::of_case(conn, &case, tz, lang)?;
     let request = hardship::latest_public(conn, case.id, tz)?;
     let pending = request.as_ref().is_some_and(|r| r.status == crate::domain::hardship::HardshipStatus::Pending);
+    let offer = crate::services::offers::public::pending(conn, &case, lang, today)?;
     Ok(StatusView {
         citation_number: case.citation_number,
         confirmation: sub.confirmation,
@@ -156,6 +159,7 @@ pub fn status(
         next,
         hardship_open: crate::domain::hardship::open_to_requests(case.status) && !pending,
         hardship: request,
+        offer,
     })
 }
 

@@ -40,7 +40,7 @@ pub const JSON_LIMIT: usize = 64 * 1024;
 
 /// Registers every route; shared by the server and by tests.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    use api::{auth, citations, health, jobs, letters, payments, public, scan_pages, scans, submissions};
+    use api::{auth, citations, health, jobs, letters, offers, payments, public, scan_pages, scans, submissions};
     use web::{get, post, resource};
     cfg.configure(pages::routes).configure(console::routes);
     cfg.service(resource("/healthz").route(get().to(health::healthz))).service(
@@ -54,6 +54,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .service(resource("/citations/{number}/letters").route(post().to(letters::create)))
             .service(resource("/citations/{number}/payments").route(post().to(payments::record)))
             .service(resource("/payments/{id}/reverse").route(post().to(payments::reverse)))
+            .service(resource("/citations/{number}/offers").route(post().to(offers::make)))
+            .service(resource("/offers/{id}/withdraw").route(post().to(offers::withdraw)))
             .service(resource("/letters").route(get().to(letters::list)))
             .service(resource("/letters/print-run").route(post().to(letters::print_run)))
             .service(resource("/letters/{id}/pdf").route(get().to(letters::pdf)))
@@ -71,6 +73,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .service(resource("/public/pleas").route(post().to(public::pleas)))
             .service(resource("/public/status").route(post().to(public::status)))
             .service(resource("/public/hardship").route(post().to(public::hardship)))
+            .service(resource("/public/offers/{id}/accept").route(post().to(offers::accept)))
+            .service(resource("/public/offers/{id}/reject").route(post().to(offers::reject)))
             .service(resource("/public/letters/{id}/pdf").route(post().to(public::letter))),
     );
 }

@@ -12,6 +12,7 @@ use crate::services::case_search::{SearchRequest, SearchResult};
 use crate::services::duplicate_decision::{DecideBody, Decision};
 use crate::services::hardship::{HardshipRequestBody, PublicHardship};
 use crate::services::intake::{CaseSummary, PleaReceipt, PleaRequest};
+use crate::services::offers::{OfferAnswer, OfferRequest, WithdrawRequest};
 use crate::services::paper_link::SubmissionAnswer;
 use crate::services::paper_plea::PaperPleaRequest;
 use crate::services::payments::{PaymentAnswer, PaymentRequest, ReverseRequest};
@@ -180,6 +181,53 @@ fn payments_record() {}
     (status = 409, description = "Already reversed, or the case's state refuses it", body = ErrorBody),
     (status = 422, description = "No reason given", body = ErrorBody)))]
 fn payments_reverse() {}
+
+#[utoipa::path(post, path = "/api/v1/citations/{number}/offers", tag = "staff", security(("bearer" = [])),
+    params(("number" = String, Path)),
+    request_body = OfferRequest,
+    responses(
+    (status = 201, description = "The offer is made (`status` pending) on the charges the defendant asked one for, one line each: the amended offense (omitted: as charged), fine and points; the case is offer_pending and the plea offer letter (with its tear-off acceptance slip) is queued. Made while an offer is pending, it amends it: the new offer `replaces` the old one, which is kept as withdrawn. Events offer.made or offer.amended", body = OfferAnswer),
+    (status = 200, description = "`{decline: true, reason}`: the request is declined (`status` declined); the charges are set for a hearing and the hearing notice is queued. Events offer.declined, offer.noted (the reason)", body = OfferAnswer),
+    (status = 401, body = ErrorBody), (status = 403, description = "Prosecutors and admins only", body = ErrorBody),
+    (status = 404, description = "No such citation", body = ErrorBody),
+    (status = 409, description = "The case's state refuses it (no request for an offer, a charge left out or not requested), in the lifecycle's words", body = ErrorBody),
+    (status = 422, description = "A field is not valid, named in `fields`: charges[i].charge_seq (on the ticket), charges[i].offense_code (in the catalog), charges[i].fine_cents (whole cents ≥ 0), charges[i].points (0–12), expires_on (after today, at most 180 days ahead), reason (with decline)", body = ErrorBody)))]
+fn offers_make() {}
+
+#[utoipa::path(post, path = "/api/v1/offers/{id}/withdraw", tag = "staff", security(("bearer" = [])),
+    params(("id" = i64, Path)), request_body = WithdrawRequest,
+    responses(
+    (status = 200, description = "The pending offer is withdrawn (kept, with the reason); the charges it covered are set for a hearing and the hearing notice is queued. Event offer.withdrawn", body = OfferAnswer),
+    (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+    (status = 404, description = "No such offer", body = ErrorBody),
+    (status = 409, description = "The offer is no longer pending", body = ErrorBody),
+    (status = 422, description = "No reason given", body = ErrorBody)))]
+fn offers_withdraw() {}
+
+#[derive(serde::Deserialize, ToSchema)]
+pub struct OfferAnswerBody {
+    /// YYYY-MM-DD, as on the ticket
+    pub date_of_birth: String,
+    /// en or es: the language of messages
+    pub language: Option<String>,
+}
+
+#[utoipa::path(post, path = "/api/v1/public/offers/{id}/accept", tag = "public", params(("id" = i64, Path, description = "The offer, as the status page and the offer letter give it")),
+    request_body = OfferAnswerBody, responses(
+    (status = 200, description = "Accepted: the amended charges' fines are due (case amount_due, or resolved if nothing is owed) and the amount-due letter is queued", body = OfferAnswer),
+    (status = 404, description = "No such offer for this date of birth (the same answer whichever is wrong)", body = ErrorBody),
+    (status = 409, description = "The offer was already answered, withdrawn, replaced or has expired", body = ErrorBody),
+    (status = 422, description = "date_of_birth is not a date", body = ErrorBody),
+    (status = 429, description = "Too many identity checks", body = ErrorBody)))]
+fn public_offer_accept() {}
+
+#[utoipa::path(post, path = "/api/v1/public/offers/{id}/reject", tag = "public", params(("id" = i64, Path)),
+    request_body = OfferAnswerBody, responses(
+    (status = 200, description = "Rejected: the charges are set for a hearing and the hearing notice is queued", body = OfferAnswer),
+    (status = 404, description = "No such offer for this date of birth", body = ErrorBody),
+    (status = 409, description = "The offer was already answered, withdrawn, replaced or has expired", body = ErrorBody),
+    (status = 429, description = "Too many identity checks", body = ErrorBody)))]
+fn public_offer_reject() {}
 
 #[utoipa::path(get, path = "/api/v1/letters", tag = "staff", security(("bearer" = [])),
     params(("status" = Option<String>, Query, description = "queued, printed, emailed or mailed")),
@@ -352,7 +400,8 @@ fn envelopes_move_page() {}
         healthz, openapi_json, auth_login, auth_logout, public_lookup, public_pleas, public_status, public_letter, public_hardship, citations_import, citation_get,
         letters_create, payments_record, payments_reverse, letters_list, letters_pdf, letters_print_run, jobs_list, jobs_retry,
         submissions_create, submissions_list, submissions_link, submissions_decide, citations_search,
-        scans_upload, scans_separator, scans_get, scans_page_image, envelopes_move_page
+        scans_upload, scans_separator, scans_get, scans_page_image, envelopes_move_page,
+        offers_make, offers_withdraw, public_offer_accept, public_offer_reject
     ),
     modifiers(&BearerAuth),
     tags((name = "public", description = "Residents: no account; identity is the citation number and date of birth"),

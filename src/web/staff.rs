@@ -44,6 +44,8 @@ role_set! {
     CaseReaders = [Clerk, Prosecutor, Admin];
     /// Clerks' work: creating letters, the mail run, the job queue.
     ClerkOrAdmin = [Clerk, Admin];
+    /// Prosecutors' work: offers (and admins, as for the clerks' work).
+    ProsecutorOrAdmin = [Prosecutor, Admin];
     /// Administration: putting parked jobs back in the queue, users and tokens.
     AdminOnly = [Admin];
     /// Anyone with a staff account (ending one's own sign-in session).

@@ -10,6 +10,7 @@ use std::collections::BTreeSet;
 
 const READERS: &[Role] = &[Role::Clerk, Role::Prosecutor, Role::Admin];
 const CLERKS: &[Role] = &[Role::Clerk, Role::Admin];
+const PROSECUTORS: &[Role] = &[Role::Prosecutor, Role::Admin];
 
 /// Every staff route (method, path as in the OpenAPI document) and the roles allowed on it. A
 /// staff route the application registers that is missing here fails the test below.
@@ -20,6 +21,8 @@ const STAFF_ROUTES: &[(&str, &str, &[Role])] = &[
     ("post", "/api/v1/citations/{number}/letters", CLERKS),
     ("post", "/api/v1/citations/{number}/payments", CLERKS),
     ("post", "/api/v1/payments/{id}/reverse", CLERKS),
+    ("post", "/api/v1/citations/{number}/offers", PROSECUTORS),
+    ("post", "/api/v1/offers/{id}/withdraw", PROSECUTORS),
     ("get", "/api/v1/letters", READERS),
     ("post", "/api/v1/letters/print-run", CLERKS),
     ("get", "/api/v1/letters/{id}/pdf", READERS),
@@ -66,6 +69,14 @@ const STAFF_PAGES: &[(&str, &str, &[Role])] = &[
     ("get", "/staff/hardship/{hardship}", CLERKS),
     ("post", "/staff/hardship/{hardship}/grant", CLERKS),
     ("post", "/staff/hardship/{hardship}/deny", CLERKS),
+    ("get", "/staff/queues/offers", PROSECUTORS),
+    ("get", "/staff/cases/{number}/offer", PROSECUTORS),
+    ("post", "/staff/cases/{number}/offer", PROSECUTORS),
+    ("post", "/staff/cases/{number}/offer/decline", PROSECUTORS),
+    ("post", "/staff/offers/{id}/withdraw", PROSECUTORS),
+    ("get", "/staff/admin/offer-patterns", &[Role::Admin]),
+    ("post", "/staff/admin/offer-patterns", &[Role::Admin]),
+    ("post", "/staff/admin/offer-patterns/{id}/retire", &[Role::Admin]),
     ("get", "/staff/letters/{letter}/pdf", READERS),
     ("get", "/staff/queues/unmatched", CLERKS),
     ("get", "/staff/queues/deficient", CLERKS),
@@ -89,6 +100,7 @@ const STAFF_PAGES: &[(&str, &str, &[Role])] = &[
     ("post", "/staff/envelopes/{envelope}", CLERKS),
     ("post", "/staff/envelopes/{envelope}/not-a-plea", CLERKS),
     ("post", "/staff/envelopes/{envelope}/reopen", CLERKS),
+    ("post", "/staff/envelopes/{envelope}/offer-slip", CLERKS),
 ];
 
 /// Console pages whose GET answers with a 303 to the page to work on (the oldest envelope).

@@ -191,36 +191,17 @@ async fn a_hearing_notice_says_when_where_and_why(app: TestApp) {
     assert_says(&words(&pdf), "must-appear notice", &["this charge cannot be settled by mail"]);
 }
 
-/// The offer is written as the prosecutor's offer endpoint (issue 9, point 2) will write it; until
-/// that endpoint exists the test puts the row in the database itself.
-async fn offer_on_file(app: &TestApp, number: &'static str, expires_on: chrono::NaiveDate) {
-    use diesel::prelude::*;
-    use pleadesk::db::schema::{citations, offer_charges, offers};
-    app.with_db(move |c| {
-        let id: i64 =
-            citations::table.filter(citations::citation_number.eq(number)).select(citations::id).first(c).unwrap();
-        let offer: i64 = diesel::insert_into(offers::table)
-            .values((
-                offers::citation_id.eq(id),
-                offers::status.eq("pending"),
-                offers::expires_on.eq(expires_on),
-                offers::created_at.eq(pleadesk::db::now()),
-            ))
-            .returning(offers::id)
-            .get_result(c)
-            .unwrap();
-        diesel::insert_into(offer_charges::table)
-            .values((
-                offer_charges::offer_id.eq(offer),
-                offer_charges::charge_seq.eq(1),
-                offer_charges::offense_code.eq("42-4-202"),
-                offer_charges::fine_cents.eq(5_000),
-                offer_charges::points.eq(0),
-            ))
-            .execute(c)
-            .unwrap();
-    })
-    .await;
+/// The prosecutor's offer through `POST /api/v1/citations/{number}/offers`: charge 1 amended to
+/// a defective headlamp, $50.00 and no points, open until `expires_on`; returns the offer's id.
+async fn offer_on_file(app: &TestApp, number: &str, expires_on: chrono::NaiveDate) -> Value {
+    let prosecutor = app.token(pleadesk::domain::Role::Prosecutor).await;
+    let body = json!({
+        "charges": [{"charge_seq": 1, "offense_code": "42-4-202", "fine_cents": 5_000, "points": 0}],
+        "expires_on": expires_on.to_string(),
+    });
+    let resp = app.post_json(&prosecutor, &format!("/api/v1/citations/{number}/offers"), &body).await;
+    assert_eq!(resp.status(), 201);
+    resp.json::<Value>().await.unwrap()["id"].clone()
 }
 
 /// The bottom of a rendered page from just under its dashed cut line: the slip as it is mailed
@@ -239,7 +220,7 @@ async fn a_plea_offer_letter_carries_its_tear_off_slip_and_the_slip_links_itself
     let clerk = app.with_current_samples().await;
     plead(&app, "DV-2026-000109", "1999-10-10", json!([{"charge_seq": 1, "plea": "request_offer"}])).await;
     let expires = today() + chrono::Days::new(14);
-    offer_on_file(&app, "DV-2026-000109", expires).await;
+    let offer = offer_on_file(&app, "DV-2026-000109", expires).await;
     let (l, pdf) = letter(&app, &clerk, "DV-2026-000109", "plea_offer").await;
     assert_eq!(l["language"], "es");
     let expiry = long_date(expires, Language::Es);
@@ -268,11 +249,17 @@ async fn a_plea_offer_letter_carries_its_tear_off_slip_and_the_slip_links_itself
     slip.save(&slip_png).unwrap();
     assert_eq!(zbar(&slip_png), vec![payload.clone()], "the slip alone");
     assert_eq!(pleadesk::scan::qr::read(&slip), vec![payload], "the scan intake reads the slip alone");
-    // An offer past its date is not sent.
-    let yesterday = today() - chrono::Days::new(1);
-    offer_on_file(&app, "DV-2026-000101", yesterday).await;
-    let message = refused(&app, &clerk, "DV-2026-000101", "plea_offer").await;
-    assert!(message.contains(&format!("this case's offer expired on {yesterday}")), "{message}");
+    // An offer answered is not sent again.
+    let resp = app
+        .client
+        .post(app.url(&format!("/api/v1/public/offers/{offer}/reject")))
+        .json(&json!({"date_of_birth": "1999-10-10"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let message = refused(&app, &clerk, "DV-2026-000109", "plea_offer").await;
+    assert!(message.contains("this case has no pending offer"), "{message}");
 }
 
 on_both_backends!(

@@ -7,11 +7,13 @@ mod facts;
 mod mail_run;
 pub mod preview;
 mod render;
+mod transition;
 
 pub use create::{create, letter_data, queue_acknowledgement, queue_for_case, queue_hardship_answer, queue_letter};
 pub use email::email;
 pub use mail_run::{print_run, PrintRun};
 pub use render::{render_stored, stored_pdf};
+pub use transition::queue_transition;
 
 use crate::config::Config;
 use crate::error::AppError;

@@ -7,7 +7,6 @@
 //! What the case owes is never stored: it is worked out from the charges and the payments.
 
 pub mod enclosed;
-mod letters;
 pub mod refunds;
 pub mod view;
 
@@ -143,7 +142,7 @@ pub(crate) fn apply_in_tx(
         return Err(moved());
     }
     // After the move is written: the outcome letter states the dispositions it recorded.
-    letters::queue(c, case.id, &t, ctx)?;
+    crate::services::letters::queue_transition(c, case.id, &t, ctx)?;
     Ok((id, t))
 }
 
@@ -249,7 +248,7 @@ pub fn reverse(
         if !case_state::record(c, case.id, &case.citation_number, &t, &actor, ctx.today())? {
             return Err(moved());
         }
-        letters::queue(c, case.id, &t, ctx)?;
+        crate::services::letters::queue_transition(c, case.id, &t, ctx)?;
         Ok(t)
     })?;
     let reversed = db::payments::find(conn, id)?.and_then(|p| p.reversed_at).map(|t| t.and_utc().to_rfc3339());

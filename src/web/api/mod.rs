@@ -5,6 +5,7 @@ pub mod citations;
 pub mod health;
 pub mod jobs;
 pub mod letters;
+pub mod offers;
 pub mod payments;
 pub mod public;
 pub mod scan_pages;

@@ -11,6 +11,7 @@ use crate::domain::envelope_queue::EnvelopeState;
 use crate::domain::matching::Claim;
 use crate::domain::DateOfBirth;
 use crate::error::AppError;
+use crate::services::offers::answer as offer_answer;
 use crate::services::queue_view;
 use crate::services::scans::envelope::{self, EnvelopeView};
 use crate::services::scans::queue::{self, Next};
@@ -154,11 +155,15 @@ async fn page(
         Ok(s) => s,
         Err(e) => return pages::service_error(state, pr, e),
     };
+    let slip = match run_db(&state.pool, move |c| offer_answer::slip_offer(c, id)).await {
+        Ok(s) => s,
+        Err(e) => return pages::service_error(state, pr, e),
+    };
     let ctx = json!({
         "e": view, "wide": true, "saved": saved,
         "key": k.key, "charges": charges, "found": found, "looked_up": k.looked_up, "form": k.form,
         "errors": k.errors, "focus": focus, "read_from_scan": read_from_scan, "picks": picks,
-        "conflict": k.conflict, "reason": k.reason, "reason_error": k.reason_error,
+        "conflict": k.conflict, "reason": k.reason, "reason_error": k.reason_error, "slip": slip,
     });
     render(state, req, pr, Some(&clerk.user), "envelope", status, ctx)
 }
@@ -242,6 +247,33 @@ pub async fn not_a_plea(
         Err(e) => return pages::service_error(&state, &pr, e),
     };
     page(&state, &req, &pr, &clerk, id, k, status).await
+}
+
+/// `POST /staff/envelopes/{id}/offer-slip` (`answer` = `accept` or `not_signed`): the clerk
+/// confirms the signed acceptance slip of a plea offer letter (the offer is accepted by mail,
+/// `services::offers::answer::by_mail`) or finds it unsigned; the envelope leaves the queue
+/// either way. 303 back to the envelope, which says what was done.
+pub async fn offer_slip(
+    req: HttpRequest,
+    clerk: Clerk,
+    path: web::Path<i64>,
+    payload: web::Payload,
+    state: web::Data<AppState>,
+) -> HttpResponse {
+    let (f, pr) = match read_form(&req, payload, &state, Some(&clerk.user)).await {
+        Ok(x) => x,
+        Err(page) => return page,
+    };
+    let (id, user, ctx) = (path.into_inner(), clerk.user.id, state.letters.clone());
+    let accept = f.get("answer") == "accept";
+    match run_db(&state.pool, move |c| offer_answer::by_mail(c, id, accept, user, &ctx)).await {
+        Ok(_) => see_other(&state, &pr, &format!("/staff/envelopes/{id}")),
+        Err(AppError::Conflict(m)) => {
+            page(&state, &req, &pr, &clerk, id, Keyed { conflict: Some(m), ..Keyed::default() }, StatusCode::CONFLICT)
+                .await
+        }
+        Err(e) => pages::service_error(&state, &pr, e),
+    }
 }
 
 /// `POST /staff/envelopes/{id}/reopen`: an envelope set aside as not a plea goes back in the

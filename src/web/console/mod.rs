@@ -10,6 +10,8 @@ mod envelopes;
 mod hardship;
 mod keying;
 mod letter_preview;
+mod offer_patterns;
+mod offers;
 mod payments;
 mod present;
 mod queues;
@@ -65,6 +67,17 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(resource("/staff/hardship/{id}").route(get().to(hardship::show)))
         .service(resource("/staff/hardship/{id}/grant").route(post().to(hardship::grant)))
         .service(resource("/staff/hardship/{id}/deny").route(post().to(hardship::deny)))
+        .service(resource("/staff/queues/offers").route(get().to(offers::queue)))
+        .service(resource("/staff/cases/{number}/offer").route(get().to(offers::show)).route(post().to(offers::make)))
+        .service(resource("/staff/cases/{number}/offer/decline").route(post().to(offers::decline)))
+        .service(resource("/staff/offers/{id}/withdraw").route(post().to(offers::withdraw)))
+        .service(resource("/staff/evidence/{id}").route(get().to(offers::evidence)))
+        .service(
+            resource("/staff/admin/offer-patterns")
+                .route(get().to(offer_patterns::list))
+                .route(post().to(offer_patterns::add)),
+        )
+        .service(resource("/staff/admin/offer-patterns/{id}/{action}").route(post().to(offer_patterns::act)))
         .service(resource("/staff/letters/{id}/pdf").route(get().to(cases::letter_pdf)))
         .service(resource("/staff/queues/unmatched").route(get().to(queues::unmatched)))
         .service(resource("/staff/queues/deficient").route(get().to(queues::deficient)))
@@ -83,6 +96,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(resource("/staff/envelopes/{id}").route(get().to(envelopes::show)).route(post().to(envelopes::submit)))
         .service(resource("/staff/envelopes/{id}/not-a-plea").route(post().to(envelopes::not_a_plea)))
         .service(resource("/staff/envelopes/{id}/reopen").route(post().to(envelopes::reopen)))
+        .service(resource("/staff/envelopes/{id}/offer-slip").route(post().to(envelopes::offer_slip)))
         .service(resource("/staff/pleas/new").route(get().to(keying::form)).route(post().to(keying::submit)))
         .service(resource("/staff/pleas/{id}").route(get().to(keying::result)));
 }
@@ -98,8 +112,10 @@ const MENU: &[(&str, &str, &[Role])] = &[
     ("Duplicate pleas", "/staff/queues/duplicates", &[Role::Clerk, Role::Admin]),
     ("Refunds owed", "/staff/queues/refunds", &[Role::Clerk, Role::Admin]),
     ("Unable to pay", "/staff/queues/hardship", &[Role::Clerk, Role::Admin]),
+    ("Offer requests", "/staff/queues/offers", &[Role::Prosecutor, Role::Admin]),
     ("Users and tokens", "/staff/admin/users", &[Role::Admin]),
     ("Letter templates", "/staff/admin/letters", &[Role::Admin]),
+    ("Offer patterns", "/staff/admin/offer-patterns", &[Role::Admin]),
 ];
 
 fn menu(user: &StaffUser, path: &str) -> Value {
@@ -129,6 +145,10 @@ const DONE: &[(&str, &str)] = &[
     ("reversed", "The payment was reversed: it stays on the record and no longer counts."),
     ("granted", "The request was granted; the letter with the new terms is queued."),
     ("denied", "The request was denied; the letter with the reason is queued."),
+    ("offer_made", "The offer was made and the plea offer letter queued."),
+    ("offer_declined", "The request was declined: the charges are set for a hearing and the notice queued."),
+    ("offer_withdrawn", "The offer was withdrawn: the charges are set for a hearing and the notice queued."),
+    ("pattern_saved", "The pattern was saved."),
 ];
 
 /// A fresh key for a form that records something, sent back as its Idempotency-Key: a

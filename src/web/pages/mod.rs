@@ -13,6 +13,7 @@ pub mod form;
 mod guard;
 mod hardship;
 mod lookup;
+mod offer;
 mod plea;
 mod review;
 mod status;
@@ -46,7 +47,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(resource("/status").route(get().to(status::form)).route(post().to(status::submit)))
         .service(resource("/status/case").route(get().to(status::show)))
         .service(resource("/status/letter").route(post().to(status::letter)))
-        .service(resource("/status/hardship").route(get().to(hardship::form)).route(post().to(hardship::submit)));
+        .service(resource("/status/hardship").route(get().to(hardship::form)).route(post().to(hardship::submit)))
+        .service(
+            resource("/status/offer/{id}/{answer}").route(get().to(offer::confirm)).route(post().to(offer::submit)),
+        );
 }
 
 /// `?lang=` on any page.

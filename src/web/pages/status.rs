@@ -14,7 +14,10 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::json;
 
 /// The status of the plea the draft names, or where to go instead.
-async fn view_of_draft(state: &AppState, pr: &mut PageRequest) -> Result<(StatusView, Option<String>), HttpResponse> {
+pub(super) async fn view_of_draft(
+    state: &AppState,
+    pr: &mut PageRequest,
+) -> Result<(StatusView, Option<String>), HttpResponse> {
     let d = draft::load(state, pr).await.map_err(|e| service_error(state, pr, e))?;
     let Some(StatusKey { confirmation, date_of_birth }) = d.status else {
         return Err(redirect(state, pr, "/status"));

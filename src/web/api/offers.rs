@@ -1,0 +1,88 @@
+//! Offers: the prosecutor's `POST /api/v1/citations/{number}/offers` (an offer, an amendment, or
+//! `{decline: true, reason}`) and `POST /api/v1/offers/{id}/withdraw`; the defendant's
+//! `POST /api/v1/public/offers/{id}/accept|reject` `{date_of_birth}`. Thin: `services::offers`
+//! does the work.
+
+use crate::error::AppError;
+use crate::services::offers::answer::{self, Answer};
+use crate::services::offers::{self, OfferRequest, WithdrawRequest};
+use crate::web::api::public::{limit, outcome};
+use crate::web::api::submissions::parse_body;
+use crate::web::staff::{ProsecutorOrAdmin, Staff};
+use crate::web::{run_db, AppState};
+use actix_web::{http::header, web, HttpRequest, HttpResponse};
+use serde::Deserialize;
+
+/// `POST /api/v1/citations/{number}/offers`
+pub async fn make(
+    user: Staff<ProsecutorOrAdmin>,
+    number: web::Path<String>,
+    // Read as any JSON value and parsed after the guard, so that who may call is answered first.
+    body: web::Json<serde_json::Value>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let (number, ctx, user_id) = (number.into_inner(), state.letters.clone(), user.user.id);
+    let req: OfferRequest = parse_body(body.into_inner())?;
+    let declined = req.decline == Some(true);
+    let answer = run_db(&state.pool, move |c| offers::make(c, &number, &req, user_id, &ctx)).await?;
+    let mut resp = if declined { HttpResponse::Ok() } else { HttpResponse::Created() };
+    Ok(resp.insert_header((header::CACHE_CONTROL, "no-store")).json(answer))
+}
+
+/// `POST /api/v1/offers/{id}/withdraw` `{reason}`
+pub async fn withdraw(
+    user: Staff<ProsecutorOrAdmin>,
+    id: web::Path<i64>,
+    body: web::Json<serde_json::Value>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let (id, ctx, user_id) = (id.into_inner(), state.letters.clone(), user.user.id);
+    let reason = parse_body::<WithdrawRequest>(body.into_inner())?.reason;
+    let answer = run_db(&state.pool, move |c| offers::withdraw(c, id, &reason, user_id, &ctx)).await?;
+    Ok(HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "no-store")).json(answer))
+}
+
+#[derive(Deserialize)]
+pub struct AnswerBody {
+    date_of_birth: String,
+    #[serde(default)]
+    language: Option<String>,
+}
+
+async fn answer_offer(
+    req: HttpRequest,
+    id: i64,
+    body: AnswerBody,
+    what: Answer,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let lang = crate::web::api::public::language(&req, body.language.as_deref());
+    // Counted like a look-up: the offer is the subject whose wrong birth dates lock it.
+    let subject = format!("offer:{id}");
+    limit(&state, &req, &subject)?;
+    let (today, ctx) = (state.today(), state.letters.clone());
+    let result =
+        run_db(&state.pool, move |c| answer::online(c, id, &body.date_of_birth, what, today, lang, &ctx)).await;
+    outcome(&state, &req, &subject, &result);
+    Ok(HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "no-store")).json(result?))
+}
+
+/// `POST /api/v1/public/offers/{id}/accept` `{date_of_birth}`
+pub async fn accept(
+    req: HttpRequest,
+    id: web::Path<i64>,
+    body: web::Json<AnswerBody>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    answer_offer(req, id.into_inner(), body.into_inner(), Answer::Accept, state).await
+}
+
+/// `POST /api/v1/public/offers/{id}/reject` `{date_of_birth}`
+pub async fn reject(
+    req: HttpRequest,
+    id: web::Path<i64>,
+    body: web::Json<AnswerBody>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    answer_offer(req, id.into_inner(), body.into_inner(), Answer::Reject, state).await
+}
