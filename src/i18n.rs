@@ -69,6 +69,7 @@ pub const KEYS: &[&str] = &[
     "timeline.resolved",
     "timeline.default",
     "timeline.letter_sent",
+    "offer_closed",
     "hardship.more_time",
     "hardship.payment_plan",
     "hardship.community_service",

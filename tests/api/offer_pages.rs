@@ -36,7 +36,7 @@ async fn an_offer_is_accepted_from_the_status_page_in_spanish(app: TestApp) {
     let made = offered(&app, &prosecutor, "OF-2026-000011", &offer_body(21)).await;
     let page = open_status(&b, &app, &code).await;
     for words in
-        ["El fiscal le hizo una oferta", "En su multa", "Faro defectuoso (42-4-202)", "$50.00", "$75.00", "$125.00"]
+        ["El fiscal le hizo una oferta", "En su citación", "Faro defectuoso (42-4-202)", "$50.00", "$75.00", "$125.00"]
     {
         assert!(page.contains(words), "{words}: {page}");
     }

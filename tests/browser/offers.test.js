@@ -76,7 +76,7 @@ async function acceptInSpanish(t, page, baseURL, code, viewport) {
   await h.navigate(page, () => page.getByRole('button', { name: 'Continuar', exact: true }).click());
   assert.equal(h.pathOf(page), '/status/case');
   const offer = await page.locator('#offer').innerText();
-  for (const words of ['El fiscal le hizo una oferta', 'Faro defectuoso', '$50.00', '$100.00', 'Total a pagar si acepta']) {
+  for (const words of ['El fiscal le hizo una oferta', 'Faro defectuoso', '$50.00', '$100.00', 'Cantidad a pagar si acepta']) {
     assert.ok(offer.includes(words), `the offer should say "${words}":\n${offer}`);
   }
   await check('status-es');
