@@ -171,7 +171,7 @@ fn migrate(config: &Config) -> anyhow::Result<ExitCode> {
 }
 
 async fn serve(config: Config, demo: bool) -> anyhow::Result<ExitCode> {
-    let rules = ImportRules { court_tz: config.court_tz, response_due: config.response_due };
+    let rules = ImportRules { court_tz: config.court_tz, response_due: config.court.deadlines.response_due };
     let today = chrono::Utc::now().with_timezone(&config.court_tz).date_naive();
     let application = app::Application::build(config).await?;
     if demo {
@@ -219,7 +219,7 @@ fn import_file(config: &Config, what: ImportWhat) -> anyhow::Result<ExitCode> {
             let bytes = read_input(&file)?;
             let rows =
                 rows::from_csv(&bytes, import::citations::COLUMNS).map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
-            let rules = ImportRules { court_tz: config.court_tz, response_due: config.response_due };
+            let rules = ImportRules { court_tz: config.court_tz, response_due: config.court.deadlines.response_due };
             let linker = crate::services::paper_link::ImportLinker {
                 ctx: crate::services::letters::LetterContext::from_config(config)?,
             };
