@@ -235,6 +235,7 @@ diesel::table! {
         emailed_at -> Nullable<Timestamp>,
         mailed_at -> Nullable<Timestamp>,
         email_status -> Text,
+        by_post -> Bool,
     }
 }
 

@@ -26,3 +26,7 @@ CREATE TABLE daily_runs (
 
 -- The job looks for cases by status and deadline.
 CREATE INDEX citations_status_response_due ON citations (status, response_due);
+
+-- A reminder to a defendant with an email address goes by email only (issue 9): the mail run
+-- prints only letters for the post.
+ALTER TABLE letters ADD COLUMN by_post BOOLEAN NOT NULL DEFAULT TRUE;
