@@ -160,7 +160,48 @@ async fn a_plea_in_time_stops_the_default_and_the_fine_is_reminded(app: TestApp)
     assert!(run_once(&app, before(pay_by, 7)).contains("0 reminders"));
 }
 
+/// Two `pleadesk jobs run-once` processes at once (on PostgreSQL they really overlap; SQLite
+/// takes their write transactions in turn): every case gets one default and one notice.
+async fn two_runs_at_once_queue_each_letter_once(app: TestApp) {
+    app.load_offenses().await;
+    let clerk = app.token(pleadesk::domain::Role::Clerk).await;
+    let numbers: Vec<String> = (0..250).map(|i| format!("DV-2026-{:06}", 900_000 + i)).collect();
+    let tickets: Vec<(&str, u64, bool)> = numbers.iter().map(|n| (n.as_str(), 40, i_has_email(n))).collect();
+    import(&app, &clerk, &tickets).await;
+    let due = response_due(&case(&app, &clerk, &numbers[0]).await);
+    let day = DeadlineRules::default().default_from(due, &CourtCalendar::default()).to_string();
+    let spawn =
+        || app.cli().args(["jobs", "run-once", "--as-of", &day]).stdout(std::process::Stdio::piped()).spawn().unwrap();
+    let (a, b) = (spawn(), spawn());
+    let (a, b) = (a.wait_with_output().unwrap(), b.wait_with_output().unwrap());
+    assert!(a.status.success() && b.status.success(), "{a:?} {b:?}");
+    let defaults = |out: &std::process::Output| -> u32 {
+        let text = String::from_utf8_lossy(&out.stdout).to_string();
+        let n = text.split(" defaults").next().unwrap().rsplit(' ').next().unwrap();
+        n.parse().unwrap_or_else(|_| panic!("{text}"))
+    };
+    assert_eq!(defaults(&a) + defaults(&b), 250, "each case defaulted by one of the two");
+    // A new connection: the test's pooled one sat idle past the server's keep-alive meanwhile.
+    let fresh = reqwest::Client::new().get(app.url("/api/v1/letters")).bearer_auth(&clerk).send().await.unwrap();
+    let all: Value = fresh.json().await.unwrap();
+    let notices: Vec<&str> = all["letters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| l["type"] == "default_notice")
+        .map(|l| l["citation_number"].as_str().unwrap())
+        .collect();
+    let distinct: std::collections::BTreeSet<&str> = notices.iter().copied().collect();
+    assert_eq!((notices.len(), distinct.len()), (250, 250), "one notice per case");
+    assert!(run_once(&app, day.parse().unwrap()).contains("0 defaults"));
+}
+
+fn i_has_email(number: &str) -> bool {
+    number.ends_with('0')
+}
+
 on_both_backends!(
     no_answer_brings_reminders_then_a_default_each_once,
     a_plea_in_time_stops_the_default_and_the_fine_is_reminded,
+    two_runs_at_once_queue_each_letter_once,
 );
