@@ -79,6 +79,18 @@ pub fn close_offer(conn: &mut DbConn, offer_id: i64, status: OfferStatus) -> Que
     Ok(n == 1)
 }
 
+/// Moves the response deadline of the open cases due on `from` to `to` (a day the court closed);
+/// returns how many moved.
+pub fn move_response_due(conn: &mut DbConn, from: NaiveDate, to: NaiveDate) -> QueryResult<usize> {
+    diesel::update(
+        citations::table
+            .filter(citations::status.eq(CaseStatus::Open.as_str()))
+            .filter(citations::response_due.eq(from)),
+    )
+    .set((citations::response_due.eq(to), citations::updated_at.eq(super::now())))
+    .execute(conn)
+}
+
 /// Notes the letter an action queued.
 pub fn set_letter(conn: &mut DbConn, id: i64, letter_id: i64) -> QueryResult<()> {
     diesel::update(deadline_actions::table.find(id)).set(deadline_actions::letter_id.eq(letter_id)).execute(conn)?;

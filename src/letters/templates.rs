@@ -33,6 +33,7 @@ const SHIPPED: &[(&str, &str)] = &[
     ("console/payment_form.html", include_str!("../../templates/console/payment_form.html")),
     ("console/payment_balance.html", include_str!("../../templates/console/payment_balance.html")),
     ("console/payment_reverse.html", include_str!("../../templates/console/payment_reverse.html")),
+    ("console/court.html", include_str!("../../templates/console/court.html")),
     ("console/refunds.html", include_str!("../../templates/console/refunds.html")),
     ("console/unmatched.html", include_str!("../../templates/console/unmatched.html")),
     ("console/deficient.html", include_str!("../../templates/console/deficient.html")),

@@ -5,6 +5,7 @@
 
 mod admin;
 mod cases;
+mod court;
 mod dashboard;
 mod envelopes;
 mod keying;
@@ -45,6 +46,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(resource("/staff/admin/users/{id}").route(get().to(admin::user)))
         .service(resource("/staff/admin/users/{id}/{action}").route(post().to(admin::act)))
         .service(resource("/staff/admin/tokens/{id}/revoke").route(post().to(admin::revoke)))
+        .service(resource("/staff/admin/court").route(get().to(court::show)))
+        .service(resource("/staff/admin/court/holidays").route(post().to(court::add)))
+        .service(resource("/staff/admin/court/holidays/{day}/remove").route(post().to(court::remove)))
         .service(resource("/staff/admin/letters").route(get().to(letter_preview::index)))
         .service(resource("/staff/admin/letters/{kind}/{lang}.pdf").route(get().to(letter_preview::pdf)))
         .service(resource("/staff/cases").route(get().to(cases::form)).route(post().to(cases::search)))
@@ -94,6 +98,7 @@ const MENU: &[(&str, &str, &[Role])] = &[
     ("Refunds owed", "/staff/queues/refunds", &[Role::Clerk, Role::Admin]),
     ("Users and tokens", "/staff/admin/users", &[Role::Admin]),
     ("Letter templates", "/staff/admin/letters", &[Role::Admin]),
+    ("Court profile", "/staff/admin/court", &[Role::Admin]),
 ];
 
 fn menu(user: &StaffUser, path: &str) -> Value {
@@ -121,6 +126,11 @@ const DONE: &[(&str, &str)] = &[
     ("reopened", "The envelope is back in the queue: key its plea."),
     ("paid", "The payment was recorded and applied to the balance."),
     ("reversed", "The payment was reversed: it stays on the record and no longer counts."),
+    (
+        "holiday_added",
+        "The holiday was added. Open cases whose answer was due that day now have until the next business day.",
+    ),
+    ("holiday_removed", "The holiday was removed. Deadlines already given stay as they are."),
 ];
 
 /// A fresh key for a form that records something, sent back as its Idempotency-Key: a
