@@ -28,7 +28,7 @@ pub fn calendar(conn: &mut DbConn) -> Result<Calendar, AppError> {
 /// A holiday as typed: the day (YYYY-MM-DD) and its name (1 to 80 characters).
 pub fn parse_holiday(day: &str, name: &str) -> Result<(NaiveDate, String), AppError> {
     let mut fields = BTreeMap::new();
-    let day = parse_date(day, "the date").map_err(|e| fields.insert("day".to_string(), e.to_string())).ok();
+    let day = parse_date(day, "The date").map_err(|e| fields.insert("day".to_string(), e.to_string())).ok();
     let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
     if name.is_empty() || name.chars().count() > 80 {
         fields.insert("name".into(), "Give the holiday a name of 1 to 80 characters, like Thanksgiving Day".into());
