@@ -205,3 +205,49 @@ on_both_backends!(
     a_plea_in_time_stops_the_default_and_the_fine_is_reminded,
     two_runs_at_once_queue_each_letter_once,
 );
+
+/// An offer left unanswered past its expiry: the daily job closes it, sets the hearing and queues
+/// the hearing notice, once. Written against SPEC §4's `POST /api/v1/citations/{number}/offers`,
+/// which the offers branch builds; ignored until it is merged (the coordinator removes the
+/// `ignore` then). The planner's side is unit-tested in `domain::daily_plan`.
+async fn an_unanswered_offer_expires_into_a_hearing(app: TestApp) {
+    app.load_offenses().await;
+    let clerk = app.token(pleadesk::domain::Role::Clerk).await;
+    let prosecutor = app.token(pleadesk::domain::Role::Prosecutor).await;
+    import(&app, &clerk, &[("DV-2026-000821", 40, false)]).await;
+    let body = json!({
+        "citation_number": "DV-2026-000821", "date_of_birth": "1988-04-12",
+        "pleas": [{"charge_seq": 1, "plea": "request_offer"}], "signature_name": "Ana Ruiz", "attest": true
+    });
+    let resp = app.client.post(app.url("/api/v1/public/pleas")).json(&body).send().await.unwrap();
+    assert_eq!(resp.status(), 201);
+    let expires_on = today().checked_add_days(Days::new(14)).unwrap();
+    let offer = json!({"charges": [{"charge_seq": 1, "fine_cents": 5000, "points": 0}], "expires_on": expires_on});
+    let resp = app.post_json(&prosecutor, "/api/v1/citations/DV-2026-000821/offers", &offer).await;
+    assert_eq!(resp.status(), 201, "{:?}", resp.text().await);
+    assert!(run_once(&app, expires_on).contains("0 offers expired"), "the last day to accept is still open");
+    let out = run_once(&app, expires_on.succ_opt().unwrap());
+    assert!(out.contains("1 offers expired; 1 letters queued"), "{out}");
+    let c = case(&app, &clerk, "DV-2026-000821").await;
+    assert_eq!(c["status"], "hearing_set");
+    let notices = letters_of(&c, "hearing_notice");
+    assert_eq!(notices.len(), 1);
+    assert_says(&words(&pdf(&app, &clerk, notices[0]).await), "hearing notice", &["DV-2026-000821"]);
+    assert!(run_once(&app, expires_on.succ_opt().unwrap()).contains("0 offers expired"));
+}
+
+mod offers_endpoint_needed {
+    use crate::helpers::{spawn, Backend};
+
+    #[actix_web::test]
+    #[ignore = "needs POST /api/v1/citations/{number}/offers from the offers branch"]
+    async fn sqlite_an_unanswered_offer_expires_into_a_hearing() {
+        super::an_unanswered_offer_expires_into_a_hearing(spawn(Backend::Sqlite, &[]).await).await;
+    }
+
+    #[actix_web::test]
+    #[ignore = "needs POST /api/v1/citations/{number}/offers from the offers branch"]
+    async fn postgres_an_unanswered_offer_expires_into_a_hearing() {
+        super::an_unanswered_offer_expires_into_a_hearing(spawn(Backend::Postgres, &[]).await).await;
+    }
+}
