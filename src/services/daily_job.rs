@@ -20,6 +20,9 @@ use chrono::{Days, NaiveDate};
 use diesel::Connection;
 use std::collections::{BTreeMap, HashSet};
 
+/// Who the audit trail names for the job's changes ("the system" on a case's timeline).
+const ACTOR: &str = "system:daily-job";
+
 /// Cases read and written per transaction.
 pub const PAGE: i64 = 200;
 
@@ -173,7 +176,7 @@ fn take(conn: &mut DbConn, due: &Due, as_of: NaiveDate, ctx: &LetterContext) -> 
         let t = lifecycle::apply(&case, due.action.clone()).map_err(|_| Stop::Skip)?;
         let citation = db::citations::find_by_id(c, due.citation_id)?
             .ok_or_else(|| AppError::Internal(anyhow::anyhow!("citation {} vanished", due.citation_id)))?;
-        if !case_state::record(c, citation.id, &citation.citation_number, &t, "daily-job", as_of)? {
+        if !case_state::record(c, citation.id, &citation.citation_number, &t, ACTOR, as_of)? {
             return Err(Stop::Skip);
         }
         if let Action::OfferExpired { offer_id, .. } = due.action {
