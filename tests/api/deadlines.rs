@@ -56,6 +56,12 @@ pub fn letters_of<'a>(case: &'a Value, kind: &str) -> Vec<&'a Value> {
     case["letters"].as_array().unwrap().iter().filter(|l| l["type"] == kind).collect()
 }
 
+/// The citation numbers of the letters of `kind` in a `GET /api/v1/letters` answer.
+fn numbers_with<'a>(list: &'a Value, kind: &str) -> Vec<&'a str> {
+    let letters = list["letters"].as_array().unwrap().iter().filter(|l| l["type"] == kind);
+    letters.map(|l| l["citation_number"].as_str().unwrap()).collect()
+}
+
 async fn pdf(app: &TestApp, clerk: &str, letter: &Value) -> Vec<u8> {
     let resp = app.get(clerk, &format!("/api/v1/letters/{}/pdf", letter["id"])).await;
     assert_eq!(resp.status(), 200);
@@ -93,14 +99,7 @@ async fn no_answer_brings_reminders_then_a_default_each_once(app: TestApp) {
     assert_eq!(reminders[0]["status"], "queued", "no email: the reminder waits for the mail run");
     // The mail run prints the paper reminder and never the emailed one.
     let queued: Value = app.get(&clerk, "/api/v1/letters?status=queued").await.json().await.unwrap();
-    let numbers: Vec<&str> = queued["letters"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|l| l["type"] == "reminder")
-        .map(|l| l["citation_number"].as_str().unwrap())
-        .collect();
-    assert_eq!(numbers, ["DV-2026-000802"]);
+    assert_eq!(numbers_with(&queued, "reminder"), ["DV-2026-000802"]);
 
     // Two days ahead: the second reminder.
     assert!(run_once(&app, before(due, 2)).contains("2 reminders"));
@@ -184,13 +183,7 @@ async fn two_runs_at_once_queue_each_letter_once(app: TestApp) {
     // A new connection: the test's pooled one sat idle past the server's keep-alive meanwhile.
     let fresh = reqwest::Client::new().get(app.url("/api/v1/letters")).bearer_auth(&clerk).send().await.unwrap();
     let all: Value = fresh.json().await.unwrap();
-    let notices: Vec<&str> = all["letters"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|l| l["type"] == "default_notice")
-        .map(|l| l["citation_number"].as_str().unwrap())
-        .collect();
+    let notices = numbers_with(&all, "default_notice");
     let distinct: std::collections::BTreeSet<&str> = notices.iter().copied().collect();
     assert_eq!((notices.len(), distinct.len()), (250, 250), "one notice per case");
     assert!(run_once(&app, day.parse().unwrap()).contains("0 defaults"));
