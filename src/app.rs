@@ -97,7 +97,11 @@ impl Application {
 pub fn worker(pool: &DbPool, config: &Config, letters: LetterContext) -> anyhow::Result<Worker> {
     let mailer = Mailer::from_config(config.smtp_url.as_deref(), &config.data_dir)?;
     let name = format!("{}-{}", hostname(), std::process::id());
-    Ok(Worker { pool: pool.clone(), letters, mailer, name })
+    let deadlines = crate::services::daily_job::Rules {
+        deadlines: config.court.deadlines.clone(),
+        after_plea: config.court.after_plea,
+    };
+    Ok(Worker { pool: pool.clone(), letters, mailer, name, deadlines })
 }
 
 fn hostname() -> String {

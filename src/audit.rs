@@ -37,13 +37,21 @@ fn hash(prev: &str, at: NaiveDateTime, e: &Event, details: &str) -> String {
     hex::encode(Sha256::digest(text.as_bytes()))
 }
 
+/// Takes the trail's lock for the rest of the caller's transaction (PostgreSQL; SQLite's write
+/// transaction already excludes other writers). A transaction that appends many events may take it
+/// first, so that it never waits for the lock while holding others.
+pub fn lock(conn: &mut DbConn) -> QueryResult<()> {
+    if let DbConn::Pg(_) = conn {
+        diesel::sql_query("SELECT pg_advisory_xact_lock(707201)").execute(conn)?;
+    }
+    Ok(())
+}
+
 /// Appends an event. Call it inside the transaction of the change it records (on PostgreSQL an
 /// advisory lock held to the end of that transaction keeps the chain in commit order; SQLite
 /// write transactions are serial already).
 pub fn append(conn: &mut DbConn, e: &Event) -> QueryResult<i64> {
-    if let DbConn::Pg(_) = conn {
-        diesel::sql_query("SELECT pg_advisory_xact_lock(707201)").execute(conn)?;
-    }
+    lock(conn)?;
     let prev: String = events::table
         .order(events::id.desc())
         .select(events::hash)

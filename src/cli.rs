@@ -45,7 +45,7 @@ pub enum Command {
         #[command(subcommand)]
         action: LettersAction,
     },
-    /// Background jobs (letters, email).
+    /// Background jobs (the daily deadline job, letters, email).
     Jobs {
         #[command(subcommand)]
         action: JobsAction,
@@ -171,7 +171,7 @@ fn migrate(config: &Config) -> anyhow::Result<ExitCode> {
 }
 
 async fn serve(config: Config, demo: bool) -> anyhow::Result<ExitCode> {
-    let rules = ImportRules { court_tz: config.court_tz, response_due: config.response_due };
+    let rules = ImportRules { court_tz: config.court_tz, response_due: config.court.deadlines.response_due };
     let today = chrono::Utc::now().with_timezone(&config.court_tz).date_naive();
     let application = app::Application::build(config).await?;
     if demo {
@@ -219,7 +219,7 @@ fn import_file(config: &Config, what: ImportWhat) -> anyhow::Result<ExitCode> {
             let bytes = read_input(&file)?;
             let rows =
                 rows::from_csv(&bytes, import::citations::COLUMNS).map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
-            let rules = ImportRules { court_tz: config.court_tz, response_due: config.response_due };
+            let rules = ImportRules { court_tz: config.court_tz, response_due: config.court.deadlines.response_due };
             let linker = crate::services::paper_link::ImportLinker {
                 ctx: crate::services::letters::LetterContext::from_config(config)?,
             };
@@ -282,6 +282,7 @@ fn run_jobs(config: &Config, as_of: Option<chrono::NaiveDate>) -> anyhow::Result
     db::migrate(&mut *pool.get()?)?;
     let ctx = crate::services::letters::LetterContext::from_config(config)?;
     let worker = app::worker(&pool, config, ctx)?;
+    let day = as_of.unwrap_or_else(|| chrono::Utc::now().with_timezone(&config.court_tz).date_naive());
     let now = match as_of {
         Some(day) => {
             use chrono::TimeZone;
@@ -290,6 +291,14 @@ fn run_jobs(config: &Config, as_of: Option<chrono::NaiveDate>) -> anyhow::Result
         }
         None => db::now(),
     };
+    let daily = worker.run_daily(day)?;
+    println!(
+        "deadlines ({day}): {} reminders, {} defaults, {} offers expired; {} letters queued",
+        daily.reminders, daily.defaults, daily.offers_expired, daily.letters
+    );
+    if daily.skipped + daily.failed > 0 {
+        println!("deadlines: {} already done by another run, {} to retry", daily.skipped, daily.failed);
+    }
     let stats = worker.run_once(now)?;
     println!("jobs: {} done, {} to retry, {} parked", stats.done, stats.retried, stats.parked);
     println!("evidence: {} unattached uploads deleted", stats.evidence_purged);

@@ -78,8 +78,13 @@ pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<HardshipRecord>> {
 
 /// A case's requests, oldest first.
 pub fn of_citation(conn: &mut DbConn, citation_id: i64) -> QueryResult<Vec<HardshipRecord>> {
+    of_citations(conn, &[citation_id])
+}
+
+/// The requests of cases `ids` (a page of the daily job), oldest first.
+pub fn of_citations(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<HardshipRecord>> {
     hardship_requests::table
-        .filter(hardship_requests::citation_id.eq(citation_id))
+        .filter(hardship_requests::citation_id.eq_any(ids))
         .order(hardship_requests::id)
         .select(HardshipRecord::as_select())
         .load(conn)

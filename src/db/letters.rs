@@ -36,6 +36,8 @@ pub struct NewLetter<'a> {
     pub language: &'a str,
     pub recipient: &'a str,
     pub data: &'a str,
+    /// False for a letter sent by email only (`LetterType::by_post`): the mail run leaves it out.
+    pub by_post: bool,
 }
 
 /// Inserts a queued letter.
@@ -48,6 +50,7 @@ pub fn insert(conn: &mut DbConn, l: &NewLetter) -> QueryResult<i64> {
             letters::language.eq(l.language),
             letters::recipient.eq(l.recipient),
             letters::data.eq(l.data),
+            letters::by_post.eq(l.by_post),
             letters::status.eq(LetterStatus::Queued.as_str()),
             letters::created_at.eq(super::now()),
         ))
@@ -79,28 +82,40 @@ pub fn set_email_sending(conn: &mut DbConn, id: i64) -> QueryResult<EmailStatus>
     })
 }
 
-/// Records that the email went out; true if this call recorded it (false: it already had).
+/// Records that the email went out; true if this call recorded it (false: it already had). A
+/// letter sent by email only is then `emailed`: it has gone out.
 pub fn set_emailed(conn: &mut DbConn, id: i64, at: NaiveDateTime) -> QueryResult<bool> {
     let n = diesel::update(letters::table.find(id).filter(letters::emailed_at.is_null()))
         .set((letters::emailed_at.eq(at), letters::email_status.eq(EmailStatus::Sent.as_str())))
         .execute(conn)?;
+    diesel::update(
+        letters::table
+            .find(id)
+            .filter(letters::by_post.eq(false))
+            .filter(letters::status.eq(LetterStatus::Queued.as_str())),
+    )
+    .set(letters::status.eq(LetterStatus::Emailed.as_str()))
+    .execute(conn)?;
     Ok(n == 1)
 }
 
-/// Queued letters not rendered yet.
+/// Queued letters for the post not rendered yet.
 pub fn unrendered_queued(conn: &mut DbConn) -> QueryResult<Vec<i64>> {
     letters::table
         .filter(letters::status.eq(LetterStatus::Queued.as_str()))
+        .filter(letters::by_post.eq(true))
         .filter(letters::storage_path.is_null())
         .order(letters::id)
         .select(letters::id)
         .load(conn)
 }
 
-/// (id, path, sha256) of every rendered letter waiting to be printed, oldest first.
+/// (id, path, sha256) of every rendered letter waiting to be printed, oldest first (a letter sent
+/// by email only is never printed).
 pub fn printable(conn: &mut DbConn) -> QueryResult<Vec<(i64, String, String)>> {
     let rows: Vec<(i64, Option<String>, Option<String>)> = letters::table
         .filter(letters::status.eq(LetterStatus::Queued.as_str()))
+        .filter(letters::by_post.eq(true))
         .filter(letters::storage_path.is_not_null())
         .order(letters::id)
         .select((letters::id, letters::storage_path, letters::sha256))

@@ -6,6 +6,7 @@ pub mod candidates;
 pub mod case_parts;
 pub mod citations;
 pub mod counts;
+pub mod deadlines;
 pub mod documents;
 pub mod drafts;
 pub mod envelope_queue;

@@ -71,6 +71,16 @@ pub fn in_force(conn: &mut DbConn, codes: &[&str], on: NaiveDate) -> QueryResult
     Ok(found)
 }
 
+/// Every court holiday with its name, in date order.
+pub fn holidays_named(conn: &mut DbConn) -> QueryResult<Vec<(NaiveDate, String)>> {
+    court_holidays::table.order(court_holidays::day).select((court_holidays::day, court_holidays::name)).load(conn)
+}
+
+/// Removes the holiday on `day`; false if there was none.
+pub fn remove_holiday(conn: &mut DbConn, day: NaiveDate) -> QueryResult<bool> {
+    Ok(diesel::delete(court_holidays::table.find(day)).execute(conn)? == 1)
+}
+
 pub fn holidays(conn: &mut DbConn) -> QueryResult<Vec<NaiveDate>> {
     court_holidays::table.select(court_holidays::day).load(conn)
 }

@@ -313,6 +313,37 @@ pub fn applied_plea(conn: &mut DbConn, citation_id: i64, except: Option<i64>) ->
     q.order(submissions::id).select(PaperRecord::as_select()).first(conn).optional()
 }
 
+/// When the plea applied to each of `citation_ids` was received (the first linked submission that
+/// is neither a duplicate nor set aside, as [`applied_plea`] finds it).
+pub fn applied_received_at(
+    conn: &mut DbConn,
+    citation_ids: &[i64],
+) -> QueryResult<std::collections::BTreeMap<i64, NaiveDateTime>> {
+    let rows: Vec<(Option<i64>, NaiveDateTime)> = submissions::table
+        .filter(submissions::citation_id.eq_any(citation_ids))
+        .filter(submissions::status.eq("linked"))
+        .filter(submissions::duplicate.eq(false))
+        .filter(not_set_aside!())
+        .order(submissions::id)
+        .select((submissions::citation_id, submissions::received_at))
+        .load(conn)?;
+    let mut first = std::collections::BTreeMap::new();
+    for (id, at) in rows.into_iter().filter_map(|(id, at)| Some((id?, at))) {
+        first.entry(id).or_insert(at);
+    }
+    Ok(first)
+}
+
+/// The stored deficiencies (JSON) of the deficient pleas on each of `citation_ids`.
+pub fn deficiencies_of_many(conn: &mut DbConn, citation_ids: &[i64]) -> QueryResult<Vec<(i64, String)>> {
+    let rows: Vec<(Option<i64>, Option<String>)> = submissions::table
+        .filter(submissions::citation_id.eq_any(citation_ids))
+        .filter(submissions::status.eq("deficient"))
+        .select((submissions::citation_id, submissions::deficiencies))
+        .load(conn)?;
+    Ok(rows.into_iter().filter_map(|(id, d)| Some((id?, d?))).collect())
+}
+
 /// Records a clerk's decision: `set_aside` is kept with its status, no longer a duplicate to
 /// decide, never counted as the case's applied plea again.
 pub fn set_aside(conn: &mut DbConn, citation_id: i64, stands: i64, set_aside: i64, by: i64) -> QueryResult<()> {

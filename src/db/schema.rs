@@ -270,6 +270,7 @@ diesel::table! {
         emailed_at -> Nullable<Timestamp>,
         mailed_at -> Nullable<Timestamp>,
         email_status -> Text,
+        by_post -> Bool,
     }
 }
 
@@ -367,6 +368,29 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    deadline_actions (id) {
+        id -> BigInt,
+        citation_id -> BigInt,
+        kind -> Text,
+        due_on -> Date,
+        lead_days -> Integer,
+        as_of -> Date,
+        letter_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    daily_runs (as_of) {
+        as_of -> Date,
+        reminders -> Integer,
+        defaults -> Integer,
+        offers_expired -> Integer,
+        finished_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(charges -> citations (citation_id));
 diesel::joinable!(submissions -> citations (citation_id));
@@ -383,6 +407,7 @@ diesel::joinable!(envelopes -> scan_batches (batch_id));
 diesel::joinable!(envelopes -> citations (citation_id));
 diesel::joinable!(scan_pages -> scan_batches (batch_id));
 diesel::joinable!(scan_pages -> envelopes (envelope_id));
+diesel::joinable!(deadline_actions -> citations (citation_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -409,4 +434,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     scan_batches,
     envelopes,
     scan_pages,
+    deadline_actions,
+    daily_runs,
 );

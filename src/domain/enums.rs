@@ -109,6 +109,15 @@ string_enum!(
     }
 );
 
+impl LetterType {
+    /// Whether the letter goes out on paper (in the mail run) as well as by email: every letter
+    /// does, except a reminder to a defendant with an email address, which is emailed only
+    /// (issue 9: reminders by email, and by letter where there is no email).
+    pub fn by_post(self, has_email: bool) -> bool {
+        !(self == LetterType::Reminder && has_email)
+    }
+}
+
 string_enum!(
     LetterStatus, "letter status" {
         Queued => "queued",

@@ -8,6 +8,7 @@ pub mod case_deadline;
 pub mod citation;
 pub mod citation_number;
 pub mod contact;
+pub mod daily_plan;
 pub mod dates;
 pub mod deadline;
 pub mod deficiency;

@@ -127,11 +127,6 @@ pub fn expiry(input: &str, today: NaiveDate) -> Result<NaiveDate, ParseError> {
     Ok(day)
 }
 
-/// The expiry a new offer proposes: `window_days` after today.
-pub fn default_expiry(today: NaiveDate, window_days: u32) -> NaiveDate {
-    today + Days::new(window_days.min(MAX_WINDOW_DAYS).into())
-}
-
 /// Why a request is declined or an offer withdrawn: required, one line of at most
 /// [`REASON_MAX`] characters.
 pub fn reason(input: &str) -> Result<String, ParseError> {
@@ -251,7 +246,6 @@ mod tests {
         assert_eq!(fine_rule("fixed", Some(2500)).unwrap().stored(), ("fixed", Some(2500)));
         assert!(fine_rule("percent", Some(101)).is_err());
         assert!(fine_rule("half", None).is_err());
-        assert_eq!(default_expiry(d("2026-12-01"), 21), d("2026-12-22"));
         assert!(reason("  ").is_err());
     }
 }

@@ -8,6 +8,7 @@ pub use crate::db::jobs as queue;
 use crate::db::{self, DbPool};
 use crate::error::AppError;
 use crate::mail::Mailer;
+use crate::services::daily_job::{self, DailySummary};
 use crate::services::letters::{self, LetterContext};
 use chrono::NaiveDateTime;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -21,6 +22,8 @@ pub struct Worker {
     pub mailer: Mailer,
     /// Identifies this worker in `jobs.locked_by`.
     pub name: String,
+    /// The daily deadline job's rules (`services::daily_job`).
+    pub deadlines: daily_job::Rules,
 }
 
 /// What one pass over the queue did.
@@ -73,6 +76,27 @@ impl Worker {
         Ok(stats)
     }
 
+    /// Runs the daily deadline job for court date `as_of` (reminders, defaults, expired offers),
+    /// whether or not it ran that day already: a second run changes nothing.
+    pub fn run_daily(&self, as_of: chrono::NaiveDate) -> Result<DailySummary, AppError> {
+        daily_job::run(&mut *self.pool.get()?, as_of, &self.deadlines, &self.letters)
+    }
+
+    /// Runs the daily job once a court day: the first pass after midnight in the court's time zone
+    /// on which no run of that day is recorded (`daily_runs`; another worker's counts too).
+    fn daily_if_due(&self, now: NaiveDateTime, last: &mut Option<chrono::NaiveDate>) -> Result<(), AppError> {
+        let today = now.and_utc().with_timezone(&self.letters.court_tz).date_naive();
+        if *last == Some(today) {
+            return Ok(());
+        }
+        if !db::deadlines::ran_on(&mut *self.pool.get()?, today)? {
+            let s = self.run_daily(today)?;
+            tracing::info!(as_of = %today, reminders = s.reminders, defaults = s.defaults, offers_expired = s.offers_expired, failed = s.failed, "daily deadline job run");
+        }
+        *last = Some(today);
+        Ok(())
+    }
+
     fn run_job(
         &self,
         conn: &mut db::DbConn,
@@ -122,7 +146,11 @@ pub fn spawn(worker: Worker, interval: Duration) -> WorkerHandle {
     let thread = std::thread::Builder::new()
         .name("pleadesk-worker".into())
         .spawn(move || {
+            let mut daily_done = None;
             while !flag.load(Ordering::SeqCst) {
+                if let Err(e) = worker.daily_if_due(db::now(), &mut daily_done) {
+                    tracing::warn!(error = %e, "the daily deadline job could not run; it is tried again on the next pass");
+                }
                 match worker.run_once(db::now()) {
                     Ok(s) if s != RunStats::default() => {
                         tracing::info!(done = s.done, retried = s.retried, parked = s.parked, "jobs run")

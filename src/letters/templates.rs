@@ -39,6 +39,7 @@ const SHIPPED: &[(&str, &str)] = &[
     ("console/payment_form.html", include_str!("../../templates/console/payment_form.html")),
     ("console/payment_balance.html", include_str!("../../templates/console/payment_balance.html")),
     ("console/payment_reverse.html", include_str!("../../templates/console/payment_reverse.html")),
+    ("console/court.html", include_str!("../../templates/console/court.html")),
     ("console/refunds.html", include_str!("../../templates/console/refunds.html")),
     ("console/hardship_queue.html", include_str!("../../templates/console/hardship_queue.html")),
     ("console/hardship_request.html", include_str!("../../templates/console/hardship_request.html")),

@@ -5,6 +5,8 @@ pub mod case;
 pub mod case_search;
 pub mod case_state;
 pub mod case_view;
+pub mod court_profile;
+pub mod daily_job;
 pub mod dashboard;
 pub mod deficiency_notice;
 pub mod demo;

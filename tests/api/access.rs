@@ -57,6 +57,9 @@ const STAFF_PAGES: &[(&str, &str, &[Role])] = &[
     ("post", "/staff/admin/tokens/{id}/revoke", &[Role::Admin]),
     ("get", "/staff/admin/letters", &[Role::Admin]),
     ("get", "/staff/admin/letters/{kind}/{lang}.pdf", &[Role::Admin]),
+    ("get", "/staff/admin/court", &[Role::Admin]),
+    ("post", "/staff/admin/court/holidays", &[Role::Admin]),
+    ("post", "/staff/admin/court/holidays/{day}/remove", &[Role::Admin]),
     ("get", "/staff/cases", READERS),
     ("post", "/staff/cases", READERS),
     ("get", "/staff/cases/{number}", READERS),
@@ -212,6 +215,7 @@ async fn every_console_page_admits_exactly_its_roles(app: TestApp) {
             .replace("{hardship}", &hardship["id"].to_string())
             .replace("{kind}", "plea_offer")
             .replace("{lang}", "es")
+            .replace("{day}", "2026-12-24")
     };
     let stranger = crate::pages::browser();
     let mut signed_in = Vec::new();

@@ -5,11 +5,13 @@
 //! request per case, a case with nothing due, and who may decide.
 
 use crate::console::{location, signed_in, text};
+use crate::deadlines::{letters_of, run_once};
 use crate::helpers::{error_body, events, TestApp};
 use crate::later_letters::{assert_says, words};
 use crate::on_both_backends;
 use crate::paper_support::*;
 use chrono::Days;
+use pleadesk::domain::deadline::CourtCalendar;
 use pleadesk::domain::{Language, Role};
 use pleadesk::letters::strings::long_date;
 use serde_json::{json, Value};
@@ -226,9 +228,37 @@ async fn more_time_and_community_service_are_granted_with_their_dates(app: TestA
     }
 }
 
+/// A grant's date replaces the payment window for the daily job too: the payment reminder comes
+/// before the granted date, not before the date the window gave.
+async fn the_payment_reminder_follows_the_granted_date(app: TestApp) {
+    app.load_offenses().await;
+    let clerk = app.staff(Role::Clerk).await;
+    let (b, csrf) = signed_in(&app, &clerk).await;
+    let code = guilty_online(&app, &clerk.token, "HS-2026-000031", "en").await;
+    let window = pleadesk::domain::next_steps::pay_by(today(), Default::default(), &CourtCalendar::default());
+    let due = today().checked_add_days(Days::new(60)).unwrap();
+    let link = format!("/staff/hardship/{}", ask(&app, &code, DOB).await["id"]);
+    let form = [("csrf", csrf.as_str()), ("kind", "more_time"), ("due_on", &due.to_string())];
+    let r = b.post(app.url(&format!("{link}/grant"))).form(&form).send().await.unwrap();
+    assert_eq!(location(&r), format!("{link}?done=granted"));
+    let week_before = |d: chrono::NaiveDate| d.checked_sub_days(Days::new(7)).unwrap();
+    let out = run_once(&app, week_before(window));
+    assert!(out.contains("0 reminders"), "the window's date no longer stands: {out}");
+    let out = run_once(&app, week_before(due));
+    assert!(out.contains("1 reminders"), "{out}");
+    let c = case(&app, &clerk.token, "HS-2026-000031").await;
+    let reminders = letters_of(&c, "reminder");
+    assert_eq!(reminders.len(), 1, "{c}");
+    app.run_jobs().await;
+    let resp = app.get(&clerk.token, &format!("/api/v1/letters/{}/pdf", reminders[0]["id"])).await;
+    assert_eq!(resp.status(), 200);
+    assert_says(&words(&resp.bytes().await.unwrap()), "payment reminder", &[&long_date(due, Language::En)]);
+}
+
 on_both_backends!(
     a_plan_asked_online_is_granted_by_a_clerk_and_its_letter_states_it,
     more_time_and_community_service_are_granted_with_their_dates,
     a_request_names_each_bad_field_and_a_wrong_birth_date_is_not_found,
-    only_clerks_decide_and_bad_terms_are_named
+    only_clerks_decide_and_bad_terms_are_named,
+    the_payment_reminder_follows_the_granted_date,
 );

@@ -15,6 +15,8 @@ mod console_cases;
 mod console_envelopes;
 mod console_keying;
 mod console_scans;
+mod deadlines;
+mod deadlines_court;
 mod duplicate_decision;
 mod durable;
 mod envelope;

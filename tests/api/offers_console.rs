@@ -8,6 +8,7 @@ use crate::helpers::TestApp;
 use crate::offer_support::*;
 use crate::on_both_backends;
 use crate::paper_support::{case, today};
+use pleadesk::domain::deadline::{CourtCalendar, DeadlineRules};
 use pleadesk::domain::Role;
 
 async fn post(b: &reqwest::Client, app: &TestApp, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
@@ -68,7 +69,9 @@ async fn an_admin_saves_a_pattern_and_a_prosecutor_makes_an_offer_from_it(app: T
         assert!(page.contains(words), "{words}: {page}");
     }
     assert!(page.contains("/staff/cases/OF-2026-000032\""), "the same person's other citation: {page}");
-    assert!(page.contains(&format!("value=\"{}\"", today() + chrono::Days::new(21))), "the court's offer window");
+    // The offer acceptance window (21 days by default), rolled forward to a business day.
+    let window = DeadlineRules::default().offer_expires_on(today(), &CourtCalendar::default());
+    assert!(page.contains(&format!("value=\"{window}\"")), "the court's offer window");
     let pattern_id = page.split("<option value=\"").nth(2).unwrap().split('"').next().unwrap().to_string();
     let (_, page) = text(&b, &app, &format!("{review}?pattern={pattern_id}")).await;
     assert!(page.contains("<option value=\"42-4-202\" selected>"), "prefilled from the pattern: {page}");

@@ -68,6 +68,19 @@ for (const viewport of [WIDE, PHONE]) {
       assert.equal(new URL(page.url()).pathname, '/staff/admin/letters');
       assert.equal(await page.locator('a[href$=".pdf"]').count(), 18, 'nine letter types, English and Spanish');
       await check(t, page, 'letter-templates', viewport);
+      // The court profile: the rules and the holiday calendar; a bad date gets the form back.
+      await page.getByRole('link', { name: 'Court profile' }).click();
+      assert.equal(new URL(page.url()).pathname, '/staff/admin/court');
+      await check(t, page, 'court-profile', viewport);
+      await page.locator('#holiday-day').fill('24/12/2026');
+      await page.locator('#holiday-name').fill('Christmas Eve');
+      await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Add the holiday' }).click()]);
+      assert.equal(await page.locator('#holiday-day-error').count(), 1, 'the date field says what is wrong');
+      await check(t, page, 'court-profile-error', viewport);
+      await page.locator('#holiday-day').fill('2026-12-24');
+      await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Add the holiday' }).click()]);
+      assert.equal(await page.locator('td[data-label="Holiday"]', { hasText: 'Christmas Eve' }).count(), 1);
+      await check(t, page, 'court-profile-added', viewport);
       await page.goto(`${server.baseURL}/staff`);
       await check(t, page, 'dashboard-admin', viewport);
       await page.getByRole('button', { name: 'Sign out' }).click();

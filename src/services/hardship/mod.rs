@@ -8,7 +8,7 @@
 pub mod decide;
 
 use crate::audit::{self, Event};
-use crate::db::{self, hardship::HardshipRecord, DbConn};
+use crate::db::{self, DbConn};
 use crate::domain::hardship::{self, HardshipKind, HardshipStatus, StatementError};
 use crate::domain::{Cents, Language};
 use crate::error::AppError;
@@ -67,8 +67,23 @@ fn court_day(t: chrono::NaiveDateTime, tz: chrono_tz::Tz) -> NaiveDate {
 /// is settled by under the newest grant (a new due date, a plan's last instalment, the date the
 /// community service is due). The payment deadline's rules use it in place of the payment window.
 pub fn granted_due_on(conn: &mut DbConn, citation_id: i64) -> Result<Option<NaiveDate>, AppError> {
-    let rows = db::hardship::of_citation(conn, citation_id)?;
-    Ok(rows.iter().rev().find_map(HardshipRecord::grant).map(|g| g.settled_by()))
+    Ok(granted_due_on_many(conn, &[citation_id])?.remove(&citation_id))
+}
+
+/// [`granted_due_on`] for the cases `ids` at once (a page of the daily job): only the cases with
+/// a grant standing are in the map.
+pub fn granted_due_on_many(
+    conn: &mut DbConn,
+    ids: &[i64],
+) -> Result<std::collections::BTreeMap<i64, NaiveDate>, AppError> {
+    let mut granted = std::collections::BTreeMap::new();
+    // Oldest first: a later grant replaces an earlier one.
+    for row in db::hardship::of_citations(conn, ids)? {
+        if let Some(g) = row.grant() {
+            granted.insert(row.citation_id, g.settled_by());
+        }
+    }
+    Ok(granted)
 }
 
 /// The dates of a grant with what is due on each: a plan's instalments of `per_month`, the last

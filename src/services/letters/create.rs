@@ -165,6 +165,7 @@ pub fn queue_letter(
             language: data.language.as_str(),
             recipient: &json(serde_json::to_string(&data.recipient))?,
             data: &json(serde_json::to_string(data))?,
+            by_post: data.letter_type.by_post(data.recipient.email.is_some()),
         },
     )?;
     queue::enqueue(conn, RENDER_JOB, &serde_json::json!({"letter_id": id}), RENDER_ATTEMPTS, db::now())?;

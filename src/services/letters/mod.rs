@@ -39,6 +39,8 @@ pub struct LetterContext {
     pub court_tz: chrono_tz::Tz,
     pub setup: PageSetup,
     pub mail_from: String,
+    /// The court date letters are dated (the daily job's `--as-of`); `None`: today.
+    pub as_of: Option<NaiveDate>,
 }
 
 impl LetterContext {
@@ -60,6 +62,7 @@ impl LetterContext {
             court_tz: c.court_tz,
             setup,
             mail_from: c.mail_from.clone(),
+            as_of: None,
         })
     }
 
@@ -69,6 +72,11 @@ impl LetterContext {
     }
 
     pub fn today(&self) -> NaiveDate {
-        chrono::Utc::now().with_timezone(&self.court_tz).date_naive()
+        self.as_of.unwrap_or_else(|| chrono::Utc::now().with_timezone(&self.court_tz).date_naive())
+    }
+
+    /// The same context with letters dated `as_of` (a court date).
+    pub fn on(&self, as_of: NaiveDate) -> LetterContext {
+        LetterContext { as_of: Some(as_of), ..self.clone() }
     }
 }

@@ -7,7 +7,6 @@ use super::patterns;
 use crate::db::{self, DbConn};
 use crate::domain::deadline::CourtCalendar;
 use crate::domain::next_steps::add_business_days;
-use crate::domain::offer::default_expiry;
 use crate::domain::{Cents, CitationNumber, Plea};
 use crate::error::AppError;
 use crate::services::case::{read_case, CaseView};
@@ -138,7 +137,10 @@ pub fn review(
         evidence,
         record,
         lines,
-        expires_on: default_expiry(ctx.today(), ctx.court.offer_window_days),
+        expires_on: ctx
+            .court
+            .deadlines
+            .offer_expires_on(ctx.today(), &CourtCalendar::new(db::offenses::holidays(conn)?)),
         catalog,
         patterns: patterns::list(conn, false)?,
         pattern,

@@ -32,7 +32,8 @@ pub async fn import(
         rows::from_csv(&bytes, import::citations::COLUMNS)
     };
     let rows = parsed.map_err(|e| AppError::invalid(e.0))?;
-    let rules = ImportRules { court_tz: state.config.court_tz, response_due: state.config.response_due };
+    let rules =
+        ImportRules { court_tz: state.config.court_tz, response_due: state.config.court.deadlines.response_due };
     let actor = user.actor();
     let linker = services::paper_link::ImportLinker { ctx: state.letters.clone() };
     let summary =

@@ -5,6 +5,7 @@
 
 mod admin;
 mod cases;
+mod court;
 mod dashboard;
 mod envelopes;
 mod hardship;
@@ -48,6 +49,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(resource("/staff/admin/users/{id}").route(get().to(admin::user)))
         .service(resource("/staff/admin/users/{id}/{action}").route(post().to(admin::act)))
         .service(resource("/staff/admin/tokens/{id}/revoke").route(post().to(admin::revoke)))
+        .service(resource("/staff/admin/court").route(get().to(court::show)))
+        .service(resource("/staff/admin/court/holidays").route(post().to(court::add)))
+        .service(resource("/staff/admin/court/holidays/{day}/remove").route(post().to(court::remove)))
         .service(resource("/staff/admin/letters").route(get().to(letter_preview::index)))
         .service(resource("/staff/admin/letters/{kind}/{lang}.pdf").route(get().to(letter_preview::pdf)))
         .service(resource("/staff/cases").route(get().to(cases::form)).route(post().to(cases::search)))
@@ -116,6 +120,7 @@ const MENU: &[(&str, &str, &[Role])] = &[
     ("Users and tokens", "/staff/admin/users", &[Role::Admin]),
     ("Letter templates", "/staff/admin/letters", &[Role::Admin]),
     ("Offer patterns", "/staff/admin/offer-patterns", &[Role::Admin]),
+    ("Court profile", "/staff/admin/court", &[Role::Admin]),
 ];
 
 fn menu(user: &StaffUser, path: &str) -> Value {
@@ -149,6 +154,11 @@ const DONE: &[(&str, &str)] = &[
     ("offer_declined", "The request was declined: the charges are set for a hearing and the notice queued."),
     ("offer_withdrawn", "The offer was withdrawn: the charges are set for a hearing and the notice queued."),
     ("pattern_saved", "The pattern was saved."),
+    (
+        "holiday_added",
+        "The holiday was added. Open cases whose answer was due that day now have until the next business day.",
+    ),
+    ("holiday_removed", "The holiday was removed. Deadlines already given stay as they are."),
 ];
 
 /// A fresh key for a form that records something, sent back as its Idempotency-Key: a
