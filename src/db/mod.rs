@@ -14,6 +14,7 @@ pub mod letters;
 pub mod offenses;
 pub mod paper;
 pub mod payments;
+pub mod reports;
 pub mod scans;
 pub mod schema;
 pub mod submissions;

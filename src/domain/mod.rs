@@ -26,6 +26,7 @@ pub mod next_steps;
 pub mod offense;
 pub mod payment;
 pub mod redact;
+pub mod report;
 pub mod sign_in;
 
 pub use citation::{ChargeDraft, CitationDraft, Defendant};

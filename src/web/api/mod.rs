@@ -7,6 +7,7 @@ pub mod jobs;
 pub mod letters;
 pub mod payments;
 pub mod public;
+pub mod reports;
 pub mod scan_pages;
 pub mod scans;
 pub mod submissions;

@@ -1,0 +1,197 @@
+//! The counts behind the reports: every number is an aggregate the database computes (GROUP BY,
+//! COUNT, SUM), never rows loaded and counted here. The SQL is the same on both backends: times
+//! are compared with instants computed by the caller (a court day's midnight in UTC), and a
+//! row's bucket — its week, its age — is a `CASE` over those instants, so neither backend's
+//! date functions (which differ, and know no time zones on SQLite) are needed. Placeholders are
+//! `$1, $2, …` in the order they appear in the text (SQLite numbers `$N` by first appearance).
+
+use super::DbConn;
+use crate::domain::report::{DECIDED, OPEN};
+use crate::domain::CaseStatus;
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Date, Integer, Text, Timestamp};
+
+type Db = <DbConn as diesel::Connection>::Backend;
+
+/// A count under a name (a status, a channel, a payment method).
+#[derive(Debug, Clone, PartialEq, Eq, QueryableByName)]
+pub struct Named {
+    #[diesel(sql_type = Text)]
+    pub name: String,
+    #[diesel(sql_type = BigInt)]
+    pub n: i64,
+}
+
+/// A count in bucket `bucket` (a week's or an age's index) under a name.
+#[derive(Debug, Clone, PartialEq, Eq, QueryableByName)]
+pub struct Bucketed {
+    #[diesel(sql_type = Integer)]
+    pub bucket: i32,
+    #[diesel(sql_type = Text)]
+    pub name: String,
+    #[diesel(sql_type = BigInt)]
+    pub n: i64,
+}
+
+/// Payments received under a method: how many, how much.
+#[derive(Debug, Clone, PartialEq, Eq, QueryableByName)]
+pub struct Money {
+    #[diesel(sql_type = Text)]
+    pub name: String,
+    #[diesel(sql_type = BigInt)]
+    pub n: i64,
+    #[diesel(sql_type = BigInt)]
+    pub cents: i64,
+}
+
+/// `'a', 'b'`: fixed status names (never input) for an `IN (…)` list.
+fn names(statuses: &[CaseStatus]) -> String {
+    statuses.iter().map(|s| format!("'{}'", s.as_str())).collect::<Vec<_>>().join(", ")
+}
+
+/// `CASE WHEN col < $k THEN 0 WHEN col < $k+1 THEN 1 … ELSE n END`, placeholders from `$first`:
+/// the index of the first of `edges` (ascending) that `col` falls before.
+fn bucket_case(col: &str, edges: usize, first: usize) -> String {
+    let whens: String = (0..edges).map(|i| format!("WHEN {col} < ${} THEN {i} ", first + i)).collect();
+    format!("CASE {whens}ELSE {edges} END")
+}
+
+/// Citations issued in `[start, end)`, per status now.
+pub fn cases_by_status(conn: &mut DbConn, start: NaiveDateTime, end: NaiveDateTime) -> QueryResult<Vec<Named>> {
+    diesel::sql_query(
+        "SELECT status AS name, COUNT(*) AS n FROM citations WHERE issued_at >= $1 AND issued_at < $2 GROUP BY status",
+    )
+    .bind::<Timestamp, _>(start)
+    .bind::<Timestamp, _>(end)
+    .load(conn)
+}
+
+/// Citations issued in `[start, end)` and open now, per age bucket: bucket `i` for those issued
+/// before `edges[i]` and not before `edges[i - 1]` (edges ascending; the last bucket, after
+/// every edge). The name is always `open`.
+pub fn open_by_issue(
+    conn: &mut DbConn,
+    start: NaiveDateTime,
+    end: NaiveDateTime,
+    edges: &[NaiveDateTime],
+) -> QueryResult<Vec<Bucketed>> {
+    let case = bucket_case("issued_at", edges.len(), 1);
+    let (s, e) = (edges.len() + 1, edges.len() + 2);
+    let sql = format!(
+        "SELECT {case} AS bucket, 'open' AS name, COUNT(*) AS n FROM citations \
+         WHERE status IN ({}) AND issued_at >= ${s} AND issued_at < ${e} GROUP BY 1",
+        names(&OPEN)
+    );
+    let mut q = diesel::sql_query(sql).into_boxed::<Db>();
+    for edge in edges {
+        q = q.bind::<Timestamp, _>(*edge);
+    }
+    q.bind::<Timestamp, _>(start).bind::<Timestamp, _>(end).load(conn)
+}
+
+/// Submissions (pleas as they arrived, whatever became of them) received in `[start, end)`, per
+/// week and channel: week `i` starts at `weeks[i]` (ascending; `weeks[0]` is not needed, every
+/// time before `weeks[1]` is week 0).
+pub fn received_by_week(
+    conn: &mut DbConn,
+    start: NaiveDateTime,
+    end: NaiveDateTime,
+    weeks: &[NaiveDateTime],
+) -> QueryResult<Vec<Bucketed>> {
+    let edges = weeks.get(1..).unwrap_or_default();
+    let case = bucket_case("received_at", edges.len(), 1);
+    let (s, e) = (edges.len() + 1, edges.len() + 2);
+    let sql = format!(
+        "SELECT {case} AS bucket, channel AS name, COUNT(*) AS n FROM submissions \
+         WHERE received_at >= ${s} AND received_at < ${e} GROUP BY 1, 2"
+    );
+    let mut q = diesel::sql_query(sql).into_boxed::<Db>();
+    for edge in edges {
+        q = q.bind::<Timestamp, _>(*edge);
+    }
+    q.bind::<Timestamp, _>(start).bind::<Timestamp, _>(end).load(conn)
+}
+
+/// Offers made in `[start, end)`, per status now (pending, accepted, rejected, …).
+pub fn offers_made(conn: &mut DbConn, start: NaiveDateTime, end: NaiveDateTime) -> QueryResult<Vec<Named>> {
+    diesel::sql_query(
+        "SELECT status AS name, COUNT(*) AS n FROM offers WHERE created_at >= $1 AND created_at < $2 GROUP BY status",
+    )
+    .bind::<Timestamp, _>(start)
+    .bind::<Timestamp, _>(end)
+    .load(conn)
+}
+
+/// Payments received on court days `from..=to` and not reversed, per method.
+pub fn collected(conn: &mut DbConn, from: NaiveDate, to: NaiveDate) -> QueryResult<Vec<Money>> {
+    diesel::sql_query(
+        "SELECT method AS name, COUNT(*) AS n, CAST(SUM(amount_cents) AS BIGINT) AS cents FROM payments \
+         WHERE received_on >= $1 AND received_on <= $2 AND reversed_at IS NULL GROUP BY method",
+    )
+    .bind::<Date, _>(from)
+    .bind::<Date, _>(to)
+    .load(conn)
+}
+
+/// The cases decided on court days `from..=to`, per status now: cases whose status is one that
+/// ends a case (resolved, hearing_set, default) and whose last standing disposition (not
+/// withdrawn) is dated in the range.
+pub fn decided(conn: &mut DbConn, from: NaiveDate, to: NaiveDate) -> QueryResult<Vec<Named>> {
+    let sql = format!(
+        "SELECT c.status AS name, COUNT(*) AS n FROM citations c \
+         WHERE c.status IN ({}) \
+           AND c.id IN (SELECT ch.citation_id FROM dispositions d JOIN charges ch ON ch.id = d.charge_id \
+                        WHERE d.withdrawn_at IS NULL AND d.decided_on >= $1 AND d.decided_on <= $2) \
+           AND NOT EXISTS (SELECT 1 FROM dispositions d JOIN charges ch ON ch.id = d.charge_id \
+                           WHERE ch.citation_id = c.id AND d.withdrawn_at IS NULL AND d.decided_on > $3) \
+         GROUP BY c.status",
+        names(&DECIDED)
+    );
+    diesel::sql_query(sql).bind::<Date, _>(from).bind::<Date, _>(to).bind::<Date, _>(to).load(conn)
+}
+
+/// What the cases issued in `[start, end)` still owe: per case the balance of
+/// `domain::lifecycle::Case::balance` — due (each charge's amended fine of an accepted offer, or
+/// its fine as charged under a guilty or no-contest plea of the applied submission: the first
+/// linked one that is neither a duplicate nor set aside) minus the payments not reversed — summed
+/// over the cases where it is above zero: (cents, cases). Only cases that can owe are read
+/// (`open` has no plea, `default` none applied, `resolved` a zero balance by the lifecycle).
+pub fn owed(conn: &mut DbConn, start: NaiveDateTime, end: NaiveDateTime) -> QueryResult<(i64, i64)> {
+    #[derive(QueryableByName)]
+    struct Owed {
+        #[diesel(sql_type = BigInt)]
+        cents: i64,
+        #[diesel(sql_type = BigInt)]
+        n: i64,
+    }
+    let owing = [
+        CaseStatus::Responded,
+        CaseStatus::InReview,
+        CaseStatus::OfferPending,
+        CaseStatus::AmountDue,
+        CaseStatus::HearingSet,
+    ];
+    let sql = format!(
+        "WITH cohort AS ( \
+           SELECT c.id AS cid, \
+             (SELECT MIN(s.id) FROM submissions s WHERE s.citation_id = c.id AND s.status = 'linked' \
+                AND NOT s.duplicate AND NOT EXISTS (SELECT 1 FROM plea_decisions pd WHERE pd.set_aside_id = s.id)) AS sid \
+           FROM citations c WHERE c.issued_at >= $1 AND c.issued_at < $2 AND c.status IN ({})), \
+         due AS ( \
+           SELECT k.cid, SUM(COALESCE( \
+             (SELECT oc.fine_cents FROM offer_charges oc JOIN offers o ON o.id = oc.offer_id \
+               WHERE o.citation_id = k.cid AND o.status = 'accepted' AND oc.charge_seq = ch.seq ORDER BY o.id DESC LIMIT 1), \
+             (SELECT ch.fine_cents FROM pleas p WHERE p.submission_id = k.sid AND p.charge_seq = ch.seq \
+               AND p.plea IN ('guilty', 'no_contest') LIMIT 1), \
+             0)) AS cents \
+           FROM cohort k JOIN charges ch ON ch.citation_id = k.cid GROUP BY k.cid), \
+         balance AS ( \
+           SELECT w.cents - COALESCE((SELECT SUM(p.amount_cents) FROM payments p \
+             WHERE p.citation_id = w.cid AND p.reversed_at IS NULL), 0) AS owing FROM due w) \
+         SELECT CAST(COALESCE(SUM(owing), 0) AS BIGINT) AS cents, COUNT(*) AS n FROM balance WHERE owing > 0",
+        names(&owing)
+    );
+    let r: Owed = diesel::sql_query(sql).bind::<Timestamp, _>(start).bind::<Timestamp, _>(end).get_result(conn)?;
+    Ok((r.cents, r.n))
+}
