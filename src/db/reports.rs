@@ -51,8 +51,12 @@ fn names(statuses: &[CaseStatus]) -> String {
 }
 
 /// `CASE WHEN col < $k THEN 0 WHEN col < $k+1 THEN 1 … ELSE n END`, placeholders from `$first`:
-/// the index of the first of `edges` (ascending) that `col` falls before.
+/// the index of the first of `edges` (ascending) that `col` falls before; `0` without edges (a
+/// `CASE` needs a `WHEN`).
 fn bucket_case(col: &str, edges: usize, first: usize) -> String {
+    if edges == 0 {
+        return "0".into();
+    }
     let whens: String = (0..edges).map(|i| format!("WHEN {col} < ${} THEN {i} ", first + i)).collect();
     format!("CASE {whens}ELSE {edges} END")
 }

@@ -40,6 +40,7 @@ mod payments_console;
 mod payments_paper;
 mod public;
 mod receipt;
+mod reports;
 mod scan_case_pages;
 mod scan_pages;
 mod scans;
