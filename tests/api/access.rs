@@ -45,6 +45,7 @@ const STAFF_ROUTES: &[(&str, &str, &[Role])] = &[
 const STAFF_PAGES: &[(&str, &str, &[Role])] = &[
     ("get", "/staff", READERS),
     ("get", "/staff/reports", READERS),
+    ("get", "/staff/reports.csv", READERS),
     ("get", "/staff/admin/users", &[Role::Admin]),
     ("post", "/staff/admin/users", &[Role::Admin]),
     ("get", "/staff/admin/users/{id}", &[Role::Admin]),

@@ -41,6 +41,7 @@ mod payments_paper;
 mod public;
 mod receipt;
 mod reports;
+mod reports_console;
 mod scan_case_pages;
 mod scan_pages;
 mod scans;

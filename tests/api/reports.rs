@@ -17,9 +17,16 @@ use serde_json::{json, Value};
 /// RP2 issued 5 days ago, guilty by mail, paid in full by money order → resolved today;
 /// RP3 issued 5 days ago, not guilty at the counter → hearing set today;
 /// RP4 issued 45 days ago, no plea (open); RP5 issued 100 days ago, no plea (open).
-async fn five_cases(app: &TestApp) -> String {
-    app.load_offenses().await;
+pub async fn five_cases(app: &TestApp) -> String {
     let clerk = app.token(Role::Clerk).await;
+    five_cases_by(app, &clerk).await;
+    clerk
+}
+
+/// The five cases, made by the clerk whose token is `clerk`.
+pub async fn five_cases_by(app: &TestApp, clerk: &str) {
+    app.load_offenses().await;
+    let clerk = clerk.to_string();
     let t = |number, issued_ago| Ticket { issued_ago, court_in: 30, ..Ticket::open(number) };
     import(app, &clerk, &[t("RP-2026-000001", 5), t("RP-2026-000002", 5), t("RP-2026-000003", 5)]).await;
     import(app, &clerk, &[t("RP-2026-000004", 45), t("RP-2026-000005", 100)]).await;
@@ -41,7 +48,6 @@ async fn five_cases(app: &TestApp) -> String {
     counter.as_object_mut().unwrap().remove("postmark_date");
     assert_eq!(keyed(app, &clerk, &counter).await["status"], "linked");
     assert_eq!(case(app, &clerk, "RP-2026-000003").await["status"], "hearing_set");
-    clerk
 }
 
 async fn summary(app: &TestApp, token: &str, query: &str) -> Value {

@@ -5,6 +5,7 @@
 
 mod admin;
 mod cases;
+mod charts;
 mod dashboard;
 mod envelopes;
 mod keying;
@@ -12,6 +13,7 @@ mod letter_preview;
 mod payments;
 mod present;
 mod queues;
+mod reports;
 mod scan_pages;
 mod scans;
 mod sign_in;
@@ -47,6 +49,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(resource("/staff/admin/tokens/{id}/revoke").route(post().to(admin::revoke)))
         .service(resource("/staff/admin/letters").route(get().to(letter_preview::index)))
         .service(resource("/staff/admin/letters/{kind}/{lang}.pdf").route(get().to(letter_preview::pdf)))
+        .service(resource("/staff/reports").route(get().to(reports::show)))
+        .service(resource("/staff/reports.csv").route(get().to(reports::csv)))
         .service(resource("/staff/cases").route(get().to(cases::form)).route(post().to(cases::search)))
         .service(resource("/staff/cases/{number}").route(get().to(cases::show)))
         .service(
@@ -92,6 +96,7 @@ const MENU: &[(&str, &str, &[Role])] = &[
     ("Deficient pleas", "/staff/queues/deficient", &[Role::Clerk, Role::Admin]),
     ("Duplicate pleas", "/staff/queues/duplicates", &[Role::Clerk, Role::Admin]),
     ("Refunds owed", "/staff/queues/refunds", &[Role::Clerk, Role::Admin]),
+    ("Reports", "/staff/reports", &[Role::Clerk, Role::Prosecutor, Role::Admin]),
     ("Users and tokens", "/staff/admin/users", &[Role::Admin]),
     ("Letter templates", "/staff/admin/letters", &[Role::Admin]),
 ];
