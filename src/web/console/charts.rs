@@ -8,7 +8,7 @@ use serde::Serialize;
 /// The drawing's width in SVG units (it scales to its column; the text stays readable at 360 px).
 const WIDTH: i64 = 400;
 /// Left of the bars: the row labels (right-aligned).
-const LABEL_W: i64 = 112;
+const LABEL_W: i64 = 124;
 /// Right of the longest bar: its total.
 const VALUE_W: i64 = 100;
 const ROW_H: i64 = 28;

@@ -60,10 +60,10 @@ fn charts(s: &Summary) -> serde_json::Value {
     let week_rows: Vec<_> = s
         .pleas_by_week
         .iter()
-        .map(|w| (format!("Week of {}", w.week_start), vec![w.online, w.mail, w.counter]))
+        .map(|w| (w.week_start.format("%b %-d").to_string(), vec![w.online, w.mail, w.counter]))
         .collect();
-    let weeks =
-        charts::bars("chart-weeks", format!("Pleas received {range}, per week and channel"), &week_rows, CHANNELS, n);
+    let title = format!("Pleas received {range}, per week (named by its Monday) and channel");
+    let weeks = charts::bars("chart-weeks", title, &week_rows, CHANNELS, n);
     let offers = charts::bars(
         "chart-offers",
         format!("Offers made {range}, by status now"),
