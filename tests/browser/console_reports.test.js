@@ -24,33 +24,15 @@ after(async () => {
 
 const check = (t, page, name, viewport) => h.checkPage(t, page, 'console', name, viewport);
 
-async function signIn(page, baseURL, name, password) {
-  await page.goto(`${baseURL}/staff/sign-in`);
-  await page.locator('#username').fill(name);
-  await page.locator('#password').fill(password);
-  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Sign in' }).click()]);
-}
-
-async function pleadGuilty(baseURL) {
-  const body = {
-    citation_number: NUMBER, date_of_birth: '1975-11-30', pleas: [{ charge_seq: 1, plea: 'guilty' }],
-    language: 'en', signature_name: "James O'Connor", attest: true,
-  };
-  const r = await fetch(`${baseURL}/api/v1/public/pleas`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
-  });
-  assert.equal(r.status, 201, await r.text());
-}
-
 for (const viewport of [WIDE, PHONE]) {
   test(`the reports page at ${viewport.width} px: charts with their tables, a bad range, CSV; axe-core`, { timeout: TIMEOUT_MS }, async (t) => {
     const server = await startServer();
     const context = await browser.newContext({ locale: 'en-US', viewport, bypassCSP: true, timezoneId: 'America/Denver' });
     try {
-      await pleadGuilty(server.baseURL);
+      await h.pleadGuiltyOnline(server.baseURL, NUMBER, '1975-11-30', "James O'Connor");
       const password = addUser(server, 'robin.prosecutor', 'prosecutor');
       const page = await context.newPage();
-      await signIn(page, server.baseURL, 'robin.prosecutor', password);
+      await h.staffSignIn(page, server.baseURL, 'robin.prosecutor', password);
       await page.getByRole('link', { name: 'Reports' }).click();
       assert.equal(h.pathOf(page), '/staff/reports');
       assert.equal(await page.locator('h1').innerText(), 'Reports');
