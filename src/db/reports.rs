@@ -71,27 +71,39 @@ pub fn cases_by_status(conn: &mut DbConn, start: NaiveDateTime, end: NaiveDateTi
     .load(conn)
 }
 
-/// Citations issued in `[start, end)` and open now, per age bucket: bucket `i` for those issued
-/// before `edges[i]` and not before `edges[i - 1]` (edges ascending; the last bucket, after
-/// every edge). The name is always `open`.
-pub fn open_by_issue(
+/// Rows of `table` (with `filter`, an SQL condition of fixed text) whose time `col` is in
+/// `[start, end)`, per bucket (as [`bucket_case`] over `edges`) and per the value of column `name`.
+fn bucketed(
     conn: &mut DbConn,
+    (table, filter, col, name): (&str, &str, &str, &str),
     start: NaiveDateTime,
     end: NaiveDateTime,
     edges: &[NaiveDateTime],
 ) -> QueryResult<Vec<Bucketed>> {
-    let case = bucket_case("issued_at", edges.len(), 1);
+    let case = bucket_case(col, edges.len(), 1);
     let (s, e) = (edges.len() + 1, edges.len() + 2);
     let sql = format!(
-        "SELECT {case} AS bucket, 'open' AS name, COUNT(*) AS n FROM citations \
-         WHERE status IN ({}) AND issued_at >= ${s} AND issued_at < ${e} GROUP BY 1",
-        names(&OPEN)
+        "SELECT {case} AS bucket, {name} AS name, COUNT(*) AS n FROM {table} \
+         WHERE {filter} AND {col} >= ${s} AND {col} < ${e} GROUP BY 1, 2"
     );
     let mut q = diesel::sql_query(sql).into_boxed::<Db>();
     for edge in edges {
         q = q.bind::<Timestamp, _>(*edge);
     }
     q.bind::<Timestamp, _>(start).bind::<Timestamp, _>(end).load(conn)
+}
+
+/// Citations issued in `[start, end)` and open now, per age bucket and status: bucket `i` for
+/// those issued before `edges[i]` and not before `edges[i - 1]` (edges ascending; the last
+/// bucket, after every edge).
+pub fn open_by_issue(
+    conn: &mut DbConn,
+    start: NaiveDateTime,
+    end: NaiveDateTime,
+    edges: &[NaiveDateTime],
+) -> QueryResult<Vec<Bucketed>> {
+    let open = format!("status IN ({})", names(&OPEN));
+    bucketed(conn, ("citations", &open, "issued_at", "status"), start, end, edges)
 }
 
 /// Submissions (pleas as they arrived, whatever became of them) received in `[start, end)`, per
@@ -104,17 +116,7 @@ pub fn received_by_week(
     weeks: &[NaiveDateTime],
 ) -> QueryResult<Vec<Bucketed>> {
     let edges = weeks.get(1..).unwrap_or_default();
-    let case = bucket_case("received_at", edges.len(), 1);
-    let (s, e) = (edges.len() + 1, edges.len() + 2);
-    let sql = format!(
-        "SELECT {case} AS bucket, channel AS name, COUNT(*) AS n FROM submissions \
-         WHERE received_at >= ${s} AND received_at < ${e} GROUP BY 1, 2"
-    );
-    let mut q = diesel::sql_query(sql).into_boxed::<Db>();
-    for edge in edges {
-        q = q.bind::<Timestamp, _>(*edge);
-    }
-    q.bind::<Timestamp, _>(start).bind::<Timestamp, _>(end).load(conn)
+    bucketed(conn, ("submissions", "1 = 1", "received_at", "channel"), start, end, edges)
 }
 
 /// Offers made in `[start, end)`, per status now (pending, accepted, rejected, …).

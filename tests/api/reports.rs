@@ -99,6 +99,12 @@ async fn the_summary_counts_what_the_cases_hold(app: TestApp) {
     assert_eq!(s["offers"]["by_status"].as_array().unwrap().len(), 5);
     let m = &s["money"];
     assert_eq!((&m["due_cents"], &m["cases_owing"]), (&json!(8_500), &json!(1)), "RP1 owes $135 − $50");
+    let mut balances = 0;
+    for n in 1..=4 {
+        balances +=
+            case(&app, &clerk, &format!("RP-2026-00000{n}")).await["balance"]["balance_cents"].as_i64().unwrap();
+    }
+    assert_eq!(m["due_cents"], balances, "the sum of the balances the case pages show");
     assert_eq!((&m["collected_cents"], &m["payments"]), (&json!(18_500), &json!(2)), "the reversed $20 does not count");
     assert_eq!(m["collected_by_method"][0], json!({"method": "check", "payments": 1, "cents": 5_000}));
     assert_eq!(m["collected_by_method"][1], json!({"method": "money_order", "payments": 1, "cents": 13_500}));
