@@ -120,17 +120,22 @@ fn counted(keys: impl IntoIterator<Item = &'static str>, rows: &[reports::Named]
     keys.into_iter().map(|k| Counted { key: k.to_string(), count: n(k) }).collect()
 }
 
+/// The counts under each name, whatever their bucket.
+fn unbucketed(rows: &[reports::Bucketed]) -> Vec<reports::Named> {
+    rows.iter().map(|r| reports::Named { name: r.name.clone(), n: r.n }).collect()
+}
+
 /// The summary for `range` in the court's time zone `tz`, as of the court day `today`.
 pub fn summary(conn: &mut DbConn, range: DateRange, tz: Tz, today: NaiveDate) -> Result<Summary, AppError> {
     let (start, end) = range.instants(tz);
-    let statuses = reports::cases_by_status(conn, start, end)?;
-    let cases_by_status = counted(CaseStatus::ALL.iter().map(|s| s.as_str()), &statuses);
-
     // Ascending edges: issued before today − 90 (91+), before today − 60 (61–90), before
     // today − 30 (31–60), after (0–30).
     let mut edges = AgeBucket::boundaries(today).map(|d| report::day_start(tz, d));
     edges.reverse();
-    let aged = reports::open_by_issue(conn, start, end, &edges)?;
+    let issued = reports::issued_by_age(conn, start, end, &edges)?;
+    let cases_by_status = counted(CaseStatus::ALL.iter().map(|s| s.as_str()), &unbucketed(&issued));
+    let open: Vec<&str> = report::OPEN.iter().map(|s| s.as_str()).collect();
+    let aged: Vec<&reports::Bucketed> = issued.iter().filter(|r| open.contains(&r.name.as_str())).collect();
     let ageing = AgeBucket::ALL
         .iter()
         .enumerate()
@@ -155,9 +160,7 @@ pub fn summary(conn: &mut DbConn, range: DateRange, tz: Tz, today: NaiveDate) ->
             Week { week_start: *d, online, mail, counter, total: online + mail + counter }
         })
         .collect();
-    let by_channel: Vec<reports::Named> =
-        received.iter().map(|r| reports::Named { name: r.name.clone(), n: r.n }).collect();
-    let pleas_by_channel = counted(Channel::ALL.iter().map(|c| c.as_str()), &by_channel);
+    let pleas_by_channel = counted(Channel::ALL.iter().map(|c| c.as_str()), &unbucketed(&received));
 
     let offers = reports::offers_made(conn, start, end)?;
     let by_status = counted(OfferStatus::ALL.iter().map(|s| s.as_str()), &offers);
