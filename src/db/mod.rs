@@ -17,6 +17,7 @@ pub mod offenses;
 pub mod offers;
 pub mod paper;
 pub mod payments;
+pub mod reports;
 pub mod scans;
 pub mod schema;
 pub mod submissions;

@@ -30,6 +30,7 @@ pub mod offer;
 pub mod payment;
 pub mod public_timeline;
 pub mod redact;
+pub mod report;
 pub mod sign_in;
 
 pub use citation::{ChargeDraft, CitationDraft, Defendant};

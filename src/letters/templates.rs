@@ -36,6 +36,7 @@ const SHIPPED: &[(&str, &str)] = &[
     ("console/cases.html", include_str!("../../templates/console/cases.html")),
     ("console/case.html", include_str!("../../templates/console/case.html")),
     ("console/payment.html", include_str!("../../templates/console/payment.html")),
+    ("console/reports.html", include_str!("../../templates/console/reports.html")),
     ("console/payment_form.html", include_str!("../../templates/console/payment_form.html")),
     ("console/payment_balance.html", include_str!("../../templates/console/payment_balance.html")),
     ("console/payment_reverse.html", include_str!("../../templates/console/payment_reverse.html")),

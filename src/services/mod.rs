@@ -28,6 +28,8 @@ pub mod plea_request;
 pub mod public_timeline;
 pub mod queue_view;
 pub mod receipt;
+pub mod report_csv;
+pub mod reports;
 pub mod scans;
 pub mod staff_admin;
 pub mod staff_auth;

@@ -40,7 +40,9 @@ pub const JSON_LIMIT: usize = 64 * 1024;
 
 /// Registers every route; shared by the server and by tests.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    use api::{auth, citations, health, jobs, letters, offers, payments, public, scan_pages, scans, submissions};
+    use api::{
+        auth, citations, health, jobs, letters, offers, payments, public, reports, scan_pages, scans, submissions,
+    };
     use web::{get, post, resource};
     cfg.configure(pages::routes).configure(console::routes);
     cfg.service(resource("/healthz").route(get().to(health::healthz))).service(
@@ -68,6 +70,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .service(resource("/scans/{document_id}/pages/{page}").route(get().to(scan_pages::image)))
             .service(resource("/envelopes/{id}/pages/{page}/move").route(post().to(scans::move_page)))
             .service(resource("/jobs").route(get().to(jobs::list)))
+            .service(resource("/reports/summary").route(get().to(reports::summary)))
+            .service(resource("/reports/summary.csv").route(get().to(reports::summary_csv)))
             .service(resource("/jobs/{id}/retry").route(post().to(jobs::retry)))
             .service(resource("/public/lookup").route(post().to(public::lookup)))
             .service(resource("/public/pleas").route(post().to(public::pleas)))

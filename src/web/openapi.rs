@@ -16,6 +16,7 @@ use crate::services::offers::{OfferAnswer, OfferRequest, WithdrawRequest};
 use crate::services::paper_link::SubmissionAnswer;
 use crate::services::paper_plea::PaperPleaRequest;
 use crate::services::payments::{PaymentAnswer, PaymentRequest, ReverseRequest};
+use crate::services::reports::Summary;
 use crate::services::status::StatusView;
 use crate::services::submission_queue::QueueList;
 use crate::web::api::auth::{LoginAnswer, LoginBody};
@@ -302,6 +303,24 @@ fn auth_login() {}
     (status = 409, description = "The token is an API token, not a session (an admin revokes those)", body = ErrorBody)))]
 fn auth_logout() {}
 
+#[utoipa::path(get, path = "/api/v1/reports/summary", tag = "staff", security(("bearer" = [])),
+    params(("from" = Option<String>, Query, description = "The first court day, YYYY-MM-DD (default: 89 days before `to`)"),
+           ("to" = Option<String>, Query, description = "The last court day, included, YYYY-MM-DD (default: today in the court's time zone); at most 366 days after `from`"),
+           ("format" = Option<String>, Query, description = "json (default) or csv (as /api/v1/reports/summary.csv)")),
+    responses(
+    (status = 200, description = "Counts for the range, each measure by its own date: citations issued in the range by status now (all 8) and, of those still open (not resolved, default or hearing_set), their age in days since issued as of today (0-30, 31-60, 61-90, 91+); pleas received per week (Monday to Sunday) and channel; offers made and how many are accepted now; money: what the citations issued in the range still owe today (the sum of their balances, amount due − paid) and the payments received in the range and not reversed; the share of cases resolved without a court appearance: among the cases decided in the range (status now resolved, hearing_set or default, their last standing disposition dated in the range), resolved ÷ (resolved + hearing_set + default), in percent (null when none). Counts only: not an audit event", body = Summary),
+    (status = 401, body = ErrorBody), (status = 403, description = "Clerks, prosecutors and admins only", body = ErrorBody),
+    (status = 422, description = "`from` or `to` not a date, `to` before `from`, a range over 366 days, or an unknown `format`; `fields` names each", body = ErrorBody)))]
+fn reports_summary() {}
+
+#[utoipa::path(get, path = "/api/v1/reports/summary.csv", tag = "staff", security(("bearer" = [])),
+    params(("from" = Option<String>, Query, description = "As for /api/v1/reports/summary"),
+           ("to" = Option<String>, Query, description = "As for /api/v1/reports/summary")),
+    responses(
+    (status = 200, description = "The same numbers as CSV (RFC 4180, CRLF, a header row): one row per number, `measure,key,value` (e.g. `cases_by_status,open,12`, `pleas_by_week_mail,2026-11-02,3`, `money,collected_dollars,1250.00`); money in dollars with two decimals; no cell starts with = + - @", content_type = "text/csv"),
+    (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+fn reports_summary_csv() {}
+
 struct BearerAuth;
 
 impl Modify for BearerAuth {
@@ -401,7 +420,8 @@ fn envelopes_move_page() {}
         letters_create, payments_record, payments_reverse, letters_list, letters_pdf, letters_print_run, jobs_list, jobs_retry,
         submissions_create, submissions_list, submissions_link, submissions_decide, citations_search,
         scans_upload, scans_separator, scans_get, scans_page_image, envelopes_move_page,
-        offers_make, offers_withdraw, public_offer_accept, public_offer_reject
+        offers_make, offers_withdraw, public_offer_accept, public_offer_reject,
+        reports_summary, reports_summary_csv
     ),
     modifiers(&BearerAuth),
     tags((name = "public", description = "Residents: no account; identity is the citation number and date of birth"),

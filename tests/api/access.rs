@@ -37,6 +37,8 @@ const STAFF_ROUTES: &[(&str, &str, &[Role])] = &[
     ("post", "/api/v1/envelopes/{id}/pages/{page}/move", CLERKS),
     ("get", "/api/v1/jobs", CLERKS),
     ("post", "/api/v1/jobs/{id}/retry", &[Role::Admin]),
+    ("get", "/api/v1/reports/summary", READERS),
+    ("get", "/api/v1/reports/summary.csv", READERS),
     ("post", "/api/v1/auth/logout", &[Role::Clerk, Role::Prosecutor, Role::Admin, Role::Integration]),
 ];
 
@@ -45,6 +47,8 @@ const STAFF_ROUTES: &[(&str, &str, &[Role])] = &[
 /// list gets the 403 page.
 const STAFF_PAGES: &[(&str, &str, &[Role])] = &[
     ("get", "/staff", READERS),
+    ("get", "/staff/reports", READERS),
+    ("get", "/staff/reports.csv", READERS),
     ("get", "/staff/admin/users", &[Role::Admin]),
     ("post", "/staff/admin/users", &[Role::Admin]),
     ("get", "/staff/admin/users/{id}", &[Role::Admin]),

@@ -49,6 +49,8 @@ mod payments_console;
 mod payments_paper;
 mod public;
 mod receipt;
+mod reports;
+mod reports_console;
 mod scan_case_pages;
 mod scan_pages;
 mod scans;

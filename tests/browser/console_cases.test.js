@@ -21,13 +21,6 @@ after(async () => {
   await browser?.close();
 });
 
-async function signIn(page, baseURL, name, password) {
-  await page.goto(`${baseURL}/staff/sign-in`);
-  await page.locator('#username').fill(name);
-  await page.locator('#password').fill(password);
-  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Sign in' }).click()]);
-}
-
 const check = (t, page, name, viewport) => h.checkPage(t, page, 'console', name, viewport);
 
 const focused = (page) => page.evaluate(() => document.activeElement && document.activeElement.id);
@@ -81,7 +74,7 @@ for (const viewport of [WIDE, PHONE]) {
     try {
       const password = addUser(server, 'cleo.clerk', 'clerk');
       const page = await context.newPage();
-      await signIn(page, server.baseURL, 'cleo.clerk', password);
+      await h.staffSignIn(page, server.baseURL, 'cleo.clerk', password);
       await check(t, page, 'dashboard', viewport);
 
       // Case search: the keys go in the form; one hit opens the case page.

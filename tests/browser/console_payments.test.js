@@ -25,25 +25,6 @@ after(async () => {
 
 const check = (t, page, name, viewport) => h.checkPage(t, page, 'console', name, viewport);
 
-async function signIn(page, baseURL, name, password) {
-  await page.goto(`${baseURL}/staff/sign-in`);
-  await page.locator('#username').fill(name);
-  await page.locator('#password').fill(password);
-  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Sign in' }).click()]);
-}
-
-/** The resident pleads guilty online (the public API), so that the case owes its fine. */
-async function pleadGuilty(baseURL) {
-  const body = {
-    citation_number: NUMBER, date_of_birth: '1975-11-30', pleas: [{ charge_seq: 1, plea: 'guilty' }],
-    language: 'en', signature_name: "James O'Connor", attest: true,
-  };
-  const r = await fetch(`${baseURL}/api/v1/public/pleas`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
-  });
-  assert.equal(r.status, 201, await r.text());
-}
-
 async function record(page, { amount, method, reference }) {
   await page.locator('#pay-amount_cents').fill(amount);
   await page.locator('#pay-method').selectOption(method);
@@ -56,10 +37,10 @@ for (const viewport of [WIDE, PHONE]) {
     const server = await startServer();
     const context = await browser.newContext({ locale: 'en-US', viewport, bypassCSP: true, timezoneId: 'America/Denver' });
     try {
-      await pleadGuilty(server.baseURL);
+      await h.pleadGuiltyOnline(server.baseURL, NUMBER, '1975-11-30', "James O'Connor");
       const password = addUser(server, 'pat.clerk', 'clerk');
       const page = await context.newPage();
-      await signIn(page, server.baseURL, 'pat.clerk', password);
+      await h.staffSignIn(page, server.baseURL, 'pat.clerk', password);
       await page.goto(`${server.baseURL}/staff/cases/${NUMBER}`);
       assert.match(await page.locator('#balance-owed').innerText(), /\$100\.00/);
       await check(t, page, 'case-payment-form', viewport);

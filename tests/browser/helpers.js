@@ -504,8 +504,30 @@ async function checkPage(t, page, prefix, name, viewport) {
   assert.ok(o.scrollWidth <= viewport.width, `${shot}: ${o.scrollWidth}px wide; sticking out: ${o.wide.join(', ')}`);
 }
 
+/** Signs a staff member in to the console with the sign-in form. */
+async function staffSignIn(page, baseURL, name, password) {
+  await page.goto(`${baseURL}/staff/sign-in`);
+  await page.locator('#username').fill(name);
+  await page.locator('#password').fill(password);
+  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Sign in' }).click()]);
+}
+
+/** A demo ticket's defendant pleads guilty to its one charge online (the public API). */
+async function pleadGuiltyOnline(baseURL, number, dateOfBirth, signatureName) {
+  const body = {
+    citation_number: number, date_of_birth: dateOfBirth, pleas: [{ charge_seq: 1, plea: 'guilty' }],
+    language: 'en', signature_name: signatureName, attest: true,
+  };
+  const r = await fetch(`${baseURL}/api/v1/public/pleas`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
+  });
+  assert.equal(r.status, 201, await r.text());
+}
+
 module.exports = {
   checkPage,
+  pleadGuiltyOnline,
+  staffSignIn,
   AXE_TAGS,
   CHROMIUM,
   CODE,

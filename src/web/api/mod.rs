@@ -8,6 +8,7 @@ pub mod letters;
 pub mod offers;
 pub mod payments;
 pub mod public;
+pub mod reports;
 pub mod scan_pages;
 pub mod scans;
 pub mod submissions;

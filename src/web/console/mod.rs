@@ -5,6 +5,7 @@
 
 mod admin;
 mod cases;
+mod charts;
 mod court;
 mod dashboard;
 mod envelopes;
@@ -16,6 +17,7 @@ mod offers;
 mod payments;
 mod present;
 mod queues;
+mod reports;
 mod scan_pages;
 mod scans;
 mod sign_in;
@@ -54,6 +56,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(resource("/staff/admin/court/holidays/{day}/remove").route(post().to(court::remove)))
         .service(resource("/staff/admin/letters").route(get().to(letter_preview::index)))
         .service(resource("/staff/admin/letters/{kind}/{lang}.pdf").route(get().to(letter_preview::pdf)))
+        .service(resource("/staff/reports").route(get().to(reports::show)))
+        .service(resource("/staff/reports.csv").route(get().to(reports::csv)))
         .service(resource("/staff/cases").route(get().to(cases::form)).route(post().to(cases::search)))
         .service(resource("/staff/cases/{number}").route(get().to(cases::show)))
         .service(
@@ -117,6 +121,7 @@ const MENU: &[(&str, &str, &[Role])] = &[
     ("Refunds owed", "/staff/queues/refunds", &[Role::Clerk, Role::Admin]),
     ("Unable to pay", "/staff/queues/hardship", &[Role::Clerk, Role::Admin]),
     ("Offer requests", "/staff/queues/offers", &[Role::Prosecutor, Role::Admin]),
+    ("Reports", "/staff/reports", &[Role::Clerk, Role::Prosecutor, Role::Admin]),
     ("Users and tokens", "/staff/admin/users", &[Role::Admin]),
     ("Letter templates", "/staff/admin/letters", &[Role::Admin]),
     ("Offer patterns", "/staff/admin/offer-patterns", &[Role::Admin]),
