@@ -127,13 +127,7 @@ pub fn next_steps(
             }
         })
         .collect();
-    let amount_due_cents: i64 = steps
-        .iter()
-        .map(|s| match s.next {
-            ChargeNext::Pay { amount_cents, .. } => amount_cents,
-            _ => 0,
-        })
-        .sum();
+    let amount_due_cents = amount_due(&steps);
     let appear_for: Vec<i32> =
         steps.iter().filter(|s| matches!(s.next, ChargeNext::Appear { .. })).map(|s| s.seq).collect();
     NextSteps {
@@ -145,6 +139,48 @@ pub fn next_steps(
         hearing_notice: steps.iter().any(|s| s.next == ChargeNext::Hearing),
         charges: steps,
     }
+}
+
+/// What the guilty and no-contest charges (and accepted offers) make due, in cents.
+fn amount_due(steps: &[ChargeStep]) -> i64 {
+    steps
+        .iter()
+        .map(|s| match s.next {
+            ChargeNext::Pay { amount_cents, .. } => amount_cents,
+            _ => 0,
+        })
+        .sum()
+}
+
+/// How a request for an offer on one charge has been decided since the pleas (from the case).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Decided {
+    pub seq: i32,
+    /// The fine of the offer the defendant accepted.
+    pub amended_fine: Option<Cents>,
+    /// The request ended without an offer taken (declined, withdrawn, rejected, expired).
+    pub hearing: bool,
+}
+
+/// What happened after the pleas changes the next steps of the charges that awaited an offer: an
+/// accepted offer makes its amended fine due by `pay_by`; a request that ended without one goes to
+/// a hearing. A charge still in review keeps its step.
+pub fn after_decisions(steps: &mut NextSteps, decided: &[Decided], pay_by: NaiveDate) {
+    for s in steps.charges.iter_mut().filter(|s| matches!(s.next, ChargeNext::OfferReview { .. })) {
+        match decided.iter().find(|d| d.seq == s.seq) {
+            Some(Decided { amended_fine: Some(fine), .. }) => {
+                s.next = ChargeNext::Pay { amount_cents: fine.get(), pay_by }
+            }
+            Some(Decided { hearing: true, .. }) => s.next = ChargeNext::Hearing,
+            _ => {}
+        }
+    }
+    steps.amount_due_cents = amount_due(&steps.charges);
+    steps.pay_by = (steps.amount_due_cents > 0).then_some(steps.pay_by.unwrap_or(pay_by));
+    if !steps.charges.iter().any(|s| matches!(s.next, ChargeNext::OfferReview { .. })) {
+        steps.offer_answer_by = None;
+    }
+    steps.hearing_notice = steps.charges.iter().any(|s| s.next == ChargeNext::Hearing);
 }
 
 /// Calendar days a default notice gives to ask for the judgment to be set aside.
@@ -254,6 +290,34 @@ mod tests {
             steps.charges[1].next,
             ChargeNext::OfferReview { answer_by: d("2026-12-14"), court_date: d("2027-01-20") }
         );
+    }
+
+    #[test]
+    fn an_accepted_offer_makes_its_fine_due_and_a_refused_request_a_hearing() {
+        let cal = CourtCalendar::default();
+        let pleas = [charge(1, 100, Some(Plea::RequestOffer)), charge(2, 50, Some(Plea::RequestOffer))];
+        let fresh = || next_steps(&pleas, d("2027-01-20"), d("2026-11-30"), AfterPleaRules::default(), &cal);
+        let pay_by = d("2026-12-30");
+        let accepted = |seq, fine| Decided { seq, amended_fine: Some(Cents::new(fine).unwrap()), hearing: false };
+
+        let mut steps = fresh();
+        after_decisions(&mut steps, &[accepted(1, 4_000), accepted(2, 2_500)], pay_by);
+        assert_eq!((steps.amount_due_cents, steps.pay_by, steps.offer_answer_by), (6_500, Some(pay_by), None));
+        assert_eq!(steps.charges[0].next, ChargeNext::Pay { amount_cents: 4_000, pay_by });
+
+        let mut steps = fresh();
+        let refused = [Decided { seq: 1, amended_fine: None, hearing: true }];
+        after_decisions(&mut steps, &refused, pay_by);
+        assert_eq!(steps.charges[0].next, ChargeNext::Hearing);
+        assert!(steps.hearing_notice);
+        // Charge 2 is still in review: its step and the answer date stand, nothing is due.
+        assert!(matches!(steps.charges[1].next, ChargeNext::OfferReview { .. }));
+        assert_eq!((steps.amount_due_cents, steps.pay_by), (0, None));
+        assert!(steps.offer_answer_by.is_some());
+
+        let mut untouched = fresh();
+        after_decisions(&mut untouched, &[], pay_by);
+        assert_eq!(untouched, fresh(), "nothing decided changes nothing");
     }
 
     #[test]

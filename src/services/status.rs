@@ -4,7 +4,7 @@
 use crate::config::CourtConfig;
 use crate::db::{self, citations::CitationRecord, DbConn};
 use crate::domain::deadline::CourtCalendar;
-use crate::domain::next_steps::{next_steps, ChargeAnswer, ChargeStep};
+use crate::domain::next_steps::{after_decisions, next_steps, ChargeAnswer, ChargeStep, Decided};
 use crate::domain::public_timeline::PublicKind;
 use crate::domain::{CaseStatus, Cents, DateOfBirth, Language, Plea};
 use crate::error::AppError;
@@ -203,7 +203,19 @@ fn next_of(
         })
         .collect();
     let pleaded_on = sub.received_at.and_utc().with_timezone(&tz).date_naive();
-    let steps = next_steps(&answers, case.court_date, pleaded_on, court.after_plea, &calendar);
+    let mut steps = next_steps(&answers, case.court_date, pleaded_on, court.after_plea, &calendar);
+    // The prosecutor's answer since: an accepted offer's fines are due, a refused request a hearing.
+    let decided: Vec<Decided> = crate::services::case_state::snapshot(conn, case.id)?
+        .charges
+        .iter()
+        .map(|c| Decided {
+            seq: c.seq,
+            amended_fine: c.amended_fine,
+            hearing: c.disposition == Some(crate::domain::Disposition::HearingSet),
+        })
+        .collect();
+    let pay_by = crate::domain::next_steps::pay_by(pleaded_on, court.after_plea, &calendar);
+    after_decisions(&mut steps, &decided, pay_by);
     let views = steps
         .charges
         .iter()

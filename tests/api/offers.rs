@@ -19,7 +19,8 @@ fn en(days: u64) -> String {
 async fn an_offer_accepted_online_and_paid_resolves_the_case(app: TestApp) {
     app.load_offenses().await;
     let (clerk, prosecutor) = (app.token(Role::Clerk).await, app.token(Role::Prosecutor).await);
-    in_review(&app, &clerk, "OF-2026-000001").await;
+    let filed = in_review(&app, &clerk, "OF-2026-000001").await;
+    let code = filed["submissions"][0]["confirmation"].as_str().unwrap().to_string();
     let made = offered(&app, &prosecutor, "OF-2026-000001", &offer_body(21)).await;
     assert_eq!((&made["status"], &made["case_status"]), (&json!("pending"), &json!("offer_pending")));
     let whole = case(&app, &clerk, "OF-2026-000001").await;
@@ -54,6 +55,16 @@ async fn an_offer_accepted_online_and_paid_resolves_the_case(app: TestApp) {
     assert_eq!((&accepted["status"], &accepted["case_status"]), (&json!("accepted"), &json!("amount_due")));
     let due = newest_letter(&app, &clerk, "OF-2026-000001", "amount_due").await;
     assert_says(&due, &["Amount due", "Please pay $125.00 by", "Defective headlamp", "Total $125.00"]);
+    // The status page's "what happens next" follows the accepted offer: both fines due, no review.
+    let body = json!({"confirmation": code, "date_of_birth": "1988-04-12"});
+    let status: Value =
+        app.client.post(app.url("/api/v1/public/status")).json(&body).send().await.unwrap().json().await.unwrap();
+    let next = &status["next"];
+    assert_eq!((&next["amount_due_cents"], &next["offer_answer_by"]), (&json!(12_500), &Value::Null), "{next}");
+    let kinds: Vec<(&Value, &Value)> =
+        next["charges"].as_array().unwrap().iter().map(|c| (&c["kind"], &c["amount_cents"])).collect();
+    assert_eq!(kinds, [(&json!("pay"), &json!(5_000)), (&json!("pay"), &json!(7_500))], "{next}");
+    assert!(next["pay_by"].is_string(), "{next}");
     let again = answer(&app, &made["id"], "reject", "1988-04-12").await;
     assert!(error_body(again, 409, "conflict").await["error"]["message"].as_str().unwrap().contains("no longer"));
 
