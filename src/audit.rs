@@ -51,8 +51,19 @@ pub fn lock(conn: &mut DbConn) -> QueryResult<()> {
 /// advisory lock held to the end of that transaction keeps the chain in commit order; SQLite
 /// write transactions are serial already).
 pub fn append(conn: &mut DbConn, e: &Event) -> QueryResult<i64> {
+    let ids = append_all(conn, std::slice::from_ref(e))?;
+    ids.first().copied().ok_or(diesel::result::Error::NotFound)
+}
+
+/// Appends `events` in order, in one statement per [`CHUNK`] (a page of the daily job records
+/// hundreds): each carries the hash of the one before it, as [`append`] chains them. Returns
+/// their ids.
+pub fn append_all(conn: &mut DbConn, events: &[Event]) -> QueryResult<Vec<i64>> {
+    if events.is_empty() {
+        return Ok(Vec::new());
+    }
     lock(conn)?;
-    let prev: String = events::table
+    let mut prev: String = events::table
         .order(events::id.desc())
         .select(events::hash)
         .first(conn)
@@ -61,23 +72,37 @@ pub fn append(conn: &mut DbConn, e: &Event) -> QueryResult<i64> {
     let now = crate::db::now();
     // Microseconds: what both databases store exactly, so the hash can be recomputed.
     let at = now.with_nanosecond(now.nanosecond() / 1000 * 1000).unwrap_or(now);
-    let details = e.details.to_string();
-    let h = hash(&prev, at, e, &details);
-    diesel::insert_into(events::table)
-        .values((
+    let mut rows = Vec::with_capacity(events.len());
+    for e in events {
+        let details = e.details.to_string();
+        let h = hash(&prev, at, e, &details);
+        rows.push((
             events::at.eq(at),
             events::actor.eq(e.actor),
             events::action.eq(e.action),
             events::subject_type.eq(e.subject_type),
             events::subject_id.eq(e.subject_id),
             events::outcome.eq(e.outcome),
-            events::details.eq(&details),
-            events::prev_hash.eq(&prev),
-            events::hash.eq(&h),
-        ))
-        .returning(events::id)
-        .get_result(conn)
+            events::details.eq(details),
+            events::prev_hash.eq(std::mem::replace(&mut prev, h.clone())),
+            events::hash.eq(h),
+        ));
+    }
+    let mut ids = Vec::with_capacity(rows.len());
+    // A multi-row VALUES list takes its ids in order on both databases, so the chain's order
+    // (by id) is the order of `events`.
+    for chunk in rows.chunks(CHUNK) {
+        ids.extend(crate::db::on_backend!(&mut *conn, |c| diesel::insert_into(events::table)
+            .values(chunk)
+            .returning(events::id)
+            .get_results::<i64>(c))?);
+    }
+    Ok(ids)
 }
+
+/// Events inserted per statement (9 values each: well under either database's limit of bound
+/// parameters).
+const CHUNK: usize = 500;
 
 /// Appends an event in a transaction of its own (for reads, which have none).
 pub fn record(conn: &mut DbConn, e: &Event) -> QueryResult<i64> {

@@ -20,12 +20,24 @@ pub struct OfferRow {
 pub type OfferChargeRow = (i64, i32, String, i64, i32);
 
 pub fn offers_of(conn: &mut DbConn, citation_id: i64) -> QueryResult<(Vec<OfferRow>, Vec<OfferChargeRow>)> {
-    let rows: Vec<OfferRow> = offers::table
-        .filter(offers::citation_id.eq(citation_id))
+    let (rows, lines) = offers_of_many(conn, &[citation_id])?;
+    Ok((rows.into_iter().map(|(_, o)| o).collect(), lines))
+}
+
+/// The offers of several cases, each with its case's id, oldest first, and all their lines.
+pub fn offers_of_many(
+    conn: &mut DbConn,
+    citation_ids: &[i64],
+) -> QueryResult<(Vec<(i64, OfferRow)>, Vec<OfferChargeRow>)> {
+    let rows: Vec<(i64, OfferRow)> = offers::table
+        .filter(offers::citation_id.eq_any(citation_ids))
         .order(offers::id)
-        .select((offers::id, offers::status, offers::expires_on, offers::created_at, offers::decided_at))
+        .select((
+            offers::citation_id,
+            (offers::id, offers::status, offers::expires_on, offers::created_at, offers::decided_at),
+        ))
         .load(conn)?;
-    let ids: Vec<i64> = rows.iter().map(|o| o.id).collect();
+    let ids: Vec<i64> = rows.iter().map(|(_, o)| o.id).collect();
     let lines = offer_charges::table
         .filter(offer_charges::offer_id.eq_any(&ids))
         .order((offer_charges::offer_id, offer_charges::charge_seq))
@@ -54,11 +66,19 @@ pub fn charge_fines(conn: &mut DbConn, citation_id: i64) -> QueryResult<Vec<(i32
 pub type DispositionRow = (i32, String, NaiveDate, Option<NaiveDateTime>);
 
 pub fn dispositions_of(conn: &mut DbConn, citation_id: i64) -> QueryResult<Vec<DispositionRow>> {
+    Ok(dispositions_of_many(conn, &[citation_id])?.into_iter().map(|(_, d)| d).collect())
+}
+
+/// [`dispositions_of`] several cases, each row with its case's id, oldest first.
+pub fn dispositions_of_many(conn: &mut DbConn, citation_ids: &[i64]) -> QueryResult<Vec<(i64, DispositionRow)>> {
     dispositions::table
         .inner_join(charges::table)
-        .filter(charges::citation_id.eq(citation_id))
+        .filter(charges::citation_id.eq_any(citation_ids))
         .order(dispositions::id)
-        .select((charges::seq, dispositions::disposition, dispositions::decided_on, dispositions::withdrawn_at))
+        .select((
+            charges::citation_id,
+            (charges::seq, dispositions::disposition, dispositions::decided_on, dispositions::withdrawn_at),
+        ))
         .load(conn)
 }
 

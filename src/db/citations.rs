@@ -168,8 +168,19 @@ pub fn apply_import(conn: &mut DbConn, batch: &[CitationWrite]) -> QueryResult<V
 /// SQLite nothing to do, as [`super::write_transaction`] already holds the database's one write
 /// lock (`BEGIN IMMEDIATE`) from its start.
 pub fn lock(conn: &mut DbConn, id: i64) -> QueryResult<()> {
+    lock_many(conn, &[id])
+}
+
+/// [`lock`] for several cases, in id order (so that two transactions locking overlapping sets —
+/// two workers on one page of the daily job — take turns instead of deadlocking).
+pub fn lock_many(conn: &mut DbConn, ids: &[i64]) -> QueryResult<()> {
     if let DbConn::Pg(c) = conn {
-        citations::table.find(id).select(citations::id).for_update().load::<i64>(c)?;
+        citations::table
+            .filter(citations::id.eq_any(ids))
+            .order(citations::id)
+            .select(citations::id)
+            .for_update()
+            .load::<i64>(c)?;
     }
     Ok(())
 }
@@ -273,6 +284,8 @@ pub struct CitationRecord {
 /// A charge with the catalog version of its offense in force when the ticket was issued.
 #[derive(Debug, Clone)]
 pub struct ChargeRecord {
+    /// The row's id (what a disposition points to).
+    pub id: i64,
     pub seq: i32,
     pub offense_code: String,
     pub fine_cents: i64,
@@ -284,6 +297,15 @@ pub fn find_by_id(conn: &mut DbConn, id: i64) -> QueryResult<Option<CitationReco
     citations::table.find(id).select(CitationRecord::as_select()).first(conn).optional()
 }
 
+/// The citations of `ids` that are on file, in id order.
+pub fn find_many(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<CitationRecord>> {
+    citations::table
+        .filter(citations::id.eq_any(ids))
+        .order(citations::id)
+        .select(CitationRecord::as_select())
+        .load(conn)
+}
+
 pub fn find_by_number(conn: &mut DbConn, number: &str) -> QueryResult<Option<CitationRecord>> {
     citations::table
         .filter(citations::citation_number.eq(number))
@@ -293,20 +315,45 @@ pub fn find_by_number(conn: &mut DbConn, number: &str) -> QueryResult<Option<Cit
 }
 
 pub fn charges_of(conn: &mut DbConn, citation: &CitationRecord) -> QueryResult<Vec<ChargeRecord>> {
-    let rows: Vec<(i32, String, i64, i32)> = charges::table
-        .filter(charges::citation_id.eq(citation.id))
-        .order(charges::seq)
-        .select((charges::seq, charges::offense_code, charges::fine_cents, charges::points))
+    Ok(charges_of_many(conn, std::slice::from_ref(citation))?.remove(&citation.id).unwrap_or_default())
+}
+
+/// [`charges_of`] several citations at once: each one's charges in order, under its id (a
+/// citation without charges is not in the map).
+pub fn charges_of_many(
+    conn: &mut DbConn,
+    of: &[CitationRecord],
+) -> QueryResult<std::collections::BTreeMap<i64, Vec<ChargeRecord>>> {
+    let ids: Vec<i64> = of.iter().map(|c| c.id).collect();
+    let rows: Vec<(i64, i64, i32, String, i64, i32)> = charges::table
+        .filter(charges::citation_id.eq_any(&ids))
+        .order((charges::citation_id, charges::seq))
+        .select((
+            charges::citation_id,
+            charges::id,
+            charges::seq,
+            charges::offense_code,
+            charges::fine_cents,
+            charges::points,
+        ))
         .load(conn)?;
-    let codes: Vec<&str> = rows.iter().map(|r| r.1.as_str()).collect();
-    let versions = super::offenses::in_force(conn, &codes, citation.issued_at.date())?;
-    Ok(rows
-        .into_iter()
-        .map(|(seq, offense_code, fine_cents, points)| {
-            let offense = versions.iter().find(|v| v.code == offense_code).cloned();
-            ChargeRecord { seq, offense_code, fine_cents, points, offense }
-        })
-        .collect())
+    let codes: Vec<&str> = rows.iter().map(|r| r.3.as_str()).collect();
+    let catalog = super::offenses::Versions::of(conn, &codes)?;
+    let issued_on: HashMap<i64, NaiveDate> = of.iter().map(|c| (c.id, c.issued_at.date())).collect();
+    let mut by_case: std::collections::BTreeMap<i64, Vec<ChargeRecord>> = std::collections::BTreeMap::new();
+    for (citation_id, id, seq, offense_code, fine_cents, points) in rows {
+        let issued = issued_on.get(&citation_id).copied();
+        let offense = issued.and_then(|on| catalog.in_force(&offense_code, on)).cloned();
+        by_case.entry(citation_id).or_default().push(ChargeRecord {
+            id,
+            seq,
+            offense_code,
+            fine_cents,
+            points,
+            offense,
+        });
+    }
+    Ok(by_case)
 }
 
 /// The shapes (`AA-9999-999999`) of the citation numbers most recently on file, most common
@@ -327,13 +374,12 @@ pub fn count(conn: &mut DbConn) -> QueryResult<i64> {
     citations::table.count().get_result(conn)
 }
 
-/// Moves a case from `from` to `to` (as `domain::lifecycle` decided); false if it was not in
-/// `from` any more (someone moved it first).
-pub fn set_status(conn: &mut DbConn, id: i64, from: CaseStatus, to: CaseStatus) -> QueryResult<bool> {
-    let n = diesel::update(citations::table.find(id).filter(citations::status.eq(from.as_str())))
+/// Moves the cases `ids` from `from` to `to` (as `domain::lifecycle` decided); returns how many
+/// moved (a case no longer in `from` — someone moved it first — is left as it is).
+pub fn set_status_many(conn: &mut DbConn, ids: &[i64], from: CaseStatus, to: CaseStatus) -> QueryResult<usize> {
+    diesel::update(citations::table.filter(citations::id.eq_any(ids)).filter(citations::status.eq(from.as_str())))
         .set((citations::status.eq(to.as_str()), citations::updated_at.eq(super::now())))
-        .execute(conn)?;
-    Ok(n == 1)
+        .execute(conn)
 }
 
 /// Contact details a resident gave with a plea; `None` leaves a field as it was.
@@ -388,29 +434,34 @@ pub fn update_contact(conn: &mut DbConn, id: i64, u: &ContactUpdate) -> QueryRes
     diesel::update(citations::table.find(id)).set(changes).execute(conn).map(|_| ())
 }
 
-/// Records the same disposition for several charges of a case.
-pub fn dispose(
-    conn: &mut DbConn,
-    citation_id: i64,
-    seqs: &[i32],
-    disposition: Disposition,
-    on: NaiveDate,
-) -> QueryResult<()> {
+/// Records dispositions decided `on`: (case id, charge seq, disposition) each.
+pub fn dispose_all(conn: &mut DbConn, rows: &[(i64, i32, Disposition)], on: NaiveDate) -> QueryResult<()> {
     use super::schema::dispositions;
-    let ids: Vec<i64> = charges::table
-        .filter(charges::citation_id.eq(citation_id))
-        .filter(charges::seq.eq_any(seqs))
-        .select(charges::id)
-        .load(conn)?;
-    for id in ids {
-        diesel::insert_into(dispositions::table)
-            .values((
-                dispositions::charge_id.eq(id),
-                dispositions::disposition.eq(disposition.as_str()),
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
+    let charge_ids: HashMap<(i64, i32), i64> = charges::table
+        .filter(charges::citation_id.eq_any(&ids))
+        .select((charges::citation_id, charges::seq, charges::id))
+        .load::<(i64, i32, i64)>(conn)?
+        .into_iter()
+        .map(|(c, seq, id)| ((c, seq), id))
+        .collect();
+    let now = super::now();
+    let values: Vec<_> = rows
+        .iter()
+        .filter_map(|(c, seq, d)| {
+            Some((
+                dispositions::charge_id.eq(*charge_ids.get(&(*c, *seq))?),
+                dispositions::disposition.eq(d.as_str()),
                 dispositions::decided_on.eq(on),
-                dispositions::created_at.eq(super::now()),
+                dispositions::created_at.eq(now),
             ))
-            .execute(conn)?;
+        })
+        .collect();
+    for chunk in values.chunks(1000) {
+        super::on_backend!(&mut *conn, |c| diesel::insert_into(dispositions::table).values(chunk).execute(c))?;
     }
     Ok(())
 }

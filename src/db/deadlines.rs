@@ -54,21 +54,29 @@ pub fn taken(conn: &mut DbConn, citation_ids: &[i64]) -> QueryResult<Vec<(i64, S
         .load(conn)
 }
 
-/// Claims `due`'s key for this run: inserted in the caller's transaction, it fails with a unique
-/// violation when another run took the action first (on PostgreSQL, after waiting for that run's
-/// transaction to end). Returns the row's id.
-pub fn claim(conn: &mut DbConn, due: &Due, as_of: NaiveDate) -> QueryResult<i64> {
-    diesel::insert_into(deadline_actions::table)
-        .values((
-            deadline_actions::citation_id.eq(due.citation_id),
-            deadline_actions::kind.eq(due.kind.as_str()),
-            deadline_actions::due_on.eq(due.due_on),
-            deadline_actions::lead_days.eq(due.lead_days as i32),
-            deadline_actions::as_of.eq(as_of),
-            deadline_actions::created_at.eq(super::now()),
-        ))
-        .returning(deadline_actions::id)
-        .get_result(conn)
+/// Records the actions a run took on court date `as_of`, each with the letter it queued, in the
+/// caller's transaction. Their keys are unique: an action another run recorded first fails the
+/// insert (a unique violation), and with it the caller's transaction.
+pub fn record_taken(conn: &mut DbConn, taken: &[(&Due, Option<i64>)], as_of: NaiveDate) -> QueryResult<()> {
+    let now = super::now();
+    let values: Vec<_> = taken
+        .iter()
+        .map(|(due, letter_id)| {
+            (
+                deadline_actions::citation_id.eq(due.citation_id),
+                deadline_actions::kind.eq(due.kind.as_str()),
+                deadline_actions::due_on.eq(due.due_on),
+                deadline_actions::lead_days.eq(due.lead_days as i32),
+                deadline_actions::as_of.eq(as_of),
+                deadline_actions::created_at.eq(now),
+                deadline_actions::letter_id.eq(*letter_id),
+            )
+        })
+        .collect();
+    for chunk in values.chunks(1000) {
+        super::on_backend!(&mut *conn, |c| diesel::insert_into(deadline_actions::table).values(chunk).execute(c))?;
+    }
+    Ok(())
 }
 
 /// Moves the response deadline of the open cases due on `from` to `to` (a day the court closed);
@@ -81,12 +89,6 @@ pub fn move_response_due(conn: &mut DbConn, from: NaiveDate, to: NaiveDate) -> Q
     )
     .set((citations::response_due.eq(to), citations::updated_at.eq(super::now())))
     .execute(conn)
-}
-
-/// Notes the letter an action queued.
-pub fn set_letter(conn: &mut DbConn, id: i64, letter_id: i64) -> QueryResult<()> {
-    diesel::update(deadline_actions::table.find(id)).set(deadline_actions::letter_id.eq(letter_id)).execute(conn)?;
-    Ok(())
 }
 
 /// How many actions of `kind` were taken on court date `as_of`.

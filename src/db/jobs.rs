@@ -42,19 +42,41 @@ pub fn enqueue(
     max_attempts: i32,
     run_at: NaiveDateTime,
 ) -> QueryResult<i64> {
+    let ids = enqueue_many(conn, kind, std::slice::from_ref(payload), max_attempts, run_at)?;
+    ids.first().copied().ok_or(diesel::result::Error::NotFound)
+}
+
+/// Queues a job of `kind` for each of `payloads`, all due at `run_at`; returns their ids.
+pub fn enqueue_many(
+    conn: &mut DbConn,
+    kind: &str,
+    payloads: &[serde_json::Value],
+    max_attempts: i32,
+    run_at: NaiveDateTime,
+) -> QueryResult<Vec<i64>> {
     let now = crate::db::now();
-    diesel::insert_into(jobs::table)
-        .values((
-            jobs::kind.eq(kind),
-            jobs::payload.eq(payload.to_string()),
-            jobs::status.eq(JobStatus::Queued.as_str()),
-            jobs::run_at.eq(run_at),
-            jobs::max_attempts.eq(max_attempts),
-            jobs::created_at.eq(now),
-            jobs::updated_at.eq(now),
-        ))
-        .returning(jobs::id)
-        .get_result(conn)
+    let values: Vec<_> = payloads
+        .iter()
+        .map(|payload| {
+            (
+                jobs::kind.eq(kind),
+                jobs::payload.eq(payload.to_string()),
+                jobs::status.eq(JobStatus::Queued.as_str()),
+                jobs::run_at.eq(run_at),
+                jobs::max_attempts.eq(max_attempts),
+                jobs::created_at.eq(now),
+                jobs::updated_at.eq(now),
+            )
+        })
+        .collect();
+    let mut ids = Vec::with_capacity(values.len());
+    for chunk in values.chunks(500) {
+        ids.extend(super::on_backend!(&mut *conn, |c| diesel::insert_into(jobs::table)
+            .values(chunk)
+            .returning(jobs::id)
+            .get_results::<i64>(c))?);
+    }
+    Ok(ids)
 }
 
 /// Claims the next due job for `worker`, if any.

@@ -40,22 +40,34 @@ pub struct NewLetter<'a> {
     pub by_post: bool,
 }
 
-/// Inserts a queued letter.
-pub fn insert(conn: &mut DbConn, l: &NewLetter) -> QueryResult<i64> {
-    diesel::insert_into(letters::table)
-        .values((
-            letters::citation_id.eq(l.citation_id),
-            letters::submission_id.eq(l.submission_id),
-            letters::letter_type.eq(l.letter_type),
-            letters::language.eq(l.language),
-            letters::recipient.eq(l.recipient),
-            letters::data.eq(l.data),
-            letters::by_post.eq(l.by_post),
-            letters::status.eq(LetterStatus::Queued.as_str()),
-            letters::created_at.eq(super::now()),
-        ))
-        .returning(letters::id)
-        .get_result(conn)
+/// Inserts queued letters; returns their ids in the same order.
+pub fn insert_many(conn: &mut DbConn, rows: &[NewLetter]) -> QueryResult<Vec<i64>> {
+    let now = super::now();
+    let values: Vec<_> = rows
+        .iter()
+        .map(|l| {
+            (
+                letters::citation_id.eq(l.citation_id),
+                letters::submission_id.eq(l.submission_id),
+                letters::letter_type.eq(l.letter_type),
+                letters::language.eq(l.language),
+                letters::recipient.eq(l.recipient),
+                letters::data.eq(l.data),
+                letters::by_post.eq(l.by_post),
+                letters::status.eq(LetterStatus::Queued.as_str()),
+                letters::created_at.eq(now),
+            )
+        })
+        .collect();
+    let mut ids = Vec::with_capacity(values.len());
+    // A multi-row VALUES list returns its ids in the order of its rows on both databases.
+    for chunk in values.chunks(500) {
+        ids.extend(super::on_backend!(&mut *conn, |c| diesel::insert_into(letters::table)
+            .values(chunk)
+            .returning(letters::id)
+            .get_results::<i64>(c))?);
+    }
+    Ok(ids)
 }
 
 pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<LetterRecord>> {

@@ -34,6 +34,19 @@ use std::time::Duration;
 pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
 
+/// Runs `$q`, a statement built on the backend's own connection `$c`: multi-row inserts do not
+/// compile on the multi-backend connection (NOTES-stack.md), so they match on it here, in one
+/// place.
+macro_rules! on_backend {
+    ($conn:expr, |$c:ident| $q:expr) => {
+        match $conn {
+            $crate::db::DbConn::Sqlite($c) => $q,
+            $crate::db::DbConn::Pg($c) => $q,
+        }
+    };
+}
+pub(crate) use on_backend;
+
 /// A connection to whichever database `DATABASE_URL` names.
 #[derive(diesel::MultiConnection)]
 pub enum DbConn {

@@ -57,18 +57,36 @@ pub fn catalog(conn: &mut DbConn) -> QueryResult<HashMap<String, Vec<NaiveDate>>
 
 /// The catalog version in force on `on` of each of `codes` that the catalog has.
 pub fn in_force(conn: &mut DbConn, codes: &[&str], on: NaiveDate) -> QueryResult<Vec<OffenseRecord>> {
-    let versions: Vec<OffenseRecord> =
-        offenses::table.filter(offenses::code.eq_any(codes)).select(OffenseRecord::as_select()).load(conn)?;
+    let versions = Versions::of(conn, codes)?;
     let mut found: Vec<OffenseRecord> = Vec::new();
     for code in codes {
-        let candidates = versions.iter().filter(|v| v.code == *code);
-        if let Some(v) = crate::domain::offense::version_in_force(candidates, |v| v.effective_from, on) {
+        if let Some(v) = versions.in_force(code, on) {
             if !found.iter().any(|f| f.code == v.code) {
                 found.push(v.clone());
             }
         }
     }
     Ok(found)
+}
+
+/// Every version on file of some offense codes, read once for many look-ups (a page of cases
+/// issued on different days).
+pub struct Versions(Vec<OffenseRecord>);
+
+impl Versions {
+    pub fn of(conn: &mut DbConn, codes: &[&str]) -> QueryResult<Versions> {
+        let mut codes = codes.to_vec();
+        codes.sort_unstable();
+        codes.dedup();
+        Ok(Versions(
+            offenses::table.filter(offenses::code.eq_any(codes)).select(OffenseRecord::as_select()).load(conn)?,
+        ))
+    }
+
+    /// The version of `code` in force on `on`, if the catalog has one.
+    pub fn in_force(&self, code: &str, on: NaiveDate) -> Option<&OffenseRecord> {
+        crate::domain::offense::version_in_force(self.0.iter().filter(|v| v.code == code), |v| v.effective_from, on)
+    }
 }
 
 /// Every court holiday with its name, in date order.

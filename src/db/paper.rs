@@ -319,17 +319,28 @@ pub fn applied_received_at(
     conn: &mut DbConn,
     citation_ids: &[i64],
 ) -> QueryResult<std::collections::BTreeMap<i64, NaiveDateTime>> {
-    let rows: Vec<(Option<i64>, NaiveDateTime)> = submissions::table
+    Ok(applied_many(conn, citation_ids)?.into_iter().map(|(c, (_, at))| (c, at)).collect())
+}
+
+/// The plea applied to each of `citation_ids`, as [`applied_plea`] finds it: (submission id,
+/// received at) under the case's id.
+pub fn applied_many(
+    conn: &mut DbConn,
+    citation_ids: &[i64],
+) -> QueryResult<std::collections::BTreeMap<i64, (i64, NaiveDateTime)>> {
+    let rows: Vec<(Option<i64>, i64, NaiveDateTime)> = submissions::table
         .filter(submissions::citation_id.eq_any(citation_ids))
         .filter(submissions::status.eq("linked"))
         .filter(submissions::duplicate.eq(false))
         .filter(not_set_aside!())
         .order(submissions::id)
-        .select((submissions::citation_id, submissions::received_at))
+        .select((submissions::citation_id, submissions::id, submissions::received_at))
         .load(conn)?;
     let mut first = std::collections::BTreeMap::new();
-    for (id, at) in rows.into_iter().filter_map(|(id, at)| Some((id?, at))) {
-        first.entry(id).or_insert(at);
+    for (cid, id, at) in rows {
+        if let Some(cid) = cid {
+            first.entry(cid).or_insert((id, at));
+        }
     }
     Ok(first)
 }

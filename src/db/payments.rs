@@ -79,8 +79,13 @@ pub fn for_submission(conn: &mut DbConn, submission_id: i64) -> QueryResult<Opti
 
 /// A case's payments, reversed ones included, oldest first.
 pub fn of_citation(conn: &mut DbConn, citation_id: i64) -> QueryResult<Vec<PaymentRecord>> {
+    of_citations(conn, &[citation_id])
+}
+
+/// The payments of several cases, reversed ones included, oldest first.
+pub fn of_citations(conn: &mut DbConn, citation_ids: &[i64]) -> QueryResult<Vec<PaymentRecord>> {
     payments::table
-        .filter(payments::citation_id.eq(citation_id))
+        .filter(payments::citation_id.eq_any(citation_ids))
         .order(payments::id)
         .select(PaymentRecord::as_select())
         .load(conn)

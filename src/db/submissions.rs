@@ -37,6 +37,20 @@ pub fn latest_for_citation(conn: &mut DbConn, citation_id: i64) -> QueryResult<O
         .optional()
 }
 
+/// The newest submission linked to each of `citation_ids` (those with none are not in the map).
+pub fn latest_for_citations(
+    conn: &mut DbConn,
+    citation_ids: &[i64],
+) -> QueryResult<std::collections::BTreeMap<i64, SubmissionRecord>> {
+    let rows: Vec<SubmissionRecord> = submissions::table
+        .filter(submissions::citation_id.eq_any(citation_ids))
+        .order(submissions::id)
+        .select(SubmissionRecord::as_select())
+        .load(conn)?;
+    // Oldest first: the newest of each case is the one left in the map.
+    Ok(rows.into_iter().filter_map(|s| Some((s.citation_id?, s))).collect())
+}
+
 /// (charge_seq, plea) of a submission, by charge.
 pub fn pleas_of(conn: &mut DbConn, submission_id: i64) -> QueryResult<Vec<(i32, String)>> {
     pleas::table

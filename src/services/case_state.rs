@@ -6,8 +6,9 @@
 use crate::audit::{self, Event};
 use crate::db::{self, DbConn};
 use crate::domain::lifecycle::{Case, Charge, Offer, OfferedCharge, Payment, Transition};
-use crate::domain::{Cents, Disposition, OfferStatus, Plea};
+use crate::domain::{CaseStatus, Cents, Disposition, OfferStatus, Plea};
 use crate::error::AppError;
+use crate::services::case_file::{CaseFile, CaseFiles};
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
 
@@ -22,29 +23,29 @@ fn cents(c: i64) -> Result<Cents, AppError> {
 /// The case of citation `id` as it stands: status, charges with the plea applied, accepted
 /// offers' fines and dispositions, the pending offer, the payments.
 pub fn snapshot(c: &mut DbConn, id: i64) -> Result<Case, AppError> {
-    let citation =
-        db::citations::find_by_id(c, id)?.ok_or_else(|| AppError::NotFound("the citation is gone".into()))?;
+    case_of(CaseFiles::load(c, &[id])?.of(id)?)
+}
+
+/// The case a file holds (see [`snapshot`]).
+pub fn case_of(file: &CaseFile) -> Result<Case, AppError> {
     let mut charges = Vec::new();
-    for (seq, fine) in db::case_parts::charge_fines(c, id)? {
-        charges.push(Charge::new(seq, cents(fine)?));
+    for ch in &file.charges {
+        charges.push(Charge::new(ch.seq, cents(ch.fine_cents)?));
     }
-    if let Some(applied) = db::paper::applied_plea(c, id, None)? {
-        for (seq, plea) in db::submissions::pleas_of(c, applied.id)? {
-            if let Some(ch) = charges.iter_mut().find(|ch| ch.seq == seq) {
-                ch.plea = Some(stored::<Plea>(&plea)?);
-            }
+    for (seq, plea) in file.applied.iter().flat_map(|a| &a.pleas) {
+        if let Some(ch) = charges.iter_mut().find(|ch| ch.seq == *seq) {
+            ch.plea = Some(stored::<Plea>(plea)?);
         }
     }
     // Oldest first: the last disposition of a charge that was not withdrawn is the one that stands.
-    for (seq, disposition, _, _) in db::case_parts::dispositions_of(c, id)?.into_iter().filter(|d| d.3.is_none()) {
-        if let Some(ch) = charges.iter_mut().find(|ch| ch.seq == seq) {
-            ch.disposition = Some(stored::<Disposition>(&disposition)?);
+    for (seq, disposition, _, _) in file.dispositions.iter().filter(|d| d.3.is_none()) {
+        if let Some(ch) = charges.iter_mut().find(|ch| ch.seq == *seq) {
+            ch.disposition = Some(stored::<Disposition>(disposition)?);
         }
     }
-    let (offers, lines) = db::case_parts::offers_of(c, id)?;
     let mut pending = None;
-    for o in offers {
-        let mine = lines.iter().filter(|l| l.0 == o.id);
+    for o in &file.offers {
+        let mine = file.offer_lines.iter().filter(|l| l.0 == o.id);
         match stored::<OfferStatus>(&o.status)? {
             OfferStatus::Accepted => {
                 for (_, seq, _, fine, _) in mine {
@@ -63,10 +64,18 @@ pub fn snapshot(c: &mut DbConn, id: i64) -> Result<Case, AppError> {
         }
     }
     let mut payments = Vec::new();
-    for p in db::payments::of_citation(c, id)? {
+    for p in &file.payments {
         payments.push(Payment { id: p.id, amount: cents(p.amount_cents)?, reversed: p.reversed_at.is_some() });
     }
+    let citation = &file.citation;
     Ok(Case { status: citation.status, response_due: citation.response_due, charges, offer: pending, payments })
+}
+
+/// A transition to write: on citation `id` (number `number`).
+pub struct Move<'a> {
+    pub id: i64,
+    pub number: &'a str,
+    pub transition: &'a Transition,
 }
 
 /// Writes transition `t` of citation `id` (number `number`): the new status if it moved (false,
@@ -80,30 +89,46 @@ pub fn record(
     actor: &str,
     on: NaiveDate,
 ) -> Result<bool, AppError> {
-    if t.moved() && !db::citations::set_status(c, id, t.from, t.status())? {
-        return Ok(false);
+    record_all(c, &[Move { id, number, transition: t }], actor, on)
+}
+
+/// [`record`] for many cases in a few statements (a page of the daily job): the statuses moved
+/// by one update per pair of statuses, the dispositions and the events inserted together.
+/// False if a case was no longer where its transition started: the caller rolls back its
+/// transaction (for one case, nothing was written).
+pub fn record_all(c: &mut DbConn, moves: &[Move], actor: &str, on: NaiveDate) -> Result<bool, AppError> {
+    let mut by_edge: BTreeMap<(CaseStatus, CaseStatus), Vec<i64>> = BTreeMap::new();
+    for m in moves.iter().filter(|m| m.transition.moved()) {
+        by_edge.entry((m.transition.from, m.transition.status())).or_default().push(m.id);
     }
-    if !t.undisposed.is_empty() {
-        // A reversed payment takes back the dispositions its payment in full made.
-        db::case_parts::withdraw_paid(c, id, &t.undisposed)?;
+    for ((from, to), ids) in &by_edge {
+        if db::citations::set_status_many(c, ids, *from, *to)? != ids.len() {
+            return Ok(false);
+        }
     }
-    let mut by_kind: BTreeMap<Disposition, Vec<i32>> = BTreeMap::new();
-    for (seq, d) in &t.disposed {
-        by_kind.entry(*d).or_default().push(*seq);
+    let mut disposed: Vec<(i64, i32, Disposition)> = Vec::new();
+    for m in moves {
+        let t = m.transition;
+        if !t.undisposed.is_empty() {
+            // A reversed payment takes back the dispositions its payment in full made.
+            db::case_parts::withdraw_paid(c, m.id, &t.undisposed)?;
+        }
+        disposed.extend(t.disposed.iter().map(|(seq, d)| (m.id, *seq, *d)));
     }
-    for (d, seqs) in by_kind {
-        db::citations::dispose(c, id, &seqs, d, on)?;
-    }
-    for e in &t.events {
-        let event = Event {
-            actor,
-            action: e.action(),
-            subject_type: "citation",
-            subject_id: number,
-            outcome: "ok",
-            details: e.details(),
-        };
-        audit::append(c, &event)?;
-    }
+    db::citations::dispose_all(c, &disposed, on)?;
+    let events: Vec<Event> = moves
+        .iter()
+        .flat_map(|m| {
+            m.transition.events.iter().map(|e| Event {
+                actor,
+                action: e.action(),
+                subject_type: "citation",
+                subject_id: m.number,
+                outcome: "ok",
+                details: e.details(),
+            })
+        })
+        .collect();
+    audit::append_all(c, &events)?;
     Ok(true)
 }

@@ -2,6 +2,7 @@
 //! from `domain` rules and `db` queries.
 
 pub mod case;
+pub mod case_file;
 pub mod case_search;
 pub mod case_state;
 pub mod case_view;

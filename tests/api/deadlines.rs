@@ -198,6 +198,7 @@ on_both_backends!(
     a_plea_in_time_stops_the_default_and_the_fine_is_reminded,
     two_runs_at_once_queue_each_letter_once,
     an_unanswered_offer_expires_into_a_hearing,
+    a_case_whose_letter_cannot_be_made_does_not_hold_up_its_page,
 );
 
 /// An offer left unanswered past its expiry: the daily job closes it, sets the hearing and queues
@@ -208,16 +209,8 @@ async fn an_unanswered_offer_expires_into_a_hearing(app: TestApp) {
     let clerk = app.token(pleadesk::domain::Role::Clerk).await;
     let prosecutor = app.token(pleadesk::domain::Role::Prosecutor).await;
     import(&app, &clerk, &[("DV-2026-000821", 40, false)]).await;
-    let body = json!({
-        "citation_number": "DV-2026-000821", "date_of_birth": "1988-04-12",
-        "pleas": [{"charge_seq": 1, "plea": "request_offer"}], "signature_name": "Ana Ruiz", "attest": true
-    });
-    let resp = app.client.post(app.url("/api/v1/public/pleas")).json(&body).send().await.unwrap();
-    assert_eq!(resp.status(), 201);
     let expires_on = today().checked_add_days(Days::new(14)).unwrap();
-    let offer = json!({"charges": [{"charge_seq": 1, "fine_cents": 5000, "points": 0}], "expires_on": expires_on});
-    let resp = app.post_json(&prosecutor, "/api/v1/citations/DV-2026-000821/offers", &offer).await;
-    assert_eq!(resp.status(), 201, "{:?}", resp.text().await);
+    offer_waiting(&app, &prosecutor, "DV-2026-000821", expires_on).await;
     assert!(run_once(&app, expires_on).contains("0 offers expired"), "the last day to accept is still open");
     let out = run_once(&app, expires_on.succ_opt().unwrap());
     assert!(out.contains("1 offers expired; 1 letters queued"), "{out}");
@@ -227,4 +220,42 @@ async fn an_unanswered_offer_expires_into_a_hearing(app: TestApp) {
     assert_eq!(notices.len(), 1);
     assert_says(&words(&pdf(&app, &clerk, notices[0]).await), "hearing notice", &["DV-2026-000821"]);
     assert!(run_once(&app, expires_on.succ_opt().unwrap()).contains("0 offers expired"));
+}
+
+/// Case `number` asks for an offer online and the prosecutor makes one that expires on `expires_on`.
+async fn offer_waiting(app: &TestApp, prosecutor: &str, number: &str, expires_on: NaiveDate) {
+    let body = json!({
+        "citation_number": number, "date_of_birth": "1988-04-12",
+        "pleas": [{"charge_seq": 1, "plea": "request_offer"}], "signature_name": "Ana Ruiz", "attest": true
+    });
+    let resp = app.client.post(app.url("/api/v1/public/pleas")).json(&body).send().await.unwrap();
+    assert_eq!(resp.status(), 201);
+    let offer = json!({"charges": [{"charge_seq": 1, "fine_cents": 5000, "points": 0}], "expires_on": expires_on});
+    let resp = app.post_json(prosecutor, &format!("/api/v1/citations/{number}/offers"), &offer).await;
+    assert_eq!(resp.status(), 201, "{:?}", resp.text().await);
+}
+
+/// The daily job takes a page of cases together; a case whose letter cannot be made — here its
+/// offer expires after its court date, and a hearing notice needs a date still ahead — is left
+/// exactly as it was and tried again on the next run, while the other cases of its page move.
+async fn a_case_whose_letter_cannot_be_made_does_not_hold_up_its_page(app: TestApp) {
+    app.load_offenses().await;
+    let clerk = app.token(pleadesk::domain::Role::Clerk).await;
+    let prosecutor = app.token(pleadesk::domain::Role::Prosecutor).await;
+    let (early, late) = ("DV-2026-000831", "DV-2026-000832");
+    import(&app, &clerk, &[(early, 10, false), (late, 40, false)]).await;
+    let expires_on = today().checked_add_days(Days::new(14)).unwrap();
+    offer_waiting(&app, &prosecutor, early, expires_on).await;
+    offer_waiting(&app, &prosecutor, late, expires_on).await;
+    let day = expires_on.succ_opt().unwrap();
+    let out = run_once(&app, day);
+    assert!(out.contains("1 offers expired; 1 letters queued"), "{out}");
+    assert!(out.contains("0 already done by another run, 1 to retry"), "{out}");
+    let moved = case(&app, &clerk, late).await;
+    assert_eq!((moved["status"].as_str(), letters_of(&moved, "hearing_notice").len()), (Some("hearing_set"), 1));
+    let kept = case(&app, &clerk, early).await;
+    assert_eq!(kept["status"], "offer_pending", "nothing of its move is written without its letter");
+    assert!(letters_of(&kept, "hearing_notice").is_empty());
+    let again = run_once(&app, day);
+    assert!(again.contains("0 offers expired") && again.contains("1 to retry"), "{again}");
 }

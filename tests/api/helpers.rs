@@ -113,7 +113,12 @@ pub async fn spawn(backend: Backend, extra: &[(&str, &str)]) -> TestApp {
     TestApp {
         worker,
         address: format!("http://127.0.0.1:{port}"),
-        client: reqwest::Client::new(),
+        // Idle connections are dropped before the server's keep-alive (5 s) closes them: a test
+        // that waits on a CLI run under load would otherwise reuse one the server just closed.
+        client: reqwest::Client::builder()
+            .pool_idle_timeout(std::time::Duration::from_secs(2))
+            .build()
+            .expect("an HTTP client"),
         pool,
         database_url,
         data_dir,

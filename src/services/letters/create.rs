@@ -5,10 +5,12 @@ use super::{LetterContext, RENDER_ATTEMPTS, RENDER_JOB};
 use crate::db::jobs as queue;
 use crate::db::{self, letters::LetterRecord, DbConn};
 use crate::domain::address::usps_block;
+use crate::domain::deadline::CourtCalendar;
 use crate::domain::language::assistance_line;
 use crate::domain::{CitationNumber, Language, LetterType, Plea, PreferredLanguage};
 use crate::error::AppError;
 use crate::letters::data::*;
+use crate::services::case_file::{CaseFile, CaseFiles};
 
 /// Creates a letter of `kind` for a case and queues its rendering, in one transaction. A letter
 /// whose facts the case does not hold (an offer letter without a pending offer) is refused (422).
@@ -98,39 +100,67 @@ fn insert_letter_with(
     ctx: &LetterContext,
     hardship: Option<HardshipAnswer>,
 ) -> Result<i64, AppError> {
-    let charges = charge_lines(conn, citation)?;
     let submission = match submission_id {
-        Some(id) => {
-            let sub =
-                db::submissions::find(conn, id)?.ok_or_else(|| AppError::NotFound(format!("no submission {id}")))?;
-            let pleas = db::submissions::pleas_of(conn, id)?
-                .into_iter()
-                .filter_map(|(seq, p)| p.parse::<Plea>().ok().map(|plea| PleaLine { seq, plea }))
-                .collect();
-            Some(SubmissionInfo {
-                confirmation: sub.confirmation,
-                received_on: sub.received_at.and_utc().with_timezone(&ctx.court_tz).date_naive(),
-                channel: sub.channel,
-                pleas,
-                statement: None,
-                documents: Vec::new(),
-            })
-        }
+        Some(id) => Some(submission_info(conn, id, ctx)?),
         None => None,
     };
-    let mut data = letter_data(citation, charges, submission, kind, ctx);
-    data.hardship = hardship;
-    if let (LetterType::Acknowledgement, Some(id)) = (kind, submission_id) {
-        crate::services::receipt::complete(conn, &mut data, citation, id, ctx)?;
-    }
-    super::facts::fill(conn, &mut data, citation, ctx)?;
+    let data = if super::facts::needed(kind) {
+        // A later letter states the case as it stands now, read fresh.
+        let files = CaseFiles::load(conn, &[citation.id])?;
+        let file = files.of(citation.id)?;
+        let mut data = letter_data(&file.citation, charge_lines(file), submission, kind, ctx);
+        data.hardship = hardship;
+        super::facts::fill(&mut data, file, &files.calendar, ctx)?;
+        data
+    } else {
+        let charges = db::citations::charges_of(conn, citation)?;
+        let mut data = letter_data(citation, lines_of(citation, charges), submission, kind, ctx);
+        if let (LetterType::Acknowledgement, Some(id)) = (kind, submission_id) {
+            crate::services::receipt::complete(conn, &mut data, citation, id, ctx)?;
+        }
+        data
+    };
     queue_letter(conn, citation.id, submission_id, &data)
 }
 
+/// The letter of `kind` that a case's file makes, read nothing more (the daily job builds a
+/// page's letters from the page's files); queue it with [`queue_letters`].
+pub fn for_case_file(
+    file: &CaseFile,
+    calendar: &CourtCalendar,
+    kind: LetterType,
+    ctx: &LetterContext,
+) -> Result<LetterData, AppError> {
+    let mut data = letter_data(&file.citation, charge_lines(file), None, kind, ctx);
+    super::facts::fill(&mut data, file, calendar, ctx)?;
+    Ok(data)
+}
+
+/// A submission as the letter about it states it.
+fn submission_info(conn: &mut DbConn, id: i64, ctx: &LetterContext) -> Result<SubmissionInfo, AppError> {
+    let sub = db::submissions::find(conn, id)?.ok_or_else(|| AppError::NotFound(format!("no submission {id}")))?;
+    let pleas = db::submissions::pleas_of(conn, id)?
+        .into_iter()
+        .filter_map(|(seq, p)| p.parse::<Plea>().ok().map(|plea| PleaLine { seq, plea }))
+        .collect();
+    Ok(SubmissionInfo {
+        confirmation: sub.confirmation,
+        received_on: sub.received_at.and_utc().with_timezone(&ctx.court_tz).date_naive(),
+        channel: sub.channel,
+        pleas,
+        statement: None,
+        documents: Vec::new(),
+    })
+}
+
 /// A case's charges as its letters list them, in the letter's language.
-fn charge_lines(conn: &mut DbConn, citation: &db::citations::CitationRecord) -> Result<Vec<ChargeLine>, AppError> {
+fn charge_lines(file: &CaseFile) -> Vec<ChargeLine> {
+    lines_of(&file.citation, file.charges.clone())
+}
+
+fn lines_of(citation: &db::citations::CitationRecord, charges: Vec<db::citations::ChargeRecord>) -> Vec<ChargeLine> {
     let language: Language = citation.language.parse().unwrap_or(Language::En);
-    Ok(db::citations::charges_of(conn, citation)?
+    charges
         .into_iter()
         .map(|c| ChargeLine {
             seq: c.seq,
@@ -144,7 +174,7 @@ fn charge_lines(conn: &mut DbConn, citation: &db::citations::CitationRecord) -> 
             fine_cents: c.fine_cents,
             points: c.points,
         })
-        .collect())
+        .collect()
 }
 
 /// Stores a letter's data and queues its rendering (inside the caller's transaction). The data's
@@ -155,21 +185,35 @@ pub fn queue_letter(
     submission_id: Option<i64>,
     data: &LetterData,
 ) -> Result<i64, AppError> {
+    let ids = queue_letters(conn, &[(citation_id, submission_id, data)])?;
+    ids.first().copied().ok_or_else(|| AppError::Internal(anyhow::anyhow!("a queued letter has no id")))
+}
+
+/// [`queue_letter`] for many letters in a few statements: (case id, submission id, data) each;
+/// returns their ids in the same order.
+pub fn queue_letters(conn: &mut DbConn, letters: &[(i64, Option<i64>, &LetterData)]) -> Result<Vec<i64>, AppError> {
     let json = |v: serde_json::Result<String>| v.map_err(|e| AppError::Internal(e.into()));
-    let id = db::letters::insert(
-        conn,
-        &db::letters::NewLetter {
-            citation_id,
-            submission_id,
+    let mut texts = Vec::with_capacity(letters.len());
+    for (_, _, data) in letters {
+        texts.push((json(serde_json::to_string(&data.recipient))?, json(serde_json::to_string(data))?));
+    }
+    let rows: Vec<db::letters::NewLetter> = letters
+        .iter()
+        .zip(&texts)
+        .map(|((citation_id, submission_id, data), (recipient, text))| db::letters::NewLetter {
+            citation_id: *citation_id,
+            submission_id: *submission_id,
             letter_type: data.letter_type.as_str(),
             language: data.language.as_str(),
-            recipient: &json(serde_json::to_string(&data.recipient))?,
-            data: &json(serde_json::to_string(data))?,
+            recipient,
+            data: text,
             by_post: data.letter_type.by_post(data.recipient.email.is_some()),
-        },
-    )?;
-    queue::enqueue(conn, RENDER_JOB, &serde_json::json!({"letter_id": id}), RENDER_ATTEMPTS, db::now())?;
-    Ok(id)
+        })
+        .collect();
+    let ids = db::letters::insert_many(conn, &rows)?;
+    let payloads: Vec<serde_json::Value> = ids.iter().map(|id| serde_json::json!({"letter_id": id})).collect();
+    queue::enqueue_many(conn, RENDER_JOB, &payloads, RENDER_ATTEMPTS, db::now())?;
+    Ok(ids)
 }
 
 /// What a letter about `citation` is rendered from (its id is set when it is rendered).

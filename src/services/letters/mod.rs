@@ -9,7 +9,10 @@ pub mod preview;
 mod render;
 mod transition;
 
-pub use create::{create, letter_data, queue_acknowledgement, queue_for_case, queue_hardship_answer, queue_letter};
+pub use create::{
+    create, for_case_file, letter_data, queue_acknowledgement, queue_for_case, queue_hardship_answer, queue_letter,
+    queue_letters,
+};
 pub use email::email;
 pub use mail_run::{print_run, PrintRun};
 pub use render::{render_stored, stored_pdf};

@@ -5,12 +5,12 @@
 //! with blanks.
 
 use super::LetterContext;
-use crate::db::{self, citations::CitationRecord, DbConn};
 use crate::domain::deadline::CourtCalendar;
 use crate::domain::next_steps::AfterPleaRules;
 use crate::domain::{CaseStatus, Cents, Disposition, Language, LetterType, OfferStatus, Plea};
 use crate::error::AppError;
 use crate::letters::data::*;
+use crate::services::case_file::CaseFile;
 use chrono::{NaiveDate, NaiveDateTime};
 
 mod owed;
@@ -45,11 +45,17 @@ struct Case {
     granted_due_on: Option<NaiveDate>,
 }
 
-/// Fills in the parts of `data` its letter type states, from the case.
+/// Whether letters of `kind` state facts of the case beyond its charges ([`fill`] needs its file).
+pub fn needed(kind: LetterType) -> bool {
+    !matches!(kind, LetterType::PleaForm | LetterType::Acknowledgement)
+}
+
+/// Fills in the parts of `data` its letter type states, from the case's file; `calendar` is the
+/// court's (dates are rolled past its holidays).
 pub fn fill(
-    conn: &mut DbConn,
     data: &mut LetterData,
-    citation: &CitationRecord,
+    file: &CaseFile,
+    calendar: &CourtCalendar,
     ctx: &LetterContext,
 ) -> Result<(), AppError> {
     match data.letter_type {
@@ -59,7 +65,7 @@ pub fn fill(
         )),
         _ => {}
     }
-    let case = Case::read(conn, citation, data, ctx)?;
+    let case = Case::read(file, calendar, data, ctx);
     let rules = ctx.court.after_plea;
     match data.letter_type {
         LetterType::Offer => data.offer = Some(case.pending_offer(data.date)?),
@@ -81,34 +87,25 @@ fn court_date(t: NaiveDateTime, ctx: &LetterContext) -> NaiveDate {
 }
 
 impl Case {
-    fn read(
-        conn: &mut DbConn,
-        citation: &CitationRecord,
-        data: &LetterData,
-        ctx: &LetterContext,
-    ) -> Result<Case, AppError> {
+    fn read(file: &CaseFile, calendar: &CourtCalendar, data: &LetterData, ctx: &LetterContext) -> Case {
         let (mut pleas, mut pleaded_on, mut confirmation) = (Vec::new(), None, None);
-        if let Some(sub) = db::submissions::latest_for_citation(conn, citation.id)?.filter(|s| s.status == "linked") {
+        if let Some((sub, sub_pleas)) = file.latest.as_ref().filter(|(s, _)| s.status == "linked") {
             pleaded_on = Some(court_date(sub.received_at, ctx));
             confirmation = Some(sub.confirmation.clone());
-            pleas = db::submissions::pleas_of(conn, sub.id)?
-                .into_iter()
-                .filter_map(|(seq, p)| p.parse::<Plea>().ok().map(|p| (seq, p)))
-                .collect();
+            pleas = sub_pleas.iter().filter_map(|(seq, p)| p.parse::<Plea>().ok().map(|p| (*seq, p))).collect();
         }
-        let (rows, lines) = db::case_parts::offers_of(conn, citation.id)?;
-        let codes: Vec<&str> = lines.iter().map(|l| l.2.as_str()).collect();
-        let catalog = db::offenses::in_force(conn, &codes, citation.issued_at.date())?;
         let described = |code: &str| {
-            let o = catalog.iter().find(|o| o.code == code);
+            let o = file.offer_offenses.iter().find(|o| o.code == code);
             o.map(|o| if data.language == Language::Es { o.description_es.clone() } else { o.description.clone() })
                 .unwrap_or_else(|| code.to_string())
         };
         let charged = |seq: i32| data.charges.iter().find(|c| c.seq == seq).map(|c| c.description.clone());
-        let offers = rows
+        let offers = file
+            .offers
             .iter()
             .filter_map(|o| {
-                let lines = lines
+                let lines = file
+                    .offer_lines
                     .iter()
                     .filter(|l| l.0 == o.id)
                     .map(|(_, seq, code, fine, points)| OfferLine {
@@ -129,8 +126,9 @@ impl Case {
             })
             .collect();
         // Payments that stand (a reversed one, a bounced check, is not "received").
-        let payments = db::payments::of_citation(conn, citation.id)?
-            .into_iter()
+        let payments = file
+            .payments
+            .iter()
             .filter(|p| p.reversed_at.is_none())
             .filter_map(|p| {
                 Some(PaymentLine {
@@ -141,28 +139,26 @@ impl Case {
             })
             .collect();
         let mut dispositions: Vec<(i32, Disposition, NaiveDate)> = Vec::new();
-        for (seq, d, on, withdrawn) in db::case_parts::dispositions_of(conn, citation.id)? {
+        for (seq, d, on, withdrawn) in &file.dispositions {
             if withdrawn.is_some() {
                 continue; // no longer stands: its payment was reversed
             }
             let Ok(d) = d.parse::<Disposition>() else { continue };
-            dispositions.retain(|(s, _, _)| *s != seq);
-            dispositions.push((seq, d, on));
+            dispositions.retain(|(s, _, _)| s != seq);
+            dispositions.push((*seq, d, *on));
         }
         dispositions.sort_by_key(|(seq, _, _)| *seq);
-        let calendar = CourtCalendar::new(db::offenses::holidays(conn)?);
-        let granted_due_on = crate::services::hardship::granted_due_on(conn, citation.id)?;
-        Ok(Case {
-            status: citation.status,
+        Case {
+            status: file.citation.status,
             pleas,
             pleaded_on,
             offers,
             payments,
             dispositions,
-            calendar,
+            calendar: calendar.clone(),
             confirmation,
-            granted_due_on,
-        })
+            granted_due_on: file.granted_due_on,
+        }
     }
 
     fn plea(&self, seq: i32) -> Option<Plea> {

@@ -3,22 +3,22 @@
 //! with its letter queued, each exactly once however often the job runs and however many workers
 //! run it at once: the action's key is inserted into `deadline_actions` in the same transaction as
 //! the case's change, and a key already there means another run did it. Cases are read and written
-//! in pages of [`PAGE`], one transaction per page, so memory stays flat and no transaction holds
-//! the whole court.
+//! in pages of [`PAGE`], one transaction per page ([`page`]), so memory stays flat and no
+//! transaction holds the whole court, and a page costs a fixed number of statements whatever
+//! its size (100,000 cases are a few hundred pages).
 
-use crate::audit;
 use crate::db::{self, DbConn};
 use crate::domain::daily_plan::{self, CaseDue, Due, DueKind};
 use crate::domain::deadline::{CourtCalendar, DeadlineRules};
 use crate::domain::deficiency::Deficiencies;
-use crate::domain::lifecycle::{self, Action};
 use crate::domain::next_steps::{self, AfterPleaRules};
-use crate::domain::{CaseStatus, OfferStatus};
+use crate::domain::CaseStatus;
 use crate::error::AppError;
-use crate::services::{case_state, letters::LetterContext};
+use crate::services::letters::LetterContext;
 use chrono::{Days, NaiveDate};
-use diesel::Connection;
 use std::collections::{BTreeMap, HashSet};
+
+mod page;
 
 /// Who the audit trail names for the job's changes ("the system" on a case's timeline).
 const ACTOR: &str = "system:daily-job";
@@ -60,24 +60,9 @@ pub fn run(conn: &mut DbConn, as_of: NaiveDate, rules: &Rules, ctx: &LetterConte
         let Some(last) = page.last() else { break };
         after = last.0;
         let due = due_on_page(conn, &page, as_of, rules, &calendar, &ctx)?;
-        if due.is_empty() {
-            continue;
+        if !due.is_empty() {
+            page::take(conn, &due, as_of, &ctx, &mut summary)?;
         }
-        db::write_transaction(conn, |c| -> Result<(), AppError> {
-            // The audit trail's lock first: two workers on one page take turns, never a deadlock.
-            audit::lock(c)?;
-            for d in &due {
-                match take(c, d, as_of, &ctx) {
-                    Ok(Taken::Done) => summary.count(d.kind),
-                    Ok(Taken::Skipped) => summary.skipped += 1,
-                    Err(e) => {
-                        tracing::warn!(citation_id = d.citation_id, kind = d.kind.as_str(), error = %e.detail(), "a deadline action failed; it is tried again on the next run");
-                        summary.failed += 1;
-                    }
-                }
-            }
-            Ok(())
-        })?;
     }
     let counts = [summary.reminders, summary.defaults, summary.offers_expired];
     db::deadlines::finished(conn, as_of, counts.map(|n| n as i32))?;
@@ -95,7 +80,8 @@ impl DailySummary {
     }
 }
 
-/// What is due on a page of cases, less what earlier runs did.
+/// What is due on a page of cases, less what earlier runs did; each with the status it was
+/// planned from.
 fn due_on_page(
     conn: &mut DbConn,
     page: &[(i64, String, NaiveDate)],
@@ -103,7 +89,7 @@ fn due_on_page(
     rules: &Rules,
     calendar: &CourtCalendar,
     ctx: &LetterContext,
-) -> Result<Vec<Due>, AppError> {
+) -> Result<Vec<(Due, CaseStatus)>, AppError> {
     let ids: Vec<i64> = page.iter().map(|p| p.0).collect();
     let pleaded = db::paper::applied_received_at(conn, &ids)?;
     let mut fix_by: BTreeMap<i64, NaiveDate> = BTreeMap::new();
@@ -137,66 +123,9 @@ fn due_on_page(
         if let Some(d) = daily_plan::plan(&case, as_of, &rules.deadlines, calendar) {
             let key = (d.citation_id, d.kind.as_str().to_string(), d.due_on, d.lead_days as i32);
             if !taken.contains(&key) {
-                due.push(d);
+                due.push((d, status));
             }
         }
     }
     Ok(due)
-}
-
-enum Taken {
-    Done,
-    Skipped,
-}
-
-/// Why one action did not happen inside its savepoint.
-enum Stop {
-    /// Another run took it, or the case moved on: nothing to do.
-    Skip,
-    Fail(AppError),
-}
-
-impl From<diesel::result::Error> for Stop {
-    fn from(e: diesel::result::Error) -> Self {
-        Stop::Fail(e.into())
-    }
-}
-
-impl From<AppError> for Stop {
-    fn from(e: AppError) -> Self {
-        Stop::Fail(e)
-    }
-}
-
-/// Takes one action in a savepoint of the page's transaction: its key, the case's transition,
-/// the offer closed (an expiry), the letter queued. Anything short of all of it leaves nothing.
-fn take(conn: &mut DbConn, due: &Due, as_of: NaiveDate, ctx: &LetterContext) -> Result<Taken, AppError> {
-    let result = conn.transaction(|c| -> Result<(), Stop> {
-        let action_id = db::deadlines::claim(c, due, as_of).map_err(|e| match e {
-            diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _) => Stop::Skip,
-            other => other.into(),
-        })?;
-        let case = case_state::snapshot(c, due.citation_id)?;
-        let t = lifecycle::apply(&case, due.action.clone()).map_err(|_| Stop::Skip)?;
-        let citation = db::citations::find_by_id(c, due.citation_id)?
-            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("citation {} vanished", due.citation_id)))?;
-        if !case_state::record(c, citation.id, &citation.citation_number, &t, ACTOR, as_of)? {
-            return Err(Stop::Skip);
-        }
-        if let Action::OfferExpired { offer_id, .. } = due.action {
-            db::offers::close(c, offer_id, OfferStatus::Expired, None)?;
-        }
-        let citation = db::citations::find_by_id(c, due.citation_id)?
-            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("citation {} vanished", due.citation_id)))?;
-        for kind in &t.letters {
-            let letter = crate::services::letters::queue_for_case(c, &citation, *kind, ctx)?;
-            db::deadlines::set_letter(c, action_id, letter)?;
-        }
-        Ok(())
-    });
-    match result {
-        Ok(()) => Ok(Taken::Done),
-        Err(Stop::Skip) => Ok(Taken::Skipped),
-        Err(Stop::Fail(e)) => Err(e),
-    }
 }
