@@ -21,6 +21,19 @@ pub struct OfferRecord {
     pub note: Option<String>,
     pub created_at: NaiveDateTime,
     pub decided_at: Option<NaiveDateTime>,
+    /// The scoped Idempotency-Key it was made with, and its request's hash.
+    pub idempotency_key: Option<String>,
+    pub request_hash: Option<String>,
+    /// The pending offer this one replaced (an amendment).
+    pub replaces: Option<i64>,
+}
+
+/// Where an offer came from: who made it, the one it replaces, and the Idempotency-Key (scoped)
+/// with its request's hash.
+pub struct Made<'a> {
+    pub made_by: i64,
+    pub replaces: Option<i64>,
+    pub idempotency: Option<(&'a str, &'a str)>,
 }
 
 /// One charge of an offer to store: (charge_seq, offense_code, fine_cents, points).
@@ -31,7 +44,7 @@ pub fn insert(
     conn: &mut DbConn,
     citation_id: i64,
     expires_on: NaiveDate,
-    made_by: i64,
+    made: &Made,
     lines: &[NewLine],
 ) -> QueryResult<i64> {
     let id: i64 = diesel::insert_into(offers::table)
@@ -39,8 +52,11 @@ pub fn insert(
             offers::citation_id.eq(citation_id),
             offers::status.eq(OfferStatus::Pending.as_str()),
             offers::expires_on.eq(expires_on),
-            offers::made_by.eq(made_by),
+            offers::made_by.eq(made.made_by),
             offers::created_at.eq(super::now()),
+            offers::replaces.eq(made.replaces),
+            offers::idempotency_key.eq(made.idempotency.map(|(k, _)| k)),
+            offers::request_hash.eq(made.idempotency.map(|(_, h)| h)),
         ))
         .returning(offers::id)
         .get_result(conn)?;
@@ -69,6 +85,11 @@ pub fn close(conn: &mut DbConn, id: i64, status: OfferStatus, note: Option<&str>
 
 pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<OfferRecord>> {
     offers::table.find(id).select(OfferRecord::as_select()).first(conn).optional()
+}
+
+/// The offer made with (scoped) Idempotency-Key `key`, if any.
+pub fn by_idempotency_key(conn: &mut DbConn, key: &str) -> QueryResult<Option<OfferRecord>> {
+    offers::table.filter(offers::idempotency_key.eq(key)).select(OfferRecord::as_select()).first(conn).optional()
 }
 
 /// A request waiting for the prosecutor: the case and when its plea arrived.

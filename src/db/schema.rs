@@ -172,6 +172,9 @@ diesel::table! {
         note -> Nullable<Text>,
         created_at -> Timestamp,
         decided_at -> Nullable<Timestamp>,
+        idempotency_key -> Nullable<Text>,
+        request_hash -> Nullable<Text>,
+        replaces -> Nullable<BigInt>,
     }
 }
 

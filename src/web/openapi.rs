@@ -184,7 +184,8 @@ fn payments_record() {}
 fn payments_reverse() {}
 
 #[utoipa::path(post, path = "/api/v1/citations/{number}/offers", tag = "staff", security(("bearer" = [])),
-    params(("number" = String, Path)),
+    params(("number" = String, Path),
+           ("Idempotency-Key" = Option<String>, Header, description = "Repeat a request safely (a retried or double-clicked save): the same key and body make one offer, and the repeat answers with it as it stands; declining needs no key")),
     request_body = OfferRequest,
     responses(
     (status = 201, description = "The offer is made (`status` pending) on the charges the defendant asked one for, one line each: the amended offense (omitted: as charged), fine and points; the case is offer_pending and the plea offer letter (with its tear-off acceptance slip) is queued. Made while an offer is pending, it amends it: the new offer `replaces` the old one, which is kept as withdrawn. Events offer.made or offer.amended", body = OfferAnswer),
@@ -192,7 +193,7 @@ fn payments_reverse() {}
     (status = 401, body = ErrorBody), (status = 403, description = "Prosecutors and admins only", body = ErrorBody),
     (status = 404, description = "No such citation", body = ErrorBody),
     (status = 409, description = "The case's state refuses it (no request for an offer, a charge left out or not requested), in the lifecycle's words", body = ErrorBody),
-    (status = 422, description = "A field is not valid, named in `fields`: charges[i].charge_seq (on the ticket), charges[i].offense_code (in the catalog), charges[i].fine_cents (whole cents ≥ 0), charges[i].points (0–12), expires_on (after today, at most 180 days ahead), reason (with decline)", body = ErrorBody)))]
+    (status = 422, description = "A field is not valid, named in `fields`: charges[i].charge_seq (on the ticket), charges[i].offense_code (in the catalog), charges[i].fine_cents (whole cents ≥ 0), charges[i].points (0–12), expires_on (after today, at most 180 days ahead), reason (with decline), or an Idempotency-Key reused for another offer", body = ErrorBody)))]
 fn offers_make() {}
 
 #[utoipa::path(post, path = "/api/v1/offers/{id}/withdraw", tag = "staff", security(("bearer" = [])),

@@ -9,7 +9,12 @@ use serde_json::Value;
 
 /// A browser: keeps cookies, does not follow redirects.
 fn browser() -> reqwest::Client {
-    reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap()
+    reqwest::Client::builder()
+        .pool_idle_timeout(crate::helpers::IDLE)
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
 }
 
 /// Opens the look-up form (setting the CSRF cookie, and the language cookie for Spanish) and

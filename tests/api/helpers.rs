@@ -8,6 +8,11 @@ use pleadesk::db::{self, DbPool};
 use pleadesk::domain::Role;
 use std::collections::HashMap;
 
+/// How long test clients keep an idle connection: less than the server's keep-alive (5 s), so
+/// that a test which waits (on a CLI run, a slow render under load) never reuses a connection the
+/// server has just closed (hyper's "IncompleteMessage").
+pub const IDLE: std::time::Duration = std::time::Duration::from_secs(2);
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,
@@ -113,12 +118,7 @@ pub async fn spawn(backend: Backend, extra: &[(&str, &str)]) -> TestApp {
     TestApp {
         worker,
         address: format!("http://127.0.0.1:{port}"),
-        // Idle connections are dropped before the server's keep-alive (5 s) closes them: a test
-        // that waits on a CLI run under load would otherwise reuse one the server just closed.
-        client: reqwest::Client::builder()
-            .pool_idle_timeout(std::time::Duration::from_secs(2))
-            .build()
-            .expect("an HTTP client"),
+        client: reqwest::Client::builder().pool_idle_timeout(IDLE).build().expect("an HTTP client"),
         pool,
         database_url,
         data_dir,

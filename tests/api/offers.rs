@@ -240,4 +240,30 @@ on_both_backends!(
     an_amended_offer_replaces_the_pending_one_and_a_withdrawal_sets_a_hearing,
     a_rejected_offer_sets_a_hearing_and_a_wrong_birth_date_is_not_found,
     every_bad_field_of_an_offer_is_named_and_only_prosecutors_make_offers,
+    a_retried_offer_with_its_key_is_made_once,
 );
+
+/// A prosecutor's retried save with the same Idempotency-Key makes one offer and one letter, and
+/// the repeat answers with the offer; the key sent with another offer is refused, naming it.
+async fn a_retried_offer_with_its_key_is_made_once(app: TestApp) {
+    app.load_offenses().await;
+    let (clerk, prosecutor) = (app.token(Role::Clerk).await, app.token(Role::Prosecutor).await);
+    in_review(&app, &clerk, "OF-2026-000006").await;
+    let post = |body: Value| {
+        let req = app.client.post(app.url("/api/v1/citations/OF-2026-000006/offers")).bearer_auth(&prosecutor);
+        req.header("Idempotency-Key", "offer-1").json(&body).send()
+    };
+    let first = post(offer_body(21)).await.unwrap();
+    assert_eq!(first.status(), 201);
+    let first: Value = first.json().await.unwrap();
+    let again = post(offer_body(21)).await.unwrap();
+    assert_eq!(again.status(), 201);
+    let again: Value = again.json().await.unwrap();
+    assert_eq!(again, first, "the repeat answers with the offer made");
+    let whole = case(&app, &clerk, "OF-2026-000006").await;
+    assert_eq!(whole["offers"].as_array().unwrap().len(), 1);
+    assert_eq!(letter_types(&whole), ["acknowledgement", "plea_offer"]);
+    let other = error_body(post(offer_body(30)).await.unwrap(), 422, "invalid").await;
+    assert!(other["error"]["fields"]["Idempotency-Key"].as_str().unwrap().contains("different offer"), "{other}");
+    assert_eq!(case(&app, &clerk, "OF-2026-000006").await["offers"], whole["offers"], "nothing more was made");
+}

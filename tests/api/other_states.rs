@@ -542,7 +542,7 @@ async fn pages_carry_the_language_assistance_line(app: TestApp) {
     let clerk = app.token(Role::Clerk).await;
     let summary = import_csv(&app, &clerk, california_export(4).csv).await;
     assert_eq!(summary["imported"], 4, "{summary}");
-    let b = reqwest::Client::builder().cookie_store(true).build().unwrap();
+    let b = reqwest::Client::builder().pool_idle_timeout(crate::helpers::IDLE).cookie_store(true).build().unwrap();
     let form = b.get(app.url("/lookup")).send().await.unwrap().text().await.unwrap();
     let csrf = form
         .split("name=\"csrf\" value=\"")

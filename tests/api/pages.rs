@@ -6,7 +6,12 @@ use crate::on_both_backends;
 use reqwest::multipart::{Form, Part};
 
 pub(crate) fn browser() -> reqwest::Client {
-    reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap()
+    reqwest::Client::builder()
+        .pool_idle_timeout(crate::helpers::IDLE)
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
 }
 
 pub(crate) fn csrf_of(html: &str) -> String {

@@ -100,7 +100,7 @@ async fn raw_post(app: &TestApp, cookie: Option<String>, body: Vec<u8>, framing:
 }
 
 fn browser() -> reqwest::Client {
-    reqwest::Client::builder().cookie_store(true).build().unwrap()
+    reqwest::Client::builder().pool_idle_timeout(crate::helpers::IDLE).cookie_store(true).build().unwrap()
 }
 
 /// A CSRF token (the same value as its cookie), from the look-up page.

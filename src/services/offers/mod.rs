@@ -17,13 +17,14 @@ use crate::domain::lifecycle::{self, Action, Offer, OfferedCharge, Transition};
 use crate::domain::offer::{self as rules, LineInput, NewOffer};
 use crate::domain::{CaseStatus, CitationNumber, OfferStatus};
 use crate::error::AppError;
-use crate::services::case_state;
 use crate::services::letters::{queue_transition, LetterContext};
+use crate::services::{case_state, idempotency};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
 
 /// `POST /api/v1/citations/{number}/offers`: an offer, or `{decline: true, reason}`.
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OfferRequest {
     /// One line per charge the defendant asked an offer for.
@@ -45,7 +46,7 @@ pub struct OfferRequest {
 }
 
 /// One charge of an offer.
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OfferLineRequest {
     #[schema(value_type = i32, example = 1)]
@@ -146,11 +147,14 @@ fn parse(
 }
 
 /// `POST /api/v1/citations/{number}/offers` by staff member `user_id`: an offer (201) — a new
-/// one, or an amendment replacing the pending one — or a declined request.
+/// one, or an amendment replacing the pending one — or a declined request. `key` is the
+/// Idempotency-Key, if sent: the same key and body make one offer, and a repeat answers with it
+/// as it stands (a declined request needs no key: declining again is refused, 409).
 pub fn make(
     conn: &mut DbConn,
     number: &str,
     req: &OfferRequest,
+    key: Option<&str>,
     user_id: i64,
     ctx: &LetterContext,
 ) -> Result<OfferAnswer, AppError> {
@@ -165,38 +169,79 @@ pub fn make(
         })?;
         return Ok(answer(None, "declined", &case, &t, None));
     }
-    let offer = parse(conn, &case, req, ctx)?;
-    let charged = db::citations::charges_of(conn, &case)?;
-    db::write_transaction(conn, |c| {
-        db::citations::lock(c, case.id)?;
-        let before = case_state::snapshot(c, case.id)?;
-        let lines: Vec<(i32, String, i64, i32)> = (offer.lines.iter())
-            .map(|l| {
-                let code = l
-                    .offense_code
-                    .clone()
-                    .or_else(|| charged.iter().find(|ch| ch.seq == l.seq).map(|ch| ch.offense_code.clone()));
-                (l.seq, code.unwrap_or_default(), l.fine.get(), l.points)
-            })
-            .collect();
-        let rows: Vec<db::offers::NewLine> = lines.iter().map(|(s, c, f, p)| (*s, c.as_str(), *f, *p)).collect();
-        let id = db::offers::insert(c, case.id, offer.expires_on, user_id, &rows)?;
-        let replaces = before.offer.as_ref().map(|o| o.id);
-        if req.seen_pending.is_some_and(|seen| seen != replaces) {
-            return Err(AppError::Conflict(
-                "the offer changed since the form was opened (sent twice?); nothing was changed — check the offer below".into(),
-            ));
-        }
-        let charges = offer.lines.iter().map(|l| OfferedCharge { seq: l.seq, fine: l.fine }).collect();
-        let action = Action::OfferMade(Offer { id, expires_on: offer.expires_on, charges });
-        let t = lifecycle::apply(&before, action).map_err(refused)?;
-        if let Some(old) = replaces {
-            // Amended: the offer it replaces is kept, closed as withdrawn.
-            db::offers::close(c, old, OfferStatus::Withdrawn, Some(&format!("replaced by offer {id}")))?;
-        }
-        write(c, &case, &t, &actor, ctx)?;
-        Ok(answer(Some(id), OfferStatus::Pending.as_str(), &case, &t, replaces))
-    })
+    let scoped = idempotency::scoped(user_id, key);
+    let hash = hex::encode(Sha256::digest(serde_json::to_vec(&(&case.citation_number, req)).unwrap_or_default()));
+    let made = |c: &mut DbConn| {
+        let offer = parse(c, &case, req, ctx)?;
+        let idempotency = scoped.as_deref().map(|k| (k, hash.as_str()));
+        db::write_transaction(c, |c| make_in_tx(c, &case, req, &offer, user_id, idempotency, ctx))
+    };
+    idempotency::once(conn, scoped.as_deref(), |c, k| replay(c, k, &hash), made)
+}
+
+/// An offer made before with Idempotency-Key `key` (scoped), as it stands now; refused if the
+/// key came with another request.
+fn replay(conn: &mut DbConn, key: &str, hash: &str) -> Result<Option<OfferAnswer>, AppError> {
+    let Some(o) = db::offers::by_idempotency_key(conn, key)? else {
+        return Ok(None);
+    };
+    if o.request_hash.as_deref() != Some(hash) {
+        return Err(idempotency::reused("offer"));
+    }
+    let case = db::citations::find_by_id(conn, o.citation_id)?
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("offer {} has no citation", o.id)))?;
+    Ok(Some(OfferAnswer {
+        id: Some(o.id),
+        status: o.status.as_str().to_string(),
+        citation_number: case.citation_number,
+        case_status: case.status,
+        replaces: o.replaces,
+    }))
+}
+
+/// Makes `offer` on `case` inside the caller's write transaction: its rows, the pending one it
+/// replaces closed, the case's move and its letters.
+fn make_in_tx(
+    c: &mut DbConn,
+    case: &CitationRecord,
+    req: &OfferRequest,
+    offer: &NewOffer,
+    user_id: i64,
+    idempotency: Option<(&str, &str)>,
+    ctx: &LetterContext,
+) -> Result<OfferAnswer, AppError> {
+    db::citations::lock(c, case.id)?;
+    let before = case_state::snapshot(c, case.id)?;
+    let replaces = before.offer.as_ref().map(|o| o.id);
+    if req.seen_pending.is_some_and(|seen| seen != replaces) {
+        return Err(AppError::Conflict(
+            "the offer changed since the form was opened (sent twice?); nothing was changed — check the offer below"
+                .into(),
+        ));
+    }
+    let charged = db::citations::charges_of(c, case)?;
+    let lines: Vec<(i32, String, i64, i32)> = (offer.lines.iter())
+        .map(|l| {
+            let code = l
+                .offense_code
+                .clone()
+                .or_else(|| charged.iter().find(|ch| ch.seq == l.seq).map(|ch| ch.offense_code.clone()));
+            (l.seq, code.unwrap_or_default(), l.fine.get(), l.points)
+        })
+        .collect();
+    let rows: Vec<db::offers::NewLine> = lines.iter().map(|(s, c, f, p)| (*s, c.as_str(), *f, *p)).collect();
+    let made = db::offers::Made { made_by: user_id, replaces, idempotency };
+    let id = db::offers::insert(c, case.id, offer.expires_on, &made, &rows)?;
+    let charges = offer.lines.iter().map(|l| OfferedCharge { seq: l.seq, fine: l.fine }).collect();
+    let action = Action::OfferMade(Offer { id, expires_on: offer.expires_on, charges });
+    let t = lifecycle::apply(&before, action).map_err(refused)?;
+    if let Some(old) = replaces {
+        // Amended: the offer it replaces is kept, closed as withdrawn.
+        db::offers::close(c, old, OfferStatus::Withdrawn, Some(&format!("replaced by offer {id}")))?;
+    }
+    let actor = format!("staff:{user_id}");
+    write(c, case, &t, &actor, ctx)?;
+    Ok(answer(Some(id), OfferStatus::Pending.as_str(), case, &t, replaces))
 }
 
 /// `POST /api/v1/offers/{id}/withdraw`: the pending offer `id` is withdrawn with `reason`; the

@@ -13,18 +13,20 @@ use crate::web::{run_db, AppState};
 use actix_web::{http::header, web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
-/// `POST /api/v1/citations/{number}/offers`
+/// `POST /api/v1/citations/{number}/offers` (honours `Idempotency-Key`)
 pub async fn make(
     user: Staff<ProsecutorOrAdmin>,
+    http: HttpRequest,
     number: web::Path<String>,
     // Read as any JSON value and parsed after the guard, so that who may call is answered first.
     body: web::Json<serde_json::Value>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
+    let key = crate::web::body::idempotency_key(&http)?;
     let (number, ctx, user_id) = (number.into_inner(), state.letters.clone(), user.user.id);
     let req: OfferRequest = parse_body(body.into_inner())?;
     let declined = req.decline == Some(true);
-    let answer = run_db(&state.pool, move |c| offers::make(c, &number, &req, user_id, &ctx)).await?;
+    let answer = run_db(&state.pool, move |c| offers::make(c, &number, &req, key.as_deref(), user_id, &ctx)).await?;
     let mut resp = if declined { HttpResponse::Ok() } else { HttpResponse::Created() };
     Ok(resp.insert_header((header::CACHE_CONTROL, "no-store")).json(answer))
 }

@@ -117,7 +117,7 @@ pub async fn make(
     let number = path.into_inner();
     let (offer, mut bad) = request(&f);
     let (ctx, user_id, n) = (state.letters.clone(), who.user.id, number.clone());
-    let saved = run_db(&state.pool, move |c| offers::make(c, &n, &offer, user_id, &ctx)).await;
+    let saved = run_db(&state.pool, move |c| offers::make(c, &n, &offer, None, user_id, &ctx)).await;
     let typed = Some(json!(f.fields));
     let (shown, status) = match saved {
         Ok(a) if bad.is_empty() => {
@@ -154,7 +154,7 @@ pub async fn decline(
     let body =
         OfferRequest { decline: Some(true), reason: Some(f.get("reason").to_string()), ..OfferRequest::default() };
     let (ctx, user_id, n) = (state.letters.clone(), who.user.id, number.clone());
-    let result = run_db(&state.pool, move |c| offers::make(c, &n, &body, user_id, &ctx)).await;
+    let result = run_db(&state.pool, move |c| offers::make(c, &n, &body, None, user_id, &ctx)).await;
     after_refusal(&req, &who, &state, &pr, number, result, "offer_declined").await
 }
 
