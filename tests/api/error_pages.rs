@@ -7,15 +7,7 @@ use crate::on_both_backends;
 use diesel::connection::SimpleConnection;
 use serde_json::Value;
 
-/// A browser: keeps cookies, does not follow redirects.
-fn browser() -> reqwest::Client {
-    reqwest::Client::builder()
-        .pool_idle_timeout(crate::helpers::IDLE)
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-}
+use crate::pages::browser;
 
 /// Opens the look-up form (setting the CSRF cookie, and the language cookie for Spanish) and
 /// returns the form's token.
