@@ -129,22 +129,29 @@ async fn not_found() -> Result<actix_web::HttpResponse, AppError> {
 pub const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; font-src 'self'; \
      form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
-fn security_headers() -> middleware::DefaultHeaders {
-    middleware::DefaultHeaders::new()
+/// With `https`, also Strict-Transport-Security: browsers then come back only over https.
+fn security_headers(https: bool) -> middleware::DefaultHeaders {
+    let headers = middleware::DefaultHeaders::new()
         .add(("Content-Security-Policy", CSP))
         .add(("X-Content-Type-Options", "nosniff"))
         .add(("X-Frame-Options", "DENY"))
         .add(("Referrer-Policy", "no-referrer"))
         .add(("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()"))
-        .add(("Cross-Origin-Opener-Policy", "same-origin"))
+        .add(("Cross-Origin-Opener-Policy", "same-origin"));
+    if https {
+        headers.add(("Strict-Transport-Security", "max-age=31536000"))
+    } else {
+        headers
+    }
 }
 
 /// Binds the listener and builds the server (not yet running).
 pub fn server(listener: TcpListener, state: web::Data<AppState>) -> std::io::Result<Server> {
+    let https = state.config.https();
     let server = HttpServer::new(move || {
         App::new()
             .wrap(pages::errors::handlers())
-            .wrap(security_headers())
+            .wrap(security_headers(https))
             .wrap(middleware::NormalizePath::trim())
             .wrap(TracingLogger::<telemetry::PrivateRootSpan>::new())
             .app_data(state.clone())

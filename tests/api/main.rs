@@ -54,6 +54,7 @@ mod reports_console;
 mod scan_case_pages;
 mod scan_pages;
 mod scans;
+mod security_headers;
 mod serve;
 mod staff_auth;
 mod static_files;

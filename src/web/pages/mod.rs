@@ -105,7 +105,7 @@ impl Pages {
             "appearance_place": c.appearance_place.join(", "),
             "free_legal_help": c.free_legal_help, "free_legal_help_es": c.free_legal_help_es,
         });
-        Ok(Pages { templates, words, court, secure_cookies: config.base_url.starts_with("https://"), assets })
+        Ok(Pages { templates, words, court, secure_cookies: config.https(), assets })
     }
 
     /// The static files, ready to serve.
@@ -239,10 +239,10 @@ pub fn redirect(state: &crate::web::AppState, pr: &PageRequest, to: &str) -> Htt
 pub(crate) fn with_cookies(resp: &mut actix_web::HttpResponseBuilder, pages: &Pages, pr: &PageRequest) {
     resp.insert_header((header::CACHE_CONTROL, "no-store"));
     if pr.set_lang {
-        resp.cookie(cookie(LANG_COOKIE, pr.lang.as_str(), false, pages.secure_cookies));
+        resp.cookie(cookie(LANG_COOKIE, pr.lang.as_str(), 365, pages.secure_cookies));
     }
     if pr.set_csrf {
-        resp.cookie(cookie(CSRF_COOKIE, &pr.csrf, true, pages.secure_cookies));
+        resp.cookie(cookie(CSRF_COOKIE, &pr.csrf, 1, pages.secure_cookies));
     }
     if let Some(token) = &pr.send_draft {
         // Lax: a top-level visit from elsewhere (a link in an email, a QR code) still finds it.
@@ -257,13 +257,14 @@ pub(crate) fn with_cookies(resp: &mut actix_web::HttpResponseBuilder, pages: &Pa
     }
 }
 
-fn cookie<'a>(name: &'a str, value: &'a str, http_only: bool, secure: bool) -> Cookie<'a> {
+/// A cookie no script can read (the pages have none) that stays on this site.
+fn cookie<'a>(name: &'a str, value: &'a str, days: i64, secure: bool) -> Cookie<'a> {
     Cookie::build(name, value)
         .path("/")
-        .http_only(http_only)
+        .http_only(true)
         .secure(secure)
         .same_site(SameSite::Strict)
-        .max_age(actix_web::cookie::time::Duration::days(if http_only { 1 } else { 365 }))
+        .max_age(actix_web::cookie::time::Duration::days(days))
         .finish()
 }
 
