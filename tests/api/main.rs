@@ -59,6 +59,7 @@ mod scan_pages;
 mod scans;
 mod security_headers;
 mod serve;
+mod sign_in_timing;
 mod staff_auth;
 mod static_files;
 mod uploads;
