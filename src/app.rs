@@ -30,6 +30,8 @@ impl Application {
             if ran > 0 {
                 tracing::info!(migrations = ran, "database migrated");
             }
+            // Made now, so that the first sign-in with an unknown name takes no longer than others.
+            crate::auth::dummy_hash();
             Ok(pool)
         })
         .await??;

@@ -59,12 +59,55 @@ pub fn new_password() -> String {
 
 /// Whether `password` matches the argon2 `hash`. An unreadable hash matches nothing.
 pub fn verify_password(hash: &str, password: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+    let Ok(parsed) = PasswordHash::new(hash) else { return false };
+    let matches = Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok();
+    checks::counted(password);
+    matches
+}
+
+/// How a test sees that sign-in does the argon2 work whatever the name: after
+/// [`watch`](checks::watch) of a password made up for the test, each argon2 check of exactly that
+/// password is counted ([`of`](checks::of)). Only watched passwords are counted, as SHA-256
+/// digests; a server that no test watches keeps nothing.
+pub mod checks {
+    use sha2::{Digest, Sha256};
+    use std::sync::Mutex;
+
+    static WATCHED: Mutex<Vec<([u8; 32], u64)>> = Mutex::new(Vec::new());
+
+    fn digest(password: &str) -> [u8; 32] {
+        Sha256::digest(password.as_bytes()).into()
+    }
+
+    /// Starts counting the argon2 checks of `password`.
+    pub fn watch(password: &str) {
+        let mut w = WATCHED.lock().unwrap_or_else(|p| p.into_inner());
+        w.push((digest(password), 0));
+    }
+
+    /// The argon2 checks of `password` since it was watched (`None` if it is not).
+    pub fn of(password: &str) -> Option<u64> {
+        let d = digest(password);
+        let w = WATCHED.lock().unwrap_or_else(|p| p.into_inner());
+        w.iter().find(|(k, _)| *k == d).map(|(_, n)| *n)
+    }
+
+    pub(super) fn counted(password: &str) {
+        let mut w = WATCHED.lock().unwrap_or_else(|p| p.into_inner());
+        if w.is_empty() {
+            return;
+        }
+        let d = digest(password);
+        if let Some((_, n)) = w.iter_mut().find(|(k, _)| *k == d) {
+            *n += 1;
+        }
+    }
 }
 
 /// A hash no password is known for, with the same parameters as real ones: sign-in checks a
 /// password against it for a name that does not exist, so that the answer takes as long as for
-/// one that does.
+/// one that does. Made at start-up ([`crate::app::Application::build`]), so that the first
+/// unknown name does not pay for making it.
 pub fn dummy_hash() -> &'static str {
     static DUMMY: OnceLock<String> = OnceLock::new();
     DUMMY.get_or_init(|| hash_password(&new_password()).unwrap_or_default())

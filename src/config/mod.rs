@@ -206,6 +206,12 @@ impl Config {
 }
 
 impl Config {
+    /// Whether people reach the server over https (its base URL says so): cookies are then
+    /// marked Secure and answers say Strict-Transport-Security.
+    pub fn https(&self) -> bool {
+        self.base_url.starts_with("https://")
+    }
+
     /// Once the listener is bound: a base URL that follows `bind` takes the address actually
     /// bound (the real port when `bind` asked for port 0), and so does a court website that
     /// follows the base URL.

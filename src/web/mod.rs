@@ -8,6 +8,7 @@ pub mod console;
 pub mod openapi;
 pub mod pages;
 pub mod ratelimit;
+pub mod routes;
 pub(crate) mod staff;
 pub mod telemetry;
 
@@ -16,6 +17,7 @@ use crate::db::DbPool;
 use crate::error::AppError;
 use actix_web::dev::Server;
 use actix_web::{middleware, web, App, HttpServer};
+use routes::RouteTable;
 use std::net::TcpListener;
 use tracing_actix_web::TracingLogger;
 
@@ -40,47 +42,62 @@ pub const JSON_LIMIT: usize = 64 * 1024;
 
 /// Registers every route; shared by the server and by tests.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    use api::{
-        auth, citations, health, jobs, letters, offers, payments, public, reports, scan_pages, scans, submissions,
-    };
-    use web::{get, post, resource};
-    cfg.configure(pages::routes).configure(console::routes);
-    cfg.service(resource("/healthz").route(get().to(health::healthz))).service(
-        web::scope("/api/v1")
-            .service(resource("/openapi.json").route(get().to(openapi::document)))
-            .service(resource("/auth/login").route(post().to(auth::login)))
-            .service(resource("/auth/logout").route(post().to(auth::logout)))
-            .service(resource("/citations/import").route(post().to(citations::import)))
-            .service(resource("/citations/search").route(post().to(citations::search)))
-            .service(resource("/citations/{number}").route(get().to(citations::get)))
-            .service(resource("/citations/{number}/letters").route(post().to(letters::create)))
-            .service(resource("/citations/{number}/payments").route(post().to(payments::record)))
-            .service(resource("/payments/{id}/reverse").route(post().to(payments::reverse)))
-            .service(resource("/citations/{number}/offers").route(post().to(offers::make)))
-            .service(resource("/offers/{id}/withdraw").route(post().to(offers::withdraw)))
-            .service(resource("/letters").route(get().to(letters::list)))
-            .service(resource("/letters/print-run").route(post().to(letters::print_run)))
-            .service(resource("/letters/{id}/pdf").route(get().to(letters::pdf)))
-            .service(resource("/submissions").route(get().to(submissions::list)).route(post().to(submissions::create)))
-            .service(resource("/submissions/{id}/link").route(post().to(submissions::link)))
-            .service(resource("/submissions/{id}/decide").route(post().to(submissions::decide)))
-            .service(resource("/scans").route(post().to(scans::upload)))
-            .service(resource("/scans/separator.pdf").route(get().to(scans::separator)))
-            .service(resource("/scans/{document_id}").route(get().to(scans::get)))
-            .service(resource("/scans/{document_id}/pages/{page}").route(get().to(scan_pages::image)))
-            .service(resource("/envelopes/{id}/pages/{page}/move").route(post().to(scans::move_page)))
-            .service(resource("/jobs").route(get().to(jobs::list)))
-            .service(resource("/reports/summary").route(get().to(reports::summary)))
-            .service(resource("/reports/summary.csv").route(get().to(reports::summary_csv)))
-            .service(resource("/jobs/{id}/retry").route(post().to(jobs::retry)))
-            .service(resource("/public/lookup").route(post().to(public::lookup)))
-            .service(resource("/public/pleas").route(post().to(public::pleas)))
-            .service(resource("/public/status").route(post().to(public::status)))
-            .service(resource("/public/hardship").route(post().to(public::hardship)))
-            .service(resource("/public/offers/{id}/accept").route(post().to(offers::accept)))
-            .service(resource("/public/offers/{id}/reject").route(post().to(offers::reject)))
-            .service(resource("/public/letters/{id}/pdf").route(post().to(public::letter))),
-    );
+    route_table().install(cfg);
+}
+
+/// (method, path pattern) of every route the server answers: what the authorization matrix
+/// (tests/api/authz_matrix.rs) holds a row for.
+pub fn route_list() -> Vec<(actix_web::http::Method, &'static str)> {
+    route_table().list().to_vec()
+}
+
+fn route_table() -> RouteTable {
+    let mut t = RouteTable::default();
+    pages::routes(&mut t);
+    console::routes(&mut t);
+    t.get("/healthz", api::health::healthz);
+    api_routes(&mut t);
+    pages::static_files(&mut t);
+    t
+}
+
+/// The JSON API under `/api/v1`.
+fn api_routes(t: &mut RouteTable) {
+    use api::{auth, citations, jobs, letters, offers, payments, public, reports, scan_pages, scans, submissions};
+    t.get("/api/v1/openapi.json", openapi::document)
+        .post("/api/v1/auth/login", auth::login)
+        .post("/api/v1/auth/logout", auth::logout)
+        .post("/api/v1/citations/import", citations::import)
+        .post("/api/v1/citations/search", citations::search)
+        .get("/api/v1/citations/{number}", citations::get)
+        .post("/api/v1/citations/{number}/letters", letters::create)
+        .post("/api/v1/citations/{number}/payments", payments::record)
+        .post("/api/v1/payments/{id}/reverse", payments::reverse)
+        .post("/api/v1/citations/{number}/offers", offers::make)
+        .post("/api/v1/offers/{id}/withdraw", offers::withdraw)
+        .get("/api/v1/letters", letters::list)
+        .post("/api/v1/letters/print-run", letters::print_run)
+        .get("/api/v1/letters/{id}/pdf", letters::pdf)
+        .get("/api/v1/submissions", submissions::list)
+        .post("/api/v1/submissions", submissions::create)
+        .post("/api/v1/submissions/{id}/link", submissions::link)
+        .post("/api/v1/submissions/{id}/decide", submissions::decide)
+        .post("/api/v1/scans", scans::upload)
+        .get("/api/v1/scans/separator.pdf", scans::separator)
+        .get("/api/v1/scans/{document_id}", scans::get)
+        .get("/api/v1/scans/{document_id}/pages/{page}", scan_pages::image)
+        .post("/api/v1/envelopes/{id}/pages/{page}/move", scans::move_page)
+        .get("/api/v1/jobs", jobs::list)
+        .get("/api/v1/reports/summary", reports::summary)
+        .get("/api/v1/reports/summary.csv", reports::summary_csv)
+        .post("/api/v1/jobs/{id}/retry", jobs::retry)
+        .post("/api/v1/public/lookup", public::lookup)
+        .post("/api/v1/public/pleas", public::pleas)
+        .post("/api/v1/public/status", public::status)
+        .post("/api/v1/public/hardship", public::hardship)
+        .post("/api/v1/public/offers/{id}/accept", offers::accept)
+        .post("/api/v1/public/offers/{id}/reject", offers::reject)
+        .post("/api/v1/public/letters/{id}/pdf", public::letter);
 }
 
 fn json_config() -> web::JsonConfig {
@@ -112,29 +129,35 @@ async fn not_found() -> Result<actix_web::HttpResponse, AppError> {
 pub const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; font-src 'self'; \
      form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
-fn security_headers() -> middleware::DefaultHeaders {
-    middleware::DefaultHeaders::new()
+/// With `https`, also Strict-Transport-Security: browsers then come back only over https.
+fn security_headers(https: bool) -> middleware::DefaultHeaders {
+    let headers = middleware::DefaultHeaders::new()
         .add(("Content-Security-Policy", CSP))
         .add(("X-Content-Type-Options", "nosniff"))
         .add(("X-Frame-Options", "DENY"))
         .add(("Referrer-Policy", "no-referrer"))
         .add(("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()"))
-        .add(("Cross-Origin-Opener-Policy", "same-origin"))
+        .add(("Cross-Origin-Opener-Policy", "same-origin"));
+    if https {
+        headers.add(("Strict-Transport-Security", "max-age=31536000"))
+    } else {
+        headers
+    }
 }
 
 /// Binds the listener and builds the server (not yet running).
 pub fn server(listener: TcpListener, state: web::Data<AppState>) -> std::io::Result<Server> {
+    let https = state.config.https();
     let server = HttpServer::new(move || {
         App::new()
             .wrap(pages::errors::handlers())
-            .wrap(security_headers())
+            .wrap(security_headers(https))
             .wrap(middleware::NormalizePath::trim())
             .wrap(TracingLogger::<telemetry::PrivateRootSpan>::new())
             .app_data(state.clone())
             .app_data(json_config())
             .app_data(path_config())
             .configure(routes)
-            .configure(pages::static_files)
             .default_service(web::to(not_found))
     })
     .listen(listener)?

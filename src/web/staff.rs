@@ -1,8 +1,9 @@
 //! Who may call a staff route. Each staff handler names its guard in its signature —
-//! `Staff<CaseReaders>`, `Staff<ClerkOrAdmin>`, … — and the guard runs before the handler (and
-//! before its body is read): `Authorization: Bearer <token>` → the signed-in staff member (401
-//! without a valid token), then 403 unless the member's role is in the guard's set. A handler
-//! never decides on roles itself: without a guard it has no [`StaffUser`] at all.
+//! `Staff<CaseReaders>`, `Staff<ClerkOrAdmin>`, … — and the guard runs before the handler:
+//! `Authorization: Bearer <token>` → the signed-in staff member (401 without a valid token), then
+//! 403 unless the member's role is in the guard's set. A handler that reads a body (or anything
+//! else that can be refused) takes [`StaffAnd`], so that it is read only after the guard. A
+//! handler never decides on roles itself: without a guard it has no [`StaffUser`] at all.
 //!
 //! The console's pages have the same guard for the session cookie, `StaffPage<R>`, with the same
 //! role sets: no session (or an ended one) → 303 to the sign-in page with the page to come back
@@ -62,6 +63,31 @@ impl<R: Roles> Staff<R> {
     /// `staff:<user id>`, the actor of the audit events this member causes.
     pub fn actor(&self) -> String {
         format!("staff:{}", self.user.id)
+    }
+}
+
+/// A staff member of `R` and the rest of the request `T` (address parts, body), read only once
+/// the guard has let the member through. actix polls a handler's extractors together, so a body
+/// beside a bare `Staff<R>` could be read — and refused with 400 or 422 — before the guard has
+/// answered 401 or 403; handlers with a body take this instead, so who may call is answered
+/// first whatever was sent.
+pub struct StaffAnd<R: Roles, T> {
+    pub staff: Staff<R>,
+    pub rest: T,
+}
+
+impl<R: Roles, T: FromRequest + 'static> FromRequest for StaffAnd<R, T> {
+    type Error = actix_web::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<StaffAnd<R, T>, actix_web::Error>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let guard = Staff::<R>::from_request(req, payload);
+        let (req, mut payload) = (req.clone(), payload.take());
+        Box::pin(async move {
+            let staff = guard.await?;
+            let rest = T::from_request(&req, &mut payload).await.map_err(Into::into)?;
+            Ok(StaffAnd { staff, rest })
+        })
     }
 }
 

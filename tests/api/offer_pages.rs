@@ -1,6 +1,6 @@
 //! Answering an offer from the status page, as a browser without JavaScript does (issue 9):
 //! the offer side by side with the charges, a confirm page, POST → 303 → the status page with a
-//! notice; in Spanish.
+//! notice; in Spanish. A status session answers only its own case's offer.
 
 use crate::helpers::TestApp;
 use crate::offer_support::*;
@@ -65,4 +65,40 @@ async fn an_offer_is_accepted_from_the_status_page_in_spanish(app: TestApp) {
     assert_eq!(see_other(&r), "/status/case");
 }
 
-on_both_backends!(an_offer_is_accepted_from_the_status_page_in_spanish);
+/// Two defendants born the same day: resident A's status session names B's offer (the offer id
+/// is in B's letter; the birth date is A's own, and B's too). A's answer must not reach B's case;
+/// B's own answer from the same page does.
+async fn a_status_session_answers_only_its_own_cases_offer(app: TestApp) {
+    use crate::offer_support::{in_review, offer_body, offered};
+    use crate::paper_support::{case, import, Ticket};
+    app.load_offenses().await;
+    let (clerk, prosecutor) = (app.token(Role::Clerk).await, app.token(Role::Prosecutor).await);
+    let whole = in_review(&app, &clerk, "TW-2026-000002").await;
+    let b_code = whole["submissions"][0]["confirmation"].as_str().unwrap().to_string();
+    let offer = offered(&app, &prosecutor, "TW-2026-000002", &offer_body(21)).await["id"].clone();
+    let same_day = "1988-04-12";
+    import(&app, &clerk, &[Ticket { dob: same_day, ..Ticket::open("TW-2026-000001") }]).await;
+    let a_code = crate::authz_fixtures::pleads_online(&app, "TW-2026-000001", same_day, "Sam Abernathy").await;
+
+    let (a, a_csrf) = crate::authz_callers::resident_session(&app, &a_code, same_day).await;
+    for what in ["accept", "reject"] {
+        let url = app.url(&format!("/status/offer/{offer}/{what}"));
+        let r = a.get(&url).send().await.unwrap();
+        assert_eq!((r.status().as_u16(), r.headers()["location"].to_str().unwrap()), (303, "/status/case"));
+        let r = a.post(&url).form(&[("csrf", a_csrf.as_str())]).send().await.unwrap();
+        assert_eq!((r.status().as_u16(), r.headers()["location"].to_str().unwrap()), (303, "/status/case"));
+        let page = a.get(app.url("/status/case")).send().await.unwrap().text().await.unwrap();
+        assert!(!page.contains("TW-2026-000002") && !page.contains("offer-notice"), "{page}");
+    }
+    assert_eq!(case(&app, &clerk, "TW-2026-000002").await["status"], "offer_pending", "B's offer is untouched");
+
+    let (b, b_csrf) = crate::authz_callers::resident_session(&app, &b_code, same_day).await;
+    let r = b.post(app.url(&format!("/status/offer/{offer}/accept"))).form(&[("csrf", b_csrf.as_str())]);
+    assert_eq!(r.send().await.unwrap().headers()["location"], "/status/case");
+    assert_eq!(case(&app, &clerk, "TW-2026-000002").await["status"], "amount_due", "B answered B's offer");
+}
+
+on_both_backends!(
+    an_offer_is_accepted_from_the_status_page_in_spanish,
+    a_status_session_answers_only_its_own_cases_offer,
+);

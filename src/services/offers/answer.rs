@@ -10,6 +10,7 @@ use crate::domain::lifecycle::Action;
 use crate::domain::{DateOfBirth, Language, LetterType, OfferStatus};
 use crate::error::AppError;
 use crate::i18n::text as msg;
+use crate::services::drafts::StatusKey;
 use crate::services::letters::LetterContext;
 use chrono::NaiveDate;
 use serde_json::json;
@@ -68,6 +69,25 @@ pub fn online(
         other => other,
     })?;
     Ok(answer(Some(offer.id), what.status().as_str(), &case, &t, None))
+}
+
+/// The answer from the status page, whose session opened one case with its confirmation code
+/// and birth date: as [`online`], and only for an offer of that case — another case's offer is
+/// not found, even when its defendant has the same birth date.
+pub fn from_status(
+    conn: &mut DbConn,
+    key: &StatusKey,
+    id: i64,
+    what: Answer,
+    today: NaiveDate,
+    lang: Language,
+    ctx: &LetterContext,
+) -> Result<OfferAnswer, AppError> {
+    let (_, case) = crate::services::status::find_submission(conn, &key.confirmation, &key.date_of_birth, today, lang)?;
+    match db::offers::find(conn, id)? {
+        Some(offer) if offer.citation_id == case.id => online(conn, id, &key.date_of_birth, what, today, lang, ctx),
+        _ => Err(AppError::NotFound(msg(lang, "not_found"))),
+    }
 }
 
 /// The offer a scanned envelope's slip answers: the envelope is linked to a plea offer letter,

@@ -4,7 +4,7 @@ use crate::domain::CitationNumber;
 use crate::error::AppError;
 use crate::import::{self, rows, ImportRules};
 use crate::services;
-use crate::web::staff::{CaseReaders, Importers, Staff};
+use crate::web::staff::{CaseReaders, Importers, Staff, StaffAnd};
 use crate::web::{body, run_db, AppState};
 use actix_web::{web, HttpRequest, HttpResponse};
 
@@ -63,11 +63,10 @@ pub async fn get(
 
 /// `POST /api/v1/citations/search` `{citation_number}` | `{last_name, date_of_birth}` | `{plate}`
 pub async fn search(
-    user: Staff<CaseReaders>,
-    body: web::Json<serde_json::Value>,
+    call: StaffAnd<CaseReaders, web::Json<serde_json::Value>>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
-    // Parsed after the guard has answered who may search.
+    let StaffAnd { staff: user, rest: body } = call;
     let req: services::case_search::SearchRequest = serde_json::from_value(body.into_inner())
         .map_err(|e| AppError::invalid(format!("the body does not fit a search: {e}")))?;
     let (actor, today) = (user.actor(), state.today());

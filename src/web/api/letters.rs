@@ -4,7 +4,7 @@ use crate::db;
 use crate::domain::{CitationNumber, LetterType};
 use crate::error::AppError;
 use crate::services::{case, letters as service};
-use crate::web::staff::{CaseReaders, ClerkOrAdmin, Staff};
+use crate::web::staff::{CaseReaders, ClerkOrAdmin, Staff, StaffAnd};
 use crate::web::{run_db, AppState};
 use actix_web::{http::header, web, HttpRequest, HttpResponse};
 use serde::Deserialize;
@@ -33,11 +33,10 @@ fn view(l: &db::letters::LetterRecord, citation_number: Option<&str>) -> serde_j
 
 /// `POST /api/v1/citations/{number}/letters` `{"type": "plea_form"}`: renders and queues a letter.
 pub async fn create(
-    user: Staff<ClerkOrAdmin>,
-    number: web::Path<String>,
-    body: web::Json<CreateLetter>,
+    call: StaffAnd<ClerkOrAdmin, (web::Path<String>, web::Json<CreateLetter>)>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
+    let StaffAnd { staff: user, rest: (number, body) } = call;
     let number = CitationNumber::parse(&number).map_err(|e| AppError::field("number", e.to_string()))?;
     let kind: LetterType =
         body.kind.parse().map_err(|e: crate::domain::ParseError| AppError::field("type", e.to_string()))?;

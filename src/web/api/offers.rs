@@ -8,20 +8,18 @@ use crate::services::offers::answer::{self, Answer};
 use crate::services::offers::{self, OfferRequest, WithdrawRequest};
 use crate::web::api::public::{limit, outcome};
 use crate::web::api::submissions::parse_body;
-use crate::web::staff::{ProsecutorOrAdmin, Staff};
+use crate::web::staff::{ProsecutorOrAdmin, StaffAnd};
 use crate::web::{run_db, AppState};
 use actix_web::{http::header, web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
 /// `POST /api/v1/citations/{number}/offers` (honours `Idempotency-Key`)
 pub async fn make(
-    user: Staff<ProsecutorOrAdmin>,
     http: HttpRequest,
-    number: web::Path<String>,
-    // Read as any JSON value and parsed after the guard, so that who may call is answered first.
-    body: web::Json<serde_json::Value>,
+    call: StaffAnd<ProsecutorOrAdmin, (web::Path<String>, web::Json<serde_json::Value>)>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
+    let StaffAnd { staff: user, rest: (number, body) } = call;
     let key = crate::web::body::idempotency_key(&http)?;
     let (number, ctx, user_id) = (number.into_inner(), state.letters.clone(), user.user.id);
     let req: OfferRequest = parse_body(body.into_inner())?;
@@ -33,11 +31,10 @@ pub async fn make(
 
 /// `POST /api/v1/offers/{id}/withdraw` `{reason}`
 pub async fn withdraw(
-    user: Staff<ProsecutorOrAdmin>,
-    id: web::Path<i64>,
-    body: web::Json<serde_json::Value>,
+    call: StaffAnd<ProsecutorOrAdmin, (web::Path<i64>, web::Json<serde_json::Value>)>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
+    let StaffAnd { staff: user, rest: (id, body) } = call;
     let (id, ctx, user_id) = (id.into_inner(), state.letters.clone(), user.user.id);
     let reason = parse_body::<WithdrawRequest>(body.into_inner())?.reason;
     let answer = run_db(&state.pool, move |c| offers::withdraw(c, id, &reason, user_id, &ctx)).await?;

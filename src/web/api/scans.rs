@@ -5,7 +5,7 @@ use crate::domain::envelopes::MoveTo;
 use crate::error::AppError;
 use crate::scan::ScanKind;
 use crate::services::scans::{self as service, MAX_SCAN_BYTES};
-use crate::web::staff::{ClerkOrAdmin, Staff};
+use crate::web::staff::{ClerkOrAdmin, Staff, StaffAnd};
 use crate::web::{run_db, AppState};
 use actix_multipart::Multipart;
 use actix_web::error::PayloadError;
@@ -206,8 +206,10 @@ pub async fn get(
     Ok(HttpResponse::Ok().json(v))
 }
 
-/// Optional here so that a body without it is refused by the handler (422, after the role
-/// guard), not by the extractor racing the guard.
+/// (envelope id, page number) in the address.
+type EnvelopePage = (i64, i32);
+
+/// Optional so that a body without it is refused with the handler's own message.
 #[derive(Deserialize)]
 pub struct Move {
     to: Option<String>,
@@ -216,11 +218,10 @@ pub struct Move {
 /// `POST /api/v1/envelopes/{id}/pages/{page}/move` `{"to": "previous" | "next"}`: answers the
 /// batch as it now is.
 pub async fn move_page(
-    user: Staff<ClerkOrAdmin>,
-    path: web::Path<(i64, i32)>,
-    body: web::Json<Move>,
+    call: StaffAnd<ClerkOrAdmin, (web::Path<EnvelopePage>, web::Json<Move>)>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
+    let StaffAnd { staff: user, rest: (path, body) } = call;
     let (envelope, page) = path.into_inner();
     let to = body.to.as_deref().ok_or_else(|| AppError::field("to", "say where the page goes: previous or next"))?;
     let to: MoveTo = to.parse().map_err(|e: crate::domain::ParseError| AppError::field("to", e.to_string()))?;

@@ -5,19 +5,18 @@
 use crate::error::AppError;
 use crate::services::paper_plea::{self, PaperPleaRequest};
 use crate::services::{duplicate_decision, paper_link, submission_queue};
-use crate::web::staff::{ClerkOrAdmin, Staff};
+use crate::web::staff::{ClerkOrAdmin, Staff, StaffAnd};
 use crate::web::{body, run_db, AppState};
 use actix_web::{http::header, web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
 /// `POST /api/v1/submissions`
 pub async fn create(
-    user: Staff<ClerkOrAdmin>,
     req: HttpRequest,
-    // Read as any JSON value and parsed after the guard, so that who may call is answered first.
-    plea: web::Json<serde_json::Value>,
+    call: StaffAnd<ClerkOrAdmin, web::Json<serde_json::Value>>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
+    let StaffAnd { staff: user, rest: plea } = call;
     let key = body::idempotency_key(&req)?;
     let (ctx, today, user_id) = (state.letters.clone(), state.today(), user.user.id);
     let plea: PaperPleaRequest = parse_body(plea.into_inner())?;
@@ -68,11 +67,10 @@ pub struct LinkBody {
 
 /// `POST /api/v1/submissions/{id}/link` `{citation_number}`
 pub async fn link(
-    user: Staff<ClerkOrAdmin>,
-    id: web::Path<i64>,
-    body: web::Json<serde_json::Value>,
+    call: StaffAnd<ClerkOrAdmin, (web::Path<i64>, web::Json<serde_json::Value>)>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
+    let StaffAnd { staff: user, rest: (id, body) } = call;
     let (id, ctx, actor) = (id.into_inner(), state.letters.clone(), user.actor());
     let number = parse_body::<LinkBody>(body.into_inner())?.citation_number;
     let answer = run_db(&state.pool, move |c| paper_link::link(c, id, &number, &actor, &ctx)).await?;
@@ -81,11 +79,10 @@ pub async fn link(
 
 /// `POST /api/v1/submissions/{id}/decide` `{stands}`: which of a duplicate's two pleas stands.
 pub async fn decide(
-    user: Staff<ClerkOrAdmin>,
-    id: web::Path<i64>,
-    body: web::Json<serde_json::Value>,
+    call: StaffAnd<ClerkOrAdmin, (web::Path<i64>, web::Json<serde_json::Value>)>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
+    let StaffAnd { staff: user, rest: (id, body) } = call;
     let (id, ctx, user_id) = (id.into_inner(), state.letters.clone(), user.user.id);
     let stands = parse_body::<duplicate_decision::DecideBody>(body.into_inner())?.stands;
     let answer = run_db(&state.pool, move |c| duplicate_decision::decide(c, id, stands, user_id, &ctx)).await?;

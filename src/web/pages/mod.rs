@@ -23,6 +23,7 @@ use crate::domain::Language;
 use crate::error::AppError;
 use crate::letters::templates::{TemplateError, Templates};
 use crate::web::assets::{css::UsedClasses, Assets, StaticFiles};
+use crate::web::routes::RouteTable;
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -35,22 +36,24 @@ const CSRF_COOKIE: &str = "pd_csrf";
 const DRAFT_COOKIE: &str = "pd_draft";
 
 /// The pages' routes: each step a GET that shows it and a POST that records it and redirects.
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    use web::{get, post, resource};
-    cfg.service(resource("/").route(get().to(lookup::start)))
-        .service(resource("/lookup").route(get().to(lookup::form)))
-        .service(resource("/case").route(get().to(case::show)).route(post().to(lookup::submit)))
-        .service(resource("/plea").route(get().to(plea::show)).route(post().to(plea::submit)))
-        .service(resource("/plea/review").route(get().to(review::show)))
-        .service(resource("/plea/submit").route(post().to(review::submit)))
-        .service(resource("/plea/confirmation").route(get().to(status::confirmation)))
-        .service(resource("/status").route(get().to(status::form)).route(post().to(status::submit)))
-        .service(resource("/status/case").route(get().to(status::show)))
-        .service(resource("/status/letter").route(post().to(status::letter)))
-        .service(resource("/status/hardship").route(get().to(hardship::form)).route(post().to(hardship::submit)))
-        .service(
-            resource("/status/offer/{id}/{answer}").route(get().to(offer::confirm)).route(post().to(offer::submit)),
-        );
+pub fn routes(t: &mut RouteTable) {
+    t.get("/", lookup::start)
+        .get("/lookup", lookup::form)
+        .get("/case", case::show)
+        .post("/case", lookup::submit)
+        .get("/plea", plea::show)
+        .post("/plea", plea::submit)
+        .get("/plea/review", review::show)
+        .post("/plea/submit", review::submit)
+        .get("/plea/confirmation", status::confirmation)
+        .get("/status", status::form)
+        .post("/status", status::submit)
+        .get("/status/case", status::show)
+        .post("/status/letter", status::letter)
+        .get("/status/hardship", hardship::form)
+        .post("/status/hardship", hardship::submit)
+        .get("/status/offer/{id}/{answer}", offer::confirm)
+        .post("/status/offer/{id}/{answer}", offer::submit);
 }
 
 /// `?lang=` on any page.
@@ -102,7 +105,7 @@ impl Pages {
             "appearance_place": c.appearance_place.join(", "),
             "free_legal_help": c.free_legal_help, "free_legal_help_es": c.free_legal_help_es,
         });
-        Ok(Pages { templates, words, court, secure_cookies: config.base_url.starts_with("https://"), assets })
+        Ok(Pages { templates, words, court, secure_cookies: config.https(), assets })
     }
 
     /// The static files, ready to serve.
@@ -236,10 +239,10 @@ pub fn redirect(state: &crate::web::AppState, pr: &PageRequest, to: &str) -> Htt
 pub(crate) fn with_cookies(resp: &mut actix_web::HttpResponseBuilder, pages: &Pages, pr: &PageRequest) {
     resp.insert_header((header::CACHE_CONTROL, "no-store"));
     if pr.set_lang {
-        resp.cookie(cookie(LANG_COOKIE, pr.lang.as_str(), false, pages.secure_cookies));
+        resp.cookie(cookie(LANG_COOKIE, pr.lang.as_str(), 365, pages.secure_cookies));
     }
     if pr.set_csrf {
-        resp.cookie(cookie(CSRF_COOKIE, &pr.csrf, true, pages.secure_cookies));
+        resp.cookie(cookie(CSRF_COOKIE, &pr.csrf, 1, pages.secure_cookies));
     }
     if let Some(token) = &pr.send_draft {
         // Lax: a top-level visit from elsewhere (a link in an email, a QR code) still finds it.
@@ -254,13 +257,14 @@ pub(crate) fn with_cookies(resp: &mut actix_web::HttpResponseBuilder, pages: &Pa
     }
 }
 
-fn cookie<'a>(name: &'a str, value: &'a str, http_only: bool, secure: bool) -> Cookie<'a> {
+/// A cookie no script can read (the pages have none) that stays on this site.
+fn cookie<'a>(name: &'a str, value: &'a str, days: i64, secure: bool) -> Cookie<'a> {
     Cookie::build(name, value)
         .path("/")
-        .http_only(http_only)
+        .http_only(true)
         .secure(secure)
         .same_site(SameSite::Strict)
-        .max_age(actix_web::cookie::time::Duration::days(if http_only { 1 } else { 365 }))
+        .max_age(actix_web::cookie::time::Duration::days(days))
         .finish()
 }
 
@@ -337,13 +341,13 @@ pub fn field_errors(e: &AppError) -> (Option<String>, Value) {
 }
 
 /// `/static/{path}` and `/favicon.ico`: the prepared static files (see [`crate::web::assets`]).
-pub fn static_files(cfg: &mut web::ServiceConfig) {
+pub fn static_files(t: &mut RouteTable) {
     async fn serve(req: HttpRequest, state: web::Data<crate::web::AppState>) -> Result<HttpResponse, AppError> {
         let path = req.match_info().get("path").unwrap_or("favicon.ico");
         state.pages.assets().respond(&req, path).ok_or_else(|| AppError::NotFound("there is no such file".into()))
     }
     for path in ["/static/{path:.+}", "/favicon.ico"] {
-        cfg.service(web::resource(path).route(web::get().to(serve)).route(web::head().to(serve)));
+        t.get(path, serve).head(path, serve);
     }
 }
 

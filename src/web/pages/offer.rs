@@ -1,13 +1,13 @@
 //! Answering the prosecutor's offer from the status page (issue 9): `GET /status/offer/{id}/{answer}`
 //! asks to confirm (`accept` or `reject`), its POST answers through `services::offers::answer`
-//! with the birth date the status look-up already checked (kept in the draft, never in a URL),
-//! then 303 back to the status page with a notice. No JavaScript.
+//! with the code and birth date the status look-up already checked (kept in the draft, never in
+//! a URL), then 303 back to the status page with a notice. Only an offer of the case the status
+//! session opened is answered; another case's goes back to the status page. No JavaScript.
 
 use super::draft::{self, open_form};
 use super::status::view_of_draft;
 use super::{redirect, render, service_error, LangQuery, PageRequest};
 use crate::error::AppError;
-use crate::services::drafts::StatusKey;
 use crate::services::offers::answer::{self, Answer};
 use crate::web::api::public::{limit, outcome};
 use crate::web::{run_db, AppState};
@@ -59,7 +59,7 @@ pub async fn submit(
         Ok(d) => d,
         Err(e) => return service_error(&state, &pr, e),
     };
-    let (Some(StatusKey { date_of_birth, .. }), Some(answer)) = (d.status.clone(), parse(&what)) else {
+    let (Some(key), Some(answer)) = (d.status.clone(), parse(&what)) else {
         return redirect(&state, &pr, "/status");
     };
     let subject = format!("offer:{id}");
@@ -67,12 +67,13 @@ pub async fn submit(
         return service_error(&state, &pr, e);
     }
     let (lang, today, ctx) = (pr.lang, state.today(), state.letters.clone());
-    let result = run_db(&state.pool, move |c| answer::online(c, id, &date_of_birth, answer, today, lang, &ctx)).await;
+    let result = run_db(&state.pool, move |c| answer::from_status(c, &key, id, answer, today, lang, &ctx)).await;
     outcome(&state, &req, &subject, &result);
     d.notice = Some(match result {
         Ok(_) => format!("offer_{what}ed"),
         Err(AppError::Conflict(_)) => "offer_closed".into(),
-        Err(AppError::NotFound(_)) => return redirect(&state, &pr, "/status"),
+        // Not an offer of this case: back to its status, as the confirm page does.
+        Err(AppError::NotFound(_)) => return redirect(&state, &pr, "/status/case"),
         Err(e) => return service_error(&state, &pr, e),
     });
     draft::save_and_redirect(&state, pr, d, "/status/case").await
