@@ -85,7 +85,7 @@ pub struct Offers {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct MoneySummary {
     /// What the citations issued in the range still owe today: the sum of their balances
-    /// (amount due − paid, never below zero, never stored).
+    /// (amount due − paid, never below zero).
     pub due_cents: i64,
     /// How many of them owe something.
     pub cases_owing: i64,

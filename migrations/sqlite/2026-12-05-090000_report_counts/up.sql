@@ -50,7 +50,7 @@ CREATE TABLE report_counts (
     owing   BIGINT NOT NULL,
     cents   BIGINT NOT NULL,
     PRIMARY KEY (measure, slot, name)
-);
+) WITHOUT ROWID;
 CREATE TABLE report_deltas (
     id      INTEGER PRIMARY KEY,
     measure TEXT NOT NULL,
