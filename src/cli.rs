@@ -55,6 +55,18 @@ pub enum Command {
         #[command(subcommand)]
         action: AuditAction,
     },
+    /// The reports' counters.
+    Reports {
+        #[command(subcommand)]
+        action: ReportsAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReportsAction {
+    /// Recompute the cases' balances and decision dates and the reports' counters from the raw
+    /// tables (after rows were loaded around the application). Writers wait while it runs.
+    Rebuild,
 }
 
 #[derive(Debug, Subcommand)]
@@ -141,6 +153,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Letters { action: LettersAction::Print { out } } => print_letters(&config, &out),
         Command::Jobs { action: JobsAction::RunOnce { as_of } } => run_jobs(&config, as_of),
         Command::Audit { action: AuditAction::Verify } => verify_audit(&config),
+        Command::Reports { action: ReportsAction::Rebuild } => rebuild_reports(&config),
     };
     result.unwrap_or_else(fail)
 }
@@ -316,4 +329,17 @@ fn verify_audit(config: &Config) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::FAILURE)
         }
     }
+}
+
+fn rebuild_reports(config: &Config) -> anyhow::Result<ExitCode> {
+    let started = std::time::Instant::now();
+    let r = db::reports::counters::rebuild(&mut *open(config)?)?;
+    println!(
+        "reports rebuilt in {:.1} s: {} balances and {} decision dates corrected, {} counter rows",
+        started.elapsed().as_secs_f64(),
+        r.balances,
+        r.decided,
+        r.counters
+    );
+    Ok(ExitCode::SUCCESS)
 }

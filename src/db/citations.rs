@@ -374,12 +374,65 @@ pub fn count(conn: &mut DbConn) -> QueryResult<i64> {
     citations::table.count().get_result(conn)
 }
 
-/// Moves the cases `ids` from `from` to `to` (as `domain::lifecycle` decided); returns how many
-/// moved (a case no longer in `from` — someone moved it first — is left as it is).
-pub fn set_status_many(conn: &mut DbConn, ids: &[i64], from: CaseStatus, to: CaseStatus) -> QueryResult<usize> {
-    diesel::update(citations::table.filter(citations::id.eq_any(ids)).filter(citations::status.eq(from.as_str())))
-        .set((citations::status.eq(to.as_str()), citations::updated_at.eq(super::now())))
+/// Moves the cases `ids` from `from` to `to` (as `domain::lifecycle` decided) with the balance
+/// `balance_cents` they are left with; returns how many moved (a case no longer in `from` —
+/// someone moved it first — is left as it is). With `from == to` only the balance is written,
+/// where it differs (nothing is counted as moved).
+pub fn set_state_many(
+    conn: &mut DbConn,
+    ids: &[i64],
+    from: CaseStatus,
+    to: CaseStatus,
+    balance_cents: i64,
+) -> QueryResult<usize> {
+    let cases = citations::table.filter(citations::id.eq_any(ids)).filter(citations::status.eq(from.as_str()));
+    let now = super::now();
+    if from == to {
+        return diesel::update(cases.filter(citations::balance_cents.ne(balance_cents)))
+            .set((citations::balance_cents.eq(balance_cents), citations::updated_at.eq(now)))
+            .execute(conn);
+    }
+    diesel::update(cases)
+        .set((
+            citations::status.eq(to.as_str()),
+            citations::balance_cents.eq(balance_cents),
+            citations::updated_at.eq(now),
+        ))
         .execute(conn)
+}
+
+/// Sets `decided_on` — the date of the last standing (not withdrawn) disposition of any charge,
+/// or NULL — where it is not that, on the cases `ids` (every case if `None`); returns how many
+/// changed. Set-based: one pass over the dispositions, whatever the number of cases.
+pub fn refresh_decided_on(conn: &mut DbConn, ids: Option<&[i64]>) -> QueryResult<usize> {
+    if ids.is_some_and(<[i64]>::is_empty) {
+        return Ok(0);
+    }
+    // Case ids are numbers the database gave, never input: written into the text.
+    let only = |col: &str| match ids {
+        Some(ids) => {
+            let list: Vec<String> = ids.iter().map(i64::to_string).collect();
+            format!("AND {col} IN ({})", list.join(", "))
+        }
+        None => String::new(),
+    };
+    let set = diesel::sql_query(format!(
+        "UPDATE citations SET decided_on = s.day \
+         FROM (SELECT ch.citation_id AS cid, MAX(d.decided_on) AS day \
+               FROM dispositions d JOIN charges ch ON ch.id = d.charge_id \
+               WHERE d.withdrawn_at IS NULL {} GROUP BY ch.citation_id) s \
+         WHERE s.cid = citations.id AND citations.decided_on IS DISTINCT FROM s.day",
+        only("ch.citation_id")
+    ))
+    .execute(conn)?;
+    let cleared = diesel::sql_query(format!(
+        "UPDATE citations SET decided_on = NULL WHERE decided_on IS NOT NULL {} \
+         AND NOT EXISTS (SELECT 1 FROM dispositions d JOIN charges ch ON ch.id = d.charge_id \
+                         WHERE ch.citation_id = citations.id AND d.withdrawn_at IS NULL)",
+        only("id")
+    ))
+    .execute(conn)?;
+    Ok(set + cleared)
 }
 
 /// Contact details a resident gave with a plea; `None` leaves a field as it was.

@@ -80,6 +80,8 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         preferred_language -> Text,
+        balance_cents -> BigInt,
+        decided_on -> Nullable<Date>,
     }
 }
 

@@ -38,7 +38,8 @@ pub struct RunStats {
 
 impl Worker {
     /// Runs every job due at `now` (and those the finished jobs queue for `now`) once, then
-    /// deletes the uploads no plea came for within a day of `now`.
+    /// deletes the uploads no plea came for within a day of `now` and folds the reports' deltas
+    /// into their counters.
     pub fn run_once(&self, now: NaiveDateTime) -> Result<RunStats, AppError> {
         let mut stats = RunStats::default();
         let mut conn = self.pool.get()?;
@@ -73,6 +74,8 @@ impl Worker {
             }
         }
         stats.evidence_purged = crate::services::evidence::purge_unattached(&mut conn, now)? as u32;
+        // The reports' counters: what changed since the last pass folded in.
+        db::reports::counters::compact(&mut conn)?;
         Ok(stats)
     }
 

@@ -93,20 +93,27 @@ pub fn record(
 }
 
 /// [`record`] for many cases in a few statements (a page of the daily job): the statuses moved
-/// by one update per pair of statuses, the dispositions and the events inserted together.
-/// False if a case was no longer where its transition started: the caller rolls back its
-/// transaction (for one case, nothing was written).
+/// and the balances the cases are left with (`Case::balance`, kept on the citation for the
+/// reports) written by one update per (from, to, balance), the dispositions and the events
+/// inserted together, then the decision dates of the cases whose dispositions changed
+/// recomputed in one statement (a withdrawal may leave an earlier one standing). False if a case
+/// was no longer where its transition started: the caller rolls back its transaction (for one
+/// case, nothing was written).
 pub fn record_all(c: &mut DbConn, moves: &[Move], actor: &str, on: NaiveDate) -> Result<bool, AppError> {
-    let mut by_edge: BTreeMap<(CaseStatus, CaseStatus), Vec<i64>> = BTreeMap::new();
-    for m in moves.iter().filter(|m| m.transition.moved()) {
-        by_edge.entry((m.transition.from, m.transition.status())).or_default().push(m.id);
+    let mut by_state: BTreeMap<(CaseStatus, CaseStatus, i64), Vec<i64>> = BTreeMap::new();
+    for m in moves {
+        let t = m.transition;
+        let balance = t.case.balance().outstanding().get();
+        by_state.entry((t.from, t.status(), balance)).or_default().push(m.id);
     }
-    for ((from, to), ids) in &by_edge {
-        if db::citations::set_status_many(c, ids, *from, *to)? != ids.len() {
+    for ((from, to, balance), ids) in &by_state {
+        let moved = db::citations::set_state_many(c, ids, *from, *to, *balance)?;
+        if from != to && moved != ids.len() {
             return Ok(false);
         }
     }
     let mut disposed: Vec<(i64, i32, Disposition)> = Vec::new();
+    let mut decided: Vec<i64> = Vec::new();
     for m in moves {
         let t = m.transition;
         if !t.undisposed.is_empty() {
@@ -114,8 +121,12 @@ pub fn record_all(c: &mut DbConn, moves: &[Move], actor: &str, on: NaiveDate) ->
             db::case_parts::withdraw_paid(c, m.id, &t.undisposed)?;
         }
         disposed.extend(t.disposed.iter().map(|(seq, d)| (m.id, *seq, *d)));
+        if !t.disposed.is_empty() || !t.undisposed.is_empty() {
+            decided.push(m.id);
+        }
     }
     db::citations::dispose_all(c, &disposed, on)?;
+    db::citations::refresh_decided_on(c, Some(&decided))?;
     let events: Vec<Event> = moves
         .iter()
         .flat_map(|m| {

@@ -122,7 +122,7 @@ pub struct CaseParts {
     pub duplicate_pleas: bool,
     pub offers: Vec<OfferView>,
     pub payments: Vec<PaymentView>,
-    /// What the case owes now: due − paid (never stored); `overpaid_cents` above 0 is a refund owed.
+    /// What the case owes now: due − paid (the lifecycle's balance); `overpaid_cents` above 0 is a refund owed.
     pub balance: BalanceView,
     pub dispositions: Vec<DispositionView>,
     pub letters: Vec<CaseLetterView>,

@@ -1,6 +1,7 @@
 //! The reports summary (`GET /api/v1/reports/summary`, its CSV, `/staff/reports`): counts and
-//! sums the database computes (`db::reports`) for a date range of court days, put together as
-//! `domain::report` defines them. Counts only, nothing personal (no audit event: staff reads are
+//! sums the database computes (`db::reports`: from the counters where they are exact for the
+//! court's zone, else from the raw tables — [`Source`]) for a date range of court days, put
+//! together as `domain::report` defines them. Counts only, nothing personal (no audit event: staff reads are
 //! audited for personal data). Each measure is taken over the range by its own date:
 //!
 //! - **cases by status**: citations issued in the range, by their status now (all 8, zeros too);
@@ -84,7 +85,7 @@ pub struct Offers {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct MoneySummary {
     /// What the citations issued in the range still owe today: the sum of their balances
-    /// (amount due − paid, never below zero, never stored).
+    /// (amount due − paid, never below zero).
     pub due_cents: i64,
     /// How many of them owe something.
     pub cases_owing: i64,
@@ -125,15 +126,57 @@ fn unbucketed(rows: &[reports::Bucketed]) -> Vec<reports::Named> {
     rows.iter().map(|r| reports::Named { name: r.name.clone(), n: r.n }).collect()
 }
 
-/// The summary for `range` in the court's time zone `tz`, as of the court day `today`.
-pub fn summary(conn: &mut DbConn, range: DateRange, tz: Tz, today: NaiveDate) -> Result<Summary, AppError> {
+/// Where the counts come from (`db::reports`): the counters, or the raw tables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// The counters where they are exact for the range (a court whose zone is whole hours from
+    /// UTC), else the raw tables: what the reports serve.
+    Best,
+    /// The raw tables, whatever the zone: slow over many citations; what the counters are
+    /// checked against.
+    Direct,
+}
+
+/// A summary finding more deltas than this waiting folds them into the counters first (the
+/// worker does on each pass), so that a read never sums many.
+const MAX_PENDING: i64 = 10_000;
+
+/// The instants (court-day midnights in UTC) and days the summary of `range` in zone `tz` as of
+/// `today` is counted over.
+pub fn span(range: DateRange, tz: Tz, today: NaiveDate) -> reports::Span {
     let (start, end) = range.instants(tz);
     // Ascending edges: issued before today − 90 (91+), before today − 60 (61–90), before
     // today − 30 (31–60), after (0–30).
-    let mut edges = AgeBucket::boundaries(today).map(|d| report::day_start(tz, d));
-    edges.reverse();
-    let issued = reports::issued_by_age(conn, start, end, &edges)?;
-    let cases_by_status = counted(CaseStatus::ALL.iter().map(|s| s.as_str()), &unbucketed(&issued));
+    let mut age_edges = AgeBucket::boundaries(today).map(|d| report::day_start(tz, d)).to_vec();
+    age_edges.reverse();
+    let week_starts = range.weeks().iter().map(|d| report::day_start(tz, *d)).collect();
+    reports::Span { start, end, age_edges, week_starts, from: range.from, to: range.to }
+}
+
+/// The summary for `range` in the court's time zone `tz`, as of the court day `today`.
+pub fn summary(conn: &mut DbConn, range: DateRange, tz: Tz, today: NaiveDate) -> Result<Summary, AppError> {
+    summary_from(conn, range, tz, today, Source::Best)
+}
+
+/// [`summary`], counted from `source`.
+pub fn summary_from(
+    conn: &mut DbConn,
+    range: DateRange,
+    tz: Tz,
+    today: NaiveDate,
+    source: Source,
+) -> Result<Summary, AppError> {
+    let span = span(range, tz, today);
+    let counts = if source == Source::Best && reports::counted::on_the_hour(&span) {
+        if reports::counters::pending(conn, MAX_PENDING + 1)? > MAX_PENDING {
+            reports::counters::compact(conn)?;
+        }
+        reports::counted::aggregates(conn, &span)?
+    } else {
+        reports::direct::aggregates(conn, &span)?
+    };
+    let issued = &counts.issued;
+    let cases_by_status = counted(CaseStatus::ALL.iter().map(|s| s.as_str()), &unbucketed(issued));
     let open: Vec<&str> = report::OPEN.iter().map(|s| s.as_str()).collect();
     let aged: Vec<&reports::Bucketed> = issued.iter().filter(|r| open.contains(&r.name.as_str())).collect();
     let ageing = AgeBucket::ALL
@@ -145,13 +188,12 @@ pub fn summary(conn: &mut DbConn, range: DateRange, tz: Tz, today: NaiveDate) ->
         })
         .collect();
 
-    let week_days = range.weeks();
-    let starts: Vec<_> = week_days.iter().map(|d| report::day_start(tz, *d)).collect();
-    let received = reports::received_by_week(conn, start, end, &starts)?;
+    let received = &counts.received;
     let in_week = |i: usize, c: Channel| -> i64 {
         received.iter().filter(|r| r.bucket as usize == i && r.name == c.as_str()).map(|r| r.n).sum()
     };
-    let pleas_by_week: Vec<Week> = week_days
+    let pleas_by_week: Vec<Week> = range
+        .weeks()
         .iter()
         .enumerate()
         .map(|(i, d)| {
@@ -160,15 +202,15 @@ pub fn summary(conn: &mut DbConn, range: DateRange, tz: Tz, today: NaiveDate) ->
             Week { week_start: *d, online, mail, counter, total: online + mail + counter }
         })
         .collect();
-    let pleas_by_channel = counted(Channel::ALL.iter().map(|c| c.as_str()), &unbucketed(&received));
+    let pleas_by_channel = counted(Channel::ALL.iter().map(|c| c.as_str()), &unbucketed(received));
 
-    let offers = reports::offers_made(conn, start, end)?;
+    let offers = reports::offers_made(conn, span.start, span.end)?;
     let by_status = counted(OfferStatus::ALL.iter().map(|s| s.as_str()), &offers);
     let accepted = offers.iter().filter(|o| o.name == OfferStatus::Accepted.as_str()).map(|o| o.n).sum();
     let offers = Offers { made: offers.iter().map(|o| o.n).sum(), accepted, by_status };
 
-    let (due_cents, cases_owing) = reports::owed(conn, start, end)?;
-    let collected = reports::collected(conn, range.from, range.to)?;
+    let (due_cents, cases_owing) = counts.owed;
+    let collected = &counts.collected;
     let money = MoneySummary {
         due_cents,
         cases_owing,
@@ -177,17 +219,14 @@ pub fn summary(conn: &mut DbConn, range: DateRange, tz: Tz, today: NaiveDate) ->
         collected_by_method: crate::domain::PaymentMethod::ALL
             .iter()
             .map(|m| {
-                let row = collected.iter().find(|r| r.name == m.as_str());
-                Collected {
-                    method: m.as_str().into(),
-                    payments: row.map_or(0, |r| r.n),
-                    cents: row.map_or(0, |r| r.cents),
-                }
+                let rows = collected.iter().filter(|r| r.name == m.as_str());
+                let (payments, cents) = rows.fold((0, 0), |(n, c), r| (n + r.n, c + r.cents));
+                Collected { method: m.as_str().into(), payments, cents }
             })
             .collect(),
     };
 
-    let decided = reports::decided(conn, range.from, range.to)?;
+    let decided = &counts.decided;
     let n = |s: CaseStatus| decided.iter().filter(|r| r.name == s.as_str()).map(|r| r.n).sum::<i64>();
     let (resolved, hearing_set, default) = (n(CaseStatus::Resolved), n(CaseStatus::HearingSet), n(CaseStatus::Default));
     let without_appearance = WithoutAppearance {
@@ -212,4 +251,42 @@ pub fn summary(conn: &mut DbConn, range: DateRange, tz: Tz, today: NaiveDate) ->
         money,
         without_appearance,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::reports::counted::on_the_hour;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    /// A year's summary as of its last day, and the last 90 days as of a day in summer.
+    fn spans(tz: Tz) -> [reports::Span; 2] {
+        let year = DateRange { from: d("2026-01-01"), to: d("2026-12-31") };
+        let summer = DateRange { from: d("2026-05-03"), to: d("2026-07-31") };
+        [span(year, tz, d("2026-12-31")), span(summer, tz, d("2026-08-15"))]
+    }
+
+    #[test]
+    fn courts_in_whole_hour_zones_are_counted_from_the_counters() {
+        use chrono_tz::{America, Asia, Europe, UTC};
+        for tz in [America::Denver, America::New_York, Europe::Madrid, Asia::Tokyo, UTC] {
+            assert!(spans(tz).iter().all(on_the_hour), "{tz}");
+        }
+    }
+
+    #[test]
+    fn courts_in_half_hour_zones_are_counted_from_the_raw_tables() {
+        use chrono_tz::{America, Asia, Australia};
+        // +05:30; +05:45; −03:30 (−02:30 in summer); +10:30 (+11:00 in summer: whole then).
+        for tz in [Asia::Kolkata, Asia::Kathmandu, America::St_Johns, Australia::Lord_Howe] {
+            assert!(spans(tz).iter().all(|s| !on_the_hour(s)), "{tz}");
+        }
+        // One instant off the hour is enough.
+        let [mut year, _] = spans(America::Denver);
+        year.week_starts[3] += chrono::Duration::minutes(30);
+        assert!(!on_the_hour(&year));
+    }
 }

@@ -165,7 +165,7 @@ fn letters_create() {}
            ("Idempotency-Key" = Option<String>, Header, description = "Repeat a request safely (a double-clicked save): the same key and body record one payment")),
     request_body = PaymentRequest,
     responses(
-    (status = 201, description = "Recorded and applied through the case lifecycle; the new balance (amount_due_cents − paid_cents, never stored) and status. Paid in full: the charges are disposed (paid_as_charged / paid_amended), the case is resolved and the outcome letter queued. More than is due: `overpaid_cents` flags a refund (the console's refunds queue). Events payment.recorded (and case.status_changed, charges.disposed, payment.overpaid)", body = PaymentAnswer),
+    (status = 201, description = "Recorded and applied through the case lifecycle; the new balance (amount_due_cents − paid_cents, as the lifecycle works it out) and status. Paid in full: the charges are disposed (paid_as_charged / paid_amended), the case is resolved and the outcome letter queued. More than is due: `overpaid_cents` flags a refund (the console's refunds queue). Events payment.recorded (and case.status_changed, charges.disposed, payment.overpaid)", body = PaymentAnswer),
     (status = 401, body = ErrorBody), (status = 403, description = "Clerks and admins only", body = ErrorBody),
     (status = 404, description = "No such citation", body = ErrorBody),
     (status = 409, description = "The case's state refuses a payment (nothing owed, still open, in default…), in the lifecycle's words", body = ErrorBody),

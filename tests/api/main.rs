@@ -52,6 +52,7 @@ mod payments_console;
 mod payments_paper;
 mod public;
 mod receipt;
+mod report_counts;
 mod reports;
 mod reports_console;
 mod scan_case_pages;

@@ -4,7 +4,8 @@
 //! resolves the case and asks for the outcome letter; an overpayment is flagged for a refund
 //! ([`refunds`]); a reversal takes the balance and the payment dispositions back. One write
 //! transaction each: the payment row, the case's move, the letters and the audit events.
-//! What the case owes is never stored: it is worked out from the charges and the payments.
+//! What the case owes is worked out from the charges and the payments (the lifecycle's balance;
+//! the citation keeps a copy, written with each change of the case, for the reports' counters).
 
 pub mod enclosed;
 pub mod refunds;

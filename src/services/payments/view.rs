@@ -8,7 +8,7 @@ use crate::services::case_state;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-/// What a case owes: due − paid, never stored.
+/// What a case owes: due − paid, as the lifecycle works it out.
 #[derive(Debug, Clone, Copy, Serialize, utoipa::ToSchema)]
 pub struct BalanceView {
     /// The fines owed on the charges pleaded guilty or no contest (or amended by an accepted offer).

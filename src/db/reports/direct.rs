@@ -1,65 +1,16 @@
-//! The counts behind the reports: every number is an aggregate the database computes (GROUP BY,
-//! COUNT, SUM), never rows loaded and counted here. The SQL is the same on both backends: times
-//! are compared with instants computed by the caller (a court day's midnight in UTC), and a
-//! row's bucket — its week, its age — is a `CASE` over those instants, so neither backend's
-//! date functions (which differ, and know no time zones on SQLite) are needed. Placeholders are
-//! `$1, $2, …` in the order they appear in the text (SQLite numbers `$N` by first appearance).
+//! The reports' counts from the raw tables, aggregated on every request: the fallback when the
+//! counters cannot be exact (a court in a half-hour zone, see `super::counted`) and the oracle
+//! the tests compare the counters with. The SQL is the same on both backends: times are
+//! compared with instants computed by the caller (a court day's midnight in UTC), and a row's
+//! bucket — its week, its age — is a `CASE` over those instants, so neither backend's date
+//! functions (which differ, and know no time zones on SQLite) are needed.
 
-use super::DbConn;
+use super::{bucket_case, names, Aggregates, Bucketed, Db, Money, Named, Span, OWING};
+use crate::db::DbConn;
 use crate::domain::report::DECIDED;
-use crate::domain::CaseStatus;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Date, Integer, Text, Timestamp};
-
-type Db = <DbConn as diesel::Connection>::Backend;
-
-/// A count under a name (a status, a channel, a payment method).
-#[derive(Debug, Clone, PartialEq, Eq, QueryableByName)]
-pub struct Named {
-    #[diesel(sql_type = Text)]
-    pub name: String,
-    #[diesel(sql_type = BigInt)]
-    pub n: i64,
-}
-
-/// A count in bucket `bucket` (a week's or an age's index) under a name.
-#[derive(Debug, Clone, PartialEq, Eq, QueryableByName)]
-pub struct Bucketed {
-    #[diesel(sql_type = Integer)]
-    pub bucket: i32,
-    #[diesel(sql_type = Text)]
-    pub name: String,
-    #[diesel(sql_type = BigInt)]
-    pub n: i64,
-}
-
-/// Payments received under a method: how many, how much.
-#[derive(Debug, Clone, PartialEq, Eq, QueryableByName)]
-pub struct Money {
-    #[diesel(sql_type = Text)]
-    pub name: String,
-    #[diesel(sql_type = BigInt)]
-    pub n: i64,
-    #[diesel(sql_type = BigInt)]
-    pub cents: i64,
-}
-
-/// `'a', 'b'`: fixed status names (never input) for an `IN (…)` list.
-fn names(statuses: &[CaseStatus]) -> String {
-    statuses.iter().map(|s| format!("'{}'", s.as_str())).collect::<Vec<_>>().join(", ")
-}
-
-/// `CASE WHEN col < $k THEN 0 WHEN col < $k+1 THEN 1 … ELSE n END`, placeholders from `$first`:
-/// the index of the first of `edges` (ascending) that `col` falls before; `0` without edges (a
-/// `CASE` needs a `WHEN`).
-fn bucket_case(col: &str, edges: usize, first: usize) -> String {
-    if edges == 0 {
-        return "0".into();
-    }
-    let whens: String = (0..edges).map(|i| format!("WHEN {col} < ${} THEN {i} ", first + i)).collect();
-    format!("CASE {whens}ELSE {edges} END")
-}
+use diesel::sql_types::{BigInt, Date, Timestamp};
 
 /// Rows of `table` (with `filter`, an SQL condition of fixed text) whose time `col` is in
 /// `[start, end)`, per bucket (as [`bucket_case`] over `edges`) and per the value of column `name`.
@@ -108,16 +59,6 @@ pub fn received_by_week(
     bucketed(conn, ("submissions", "1 = 1", "received_at", "channel"), start, end, edges)
 }
 
-/// Offers made in `[start, end)`, per status now (pending, accepted, rejected, …).
-pub fn offers_made(conn: &mut DbConn, start: NaiveDateTime, end: NaiveDateTime) -> QueryResult<Vec<Named>> {
-    diesel::sql_query(
-        "SELECT status AS name, COUNT(*) AS n FROM offers WHERE created_at >= $1 AND created_at < $2 GROUP BY status",
-    )
-    .bind::<Timestamp, _>(start)
-    .bind::<Timestamp, _>(end)
-    .load(conn)
-}
-
 /// Payments received on court days `from..=to` and not reversed, per method.
 pub fn collected(conn: &mut DbConn, from: NaiveDate, to: NaiveDate) -> QueryResult<Vec<Money>> {
     diesel::sql_query(
@@ -146,32 +87,16 @@ pub fn decided(conn: &mut DbConn, from: NaiveDate, to: NaiveDate) -> QueryResult
     diesel::sql_query(sql).bind::<Date, _>(from).bind::<Date, _>(to).bind::<Date, _>(to).load(conn)
 }
 
-/// What the cases issued in `[start, end)` still owe: per case the balance of
-/// `domain::lifecycle::Case::balance` — due (each charge's amended fine of an accepted offer, or
-/// its fine as charged under a guilty or no-contest plea of the applied submission: the first
-/// linked one that is neither a duplicate nor set aside; of several accepted offers, the latest)
-/// minus the payments not reversed — summed over the cases where it is above zero: (cents,
-/// cases). Only cases that can owe are read
-/// (`open` has no plea, `default` none applied, `resolved` a zero balance by the lifecycle).
-pub fn owed(conn: &mut DbConn, start: NaiveDateTime, end: NaiveDateTime) -> QueryResult<(i64, i64)> {
-    #[derive(QueryableByName)]
-    struct Owed {
-        #[diesel(sql_type = BigInt)]
-        cents: i64,
-        #[diesel(sql_type = BigInt)]
-        n: i64,
-    }
-    let owing = [
-        CaseStatus::Responded,
-        CaseStatus::InReview,
-        CaseStatus::OfferPending,
-        CaseStatus::AmountDue,
-        CaseStatus::HearingSet,
-    ];
-    // Set-based (hash joins over the cohort), not a subquery per case: 5× faster on PostgreSQL.
-    let sql = format!(
-        "WITH cohort AS ( \
-           SELECT c.id FROM citations c WHERE c.issued_at >= $1 AND c.issued_at < $2 AND c.status IN ({})), \
+/// `WITH …, balance AS (…)`: the balance of each case of `cohort` (an SQL query of fixed text
+/// selecting `id` from citations) that has charges, as `domain::lifecycle::Case::balance` works
+/// it out — due (each charge's amended fine of an accepted offer, or its fine as charged under a
+/// guilty or no-contest plea of the applied submission: the first linked one that is neither a
+/// duplicate nor set aside; of several accepted offers, the latest) minus the payments not
+/// reversed — as `balance (cid, cents)`, below zero when overpaid. Set-based (hash joins over the
+/// cohort), not a subquery per case: 5× faster on PostgreSQL.
+pub(super) fn balances(cohort: &str) -> String {
+    format!(
+        "WITH cohort AS ({cohort}), \
          applied AS ( \
            SELECT s.citation_id AS cid, MIN(s.id) AS sid FROM submissions s JOIN cohort k ON k.id = s.citation_id \
            WHERE s.status = 'linked' AND NOT s.duplicate \
@@ -196,11 +121,42 @@ pub fn owed(conn: &mut DbConn, start: NaiveDateTime, end: NaiveDateTime) -> Quer
            GROUP BY ch.citation_id), \
          paid AS ( \
            SELECT p.citation_id AS cid, SUM(p.amount_cents) AS cents FROM payments p JOIN cohort k ON k.id = p.citation_id \
-           WHERE p.reversed_at IS NULL GROUP BY p.citation_id) \
-         SELECT CAST(COALESCE(SUM(d.cents - COALESCE(pd.cents, 0)), 0) AS BIGINT) AS cents, COUNT(*) AS n \
-         FROM due d LEFT JOIN paid pd ON pd.cid = d.cid WHERE d.cents - COALESCE(pd.cents, 0) > 0",
-        names(&owing)
+           WHERE p.reversed_at IS NULL GROUP BY p.citation_id), \
+         balance AS ( \
+           SELECT d.cid, CAST(d.cents - COALESCE(pd.cents, 0) AS BIGINT) AS cents FROM due d LEFT JOIN paid pd ON pd.cid = d.cid) "
+    )
+}
+
+/// What the cases issued in `[start, end)` still owe: their balances ([`balances`]) summed over
+/// the cases where it is above zero: (cents, cases). Only the cases that can owe are read
+/// ([`super::OWING`]).
+pub fn owed(conn: &mut DbConn, start: NaiveDateTime, end: NaiveDateTime) -> QueryResult<(i64, i64)> {
+    #[derive(QueryableByName)]
+    struct Owed {
+        #[diesel(sql_type = BigInt)]
+        cents: i64,
+        #[diesel(sql_type = BigInt)]
+        n: i64,
+    }
+    let cohort = format!(
+        "SELECT c.id FROM citations c WHERE c.issued_at >= $1 AND c.issued_at < $2 AND c.status IN ({})",
+        names(&OWING)
+    );
+    let sql = format!(
+        "{} SELECT CAST(COALESCE(SUM(cents), 0) AS BIGINT) AS cents, COUNT(*) AS n FROM balance WHERE cents > 0",
+        balances(&cohort)
     );
     let r: Owed = diesel::sql_query(sql).bind::<Timestamp, _>(start).bind::<Timestamp, _>(end).get_result(conn)?;
     Ok((r.cents, r.n))
+}
+
+/// Everything the summary counts (but the offers) over `span`, from the raw tables.
+pub fn aggregates(conn: &mut DbConn, span: &Span) -> QueryResult<Aggregates> {
+    Ok(Aggregates {
+        issued: issued_by_age(conn, span.start, span.end, &span.age_edges)?,
+        received: received_by_week(conn, span.start, span.end, &span.week_starts)?,
+        owed: owed(conn, span.start, span.end)?,
+        collected: collected(conn, span.from, span.to)?,
+        decided: decided(conn, span.from, span.to)?,
+    })
 }

@@ -1,0 +1,18 @@
+DROP TRIGGER report_payments_removed ON payments;
+DROP TRIGGER report_payments_changed ON payments;
+DROP TRIGGER report_payments_added ON payments;
+DROP TRIGGER report_submissions_removed ON submissions;
+DROP TRIGGER report_submissions_changed ON submissions;
+DROP TRIGGER report_submissions_added ON submissions;
+DROP TRIGGER report_citations_removed ON citations;
+DROP TRIGGER report_citations_changed ON citations;
+DROP TRIGGER report_citations_added ON citations;
+DROP FUNCTION report_rows_changed();
+DROP TABLE report_deltas;
+DROP TABLE report_counts;
+DROP VIEW report_facts;
+DROP FUNCTION report_payment_facts(DATE, TEXT, BIGINT, TIMESTAMP);
+DROP FUNCTION report_submission_facts(TIMESTAMP, TEXT);
+DROP FUNCTION report_citation_facts(TEXT, TIMESTAMP, BIGINT, DATE);
+ALTER TABLE citations DROP COLUMN decided_on;
+ALTER TABLE citations DROP COLUMN balance_cents;
