@@ -5,6 +5,7 @@ pub mod api;
 pub mod assets;
 pub(crate) mod body;
 pub mod console;
+pub mod metrics;
 pub mod openapi;
 pub mod pages;
 pub mod ratelimit;
@@ -14,7 +15,8 @@ pub mod telemetry;
 use crate::config::Config;
 use crate::db::DbPool;
 use crate::error::AppError;
-use actix_web::dev::Server;
+use actix_web::body::MessageBody;
+use actix_web::dev::{Server, ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::{middleware, web, App, HttpServer};
 use std::net::TcpListener;
 use tracing_actix_web::TracingLogger;
@@ -26,9 +28,27 @@ pub struct AppState {
     pub letters: crate::services::letters::LetterContext,
     pub limiter: ratelimit::RateLimiter,
     pub pages: pages::Pages,
+    pub metrics: metrics::Metrics,
 }
 
 impl AppState {
+    /// Everything the handlers reach, with the page templates loaded (a template that does not
+    /// load is an error here, at start-up).
+    pub fn new(
+        pool: DbPool,
+        config: Config,
+        letters: crate::services::letters::LetterContext,
+    ) -> anyhow::Result<AppState> {
+        Ok(AppState {
+            pages: pages::Pages::load(&config).map_err(|e| anyhow::anyhow!("PLEADESK_TEMPLATES_DIR: {e}"))?,
+            limiter: ratelimit::RateLimiter::new(config.lookup_per_minute),
+            metrics: metrics::Metrics::new()?,
+            pool,
+            config,
+            letters,
+        })
+    }
+
     /// Today on the court's calendar.
     pub fn today(&self) -> chrono::NaiveDate {
         chrono::Utc::now().with_timezone(&self.config.court_tz).date_naive()
@@ -45,7 +65,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     };
     use web::{get, post, resource};
     cfg.configure(pages::routes).configure(console::routes);
-    cfg.service(resource("/healthz").route(get().to(health::healthz))).service(
+    cfg.service(resource("/healthz").route(get().to(health::healthz)));
+    cfg.service(resource("/metrics").route(get().to(metrics::scrape))).service(
         web::scope("/api/v1")
             .service(resource("/openapi.json").route(get().to(openapi::document)))
             .service(resource("/auth/login").route(post().to(auth::login)))
@@ -124,23 +145,35 @@ fn security_headers() -> middleware::DefaultHeaders {
 
 /// Binds the listener and builds the server (not yet running).
 pub fn server(listener: TcpListener, state: web::Data<AppState>) -> std::io::Result<Server> {
-    let server = HttpServer::new(move || {
-        App::new()
-            .wrap(pages::errors::handlers())
-            .wrap(security_headers())
-            .wrap(middleware::NormalizePath::trim())
-            .wrap(TracingLogger::<telemetry::PrivateRootSpan>::new())
-            .app_data(state.clone())
-            .app_data(json_config())
-            .app_data(path_config())
-            .configure(routes)
-            .configure(pages::static_files)
-            .default_service(web::to(not_found))
-    })
-    .listen(listener)?
-    .shutdown_timeout(20)
-    .run();
+    let server = HttpServer::new(move || app(state.clone())).listen(listener)?.shutdown_timeout(20).run();
     Ok(server)
+}
+
+/// The application — every route and middleware — as each server worker runs it (`pleadesk
+/// check` also asks it for pages, in-process).
+pub fn app(
+    state: web::Data<AppState>,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    App::new()
+        .wrap(pages::errors::handlers())
+        .wrap(security_headers())
+        .wrap(middleware::from_fn(metrics::record))
+        .wrap(middleware::NormalizePath::trim())
+        .wrap(TracingLogger::<telemetry::PrivateRootSpan>::new())
+        .app_data(state)
+        .app_data(json_config())
+        .app_data(path_config())
+        .configure(routes)
+        .configure(pages::static_files)
+        .default_service(web::to(not_found))
 }
 
 /// Runs blocking database work (diesel is synchronous) on actix's thread pool, with a

@@ -4,14 +4,14 @@ use crate::helpers::TestApp;
 use crate::on_both_backends;
 use std::collections::BTreeSet;
 
-/// (method, path) of every route the application registers under /api and /healthz, read from
+/// (method, path) of every route the application registers under /api, /healthz and /metrics, read from
 /// the route table in src/web/mod.rs.
 fn registered_routes() -> BTreeSet<(String, String)> {
     let src = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/web/mod.rs")).unwrap();
     let mut out = BTreeSet::new();
     for line in src.lines().filter(|l| l.contains("resource(\"")) {
         let path = line.split("resource(\"").nth(1).unwrap().split('"').next().unwrap();
-        let full = if path == "/healthz" { path.to_string() } else { format!("/api/v1{path}") };
+        let full = if path == "/healthz" || path == "/metrics" { path.to_string() } else { format!("/api/v1{path}") };
         for method in ["get", "post"] {
             if line.contains(&format!("{method}().to(")) {
                 out.insert((method.to_string(), full.clone()));
