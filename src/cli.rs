@@ -1,5 +1,6 @@
 //! The `pleadesk` command line (SPEC §4): parsed with clap, each command calls into the library.
 
+use crate::cli_progress::Shown;
 use crate::config::Config;
 use crate::domain::Role;
 use crate::import::{self, rows, ImportRules};
@@ -174,6 +175,9 @@ async fn serve(config: Config, demo: bool) -> anyhow::Result<ExitCode> {
     let rules = ImportRules { court_tz: config.court_tz, response_due: config.court.deadlines.response_due };
     let today = chrono::Utc::now().with_timezone(&config.court_tz).date_naive();
     let application = app::Application::build(config).await?;
+    let bound = std::net::SocketAddr::new(application.config().bind.ip(), application.port());
+    let lines = crate::config::summary::startup(application.config(), bound, true, chrono::Utc::now());
+    print!("{}", crate::config::summary::block(&lines));
     if demo {
         let pool = application.pool().clone();
         let loaded = actix_web::rt::task::spawn_blocking(move || -> anyhow::Result<_> {
@@ -223,7 +227,9 @@ fn import_file(config: &Config, what: ImportWhat) -> anyhow::Result<ExitCode> {
             let linker = crate::services::paper_link::ImportLinker {
                 ctx: crate::services::letters::LetterContext::from_config(config)?,
             };
-            let summary = import::citations::import_then(&mut *open(config)?, rows, &rules, "cli", &linker)?;
+            let shown = Shown::on_stderr("import citations");
+            let summary = import::citations::import_then(&mut *open(config)?, rows, &rules, "cli", &linker, &shown)?;
+            shown.finish();
             println!(
                 "citations: {} imported, {} updated, {} unchanged; {} rows rejected; {} waiting pleas linked",
                 summary.imported,
@@ -240,7 +246,9 @@ fn import_file(config: &Config, what: ImportWhat) -> anyhow::Result<ExitCode> {
         ImportWhat::Offenses { file } => {
             let bytes = read_input(&file)?;
             let rows = rows::from_csv(&bytes, import::offenses::COLUMNS).map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
-            let summary = import::offenses::import(&mut *open(config)?, rows)?;
+            let shown = Shown::on_stderr("import offenses");
+            let summary = import::offenses::import_reporting(&mut *open(config)?, rows, &shown)?;
+            shown.finish();
             println!(
                 "offenses: {} imported, {} updated, {} unchanged; {} rows rejected",
                 summary.imported,
@@ -266,7 +274,9 @@ fn exit_for(clean: bool) -> ExitCode {
 
 fn print_letters(config: &Config, out: &std::path::Path) -> anyhow::Result<ExitCode> {
     let ctx = crate::services::letters::LetterContext::from_config(config)?;
-    let run = crate::services::letters::print_run(&mut *open(config)?, &ctx, out, "cli")?;
+    let shown = Shown::on_stderr("mail run");
+    let run = crate::services::letters::print_run(&mut *open(config)?, &ctx, out, "cli", &shown)?;
+    shown.finish();
     println!(
         "mail run: {} letters, {} pages ({} blank for duplex) written to {}",
         run.letters,
@@ -299,7 +309,9 @@ fn run_jobs(config: &Config, as_of: Option<chrono::NaiveDate>) -> anyhow::Result
     if daily.skipped + daily.failed > 0 {
         println!("deadlines: {} already done by another run, {} to retry", daily.skipped, daily.failed);
     }
-    let stats = worker.run_once(now)?;
+    let shown = Shown::on_stderr("jobs");
+    let stats = worker.run_once_reporting(now, &shown)?;
+    shown.finish();
     println!("jobs: {} done, {} to retry, {} parked", stats.done, stats.retried, stats.parked);
     println!("evidence: {} unattached uploads deleted", stats.evidence_purged);
     Ok(ExitCode::SUCCESS)

@@ -48,6 +48,7 @@ mod paper_support;
 mod payments;
 mod payments_console;
 mod payments_paper;
+mod progress;
 mod prom_text;
 mod public;
 mod receipt;
