@@ -56,6 +56,9 @@ pub enum Command {
         #[command(subcommand)]
         action: AuditAction,
     },
+    /// Verify this deployment: database, data folder, templates, mail server, clock. One line per
+    /// check; exit 1 if any failed.
+    Check,
 }
 
 #[derive(Debug, Subcommand)]
@@ -128,9 +131,17 @@ fn parse_role(s: &str) -> Result<Role, String> {
 }
 
 pub fn run(cli: Cli) -> ExitCode {
-    web::telemetry::init();
+    match cli.command {
+        // Its pages are asked for in-process: their request lines would bury the check's own.
+        Command::Check => web::telemetry::init_with_default("warn"),
+        _ => web::telemetry::init(),
+    }
     let config = match Config::from_env() {
         Ok(c) => c,
+        Err(e) if matches!(cli.command, Command::Check) => {
+            println!("FAIL  configuration: {e}. To fix: correct that variable (.env.example lists them all)");
+            return ExitCode::FAILURE;
+        }
         Err(e) => return fail(e.into()),
     };
     let result = match cli.command {
@@ -142,6 +153,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Letters { action: LettersAction::Print { out } } => print_letters(&config, &out),
         Command::Jobs { action: JobsAction::RunOnce { as_of } } => run_jobs(&config, as_of),
         Command::Audit { action: AuditAction::Verify } => verify_audit(&config),
+        Command::Check => Ok(check(&config)),
     };
     result.unwrap_or_else(fail)
 }
@@ -315,6 +327,15 @@ fn run_jobs(config: &Config, as_of: Option<chrono::NaiveDate>) -> anyhow::Result
     println!("jobs: {} done, {} to retry, {} parked", stats.done, stats.retried, stats.parked);
     println!("evidence: {} unattached uploads deleted", stats.evidence_purged);
     Ok(ExitCode::SUCCESS)
+}
+
+fn check(config: &Config) -> ExitCode {
+    let findings = actix_web::rt::System::new().block_on(crate::check::run(config));
+    for f in &findings {
+        println!("{}", crate::check::line(f));
+    }
+    println!("{}", crate::check::summary(&findings));
+    exit_for(findings.iter().all(|f| f.outcome.is_ok()))
 }
 
 fn verify_audit(config: &Config) -> anyhow::Result<ExitCode> {

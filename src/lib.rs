@@ -3,6 +3,7 @@
 pub mod app;
 pub mod audit;
 pub mod auth;
+pub mod check;
 pub mod cli;
 mod cli_progress;
 mod cli_users;

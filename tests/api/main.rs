@@ -6,6 +6,7 @@ mod helpers;
 mod access;
 mod audit;
 mod auth;
+mod check;
 mod citation_import;
 mod cli;
 mod console;

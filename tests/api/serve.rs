@@ -53,7 +53,10 @@ async fn serve_demo_loads_current_cases_logs_no_personal_data_and_stops_on_sigte
     for expected in [
         format!("  database         sqlite, file {}", dir.path().join("demo.db").display()),
         format!("  data folder      {}", data.display()),
-        format!("  email            no SMTP server: emails are written as .eml files in {}", data.join("outbox").display()),
+        format!(
+            "  email            no SMTP server: emails are written as .eml files in {}",
+            data.join("outbox").display()
+        ),
         "  worker           on (looks for due jobs every 1 s)".to_string(),
         "  court time zone  America/Denver (court time now ".to_string(),
         format!("  listening on     127.0.0.1:{port} (residents reach {base_url})"),

@@ -10,7 +10,7 @@ mod render;
 mod transition;
 
 pub use create::{create, letter_data, queue_acknowledgement, queue_for_case, queue_hardship_answer, queue_letter};
-pub use email::email;
+pub use email::{email, Composed};
 pub use mail_run::{print_run, PrintRun};
 pub use render::{render_stored, stored_pdf};
 pub use transition::queue_transition;
