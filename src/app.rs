@@ -49,13 +49,7 @@ impl Application {
             crate::i18n::Catalog::load(&config.templates_dir)
                 .map_err(|e| anyhow::anyhow!("PLEADESK_TEMPLATES_DIR: {e}"))?,
         );
-        let state = actix_web::web::Data::new(AppState {
-            pool: pool.clone(),
-            config: config.clone(),
-            letters: letters.clone(),
-            limiter: web::ratelimit::RateLimiter::new(config.lookup_per_minute),
-            pages: web::pages::Pages::load(&config).map_err(|e| anyhow::anyhow!("PLEADESK_TEMPLATES_DIR: {e}"))?,
-        });
+        let state = actix_web::web::Data::new(AppState::new(pool.clone(), config.clone(), letters.clone())?);
         let server = web::server(listener, state)?;
         Ok(Application { port, server, pool, config, letters })
     }
@@ -67,6 +61,11 @@ impl Application {
     /// Where residents reach this server (PLEADESK_BASE_URL, or the address bound).
     pub fn base_url(&self) -> &str {
         &self.config.base_url
+    }
+
+    /// The configuration it runs with (`base_url` as bound).
+    pub fn config(&self) -> &Config {
+        &self.config
     }
 
     pub fn pool(&self) -> &DbPool {

@@ -109,6 +109,11 @@ pub fn record(conn: &mut DbConn, e: &Event) -> QueryResult<i64> {
     crate::db::write_transaction(conn, |c| append(c, e))
 }
 
+/// When the newest event was recorded (`pleadesk check`: the clock must not be before it).
+pub fn last_at(conn: &mut DbConn) -> QueryResult<Option<NaiveDateTime>> {
+    events::table.select(diesel::dsl::max(events::at)).first(conn)
+}
+
 type Row = (i64, NaiveDateTime, String, String, String, String, String, String, String, String);
 
 /// Checks the whole chain; `Ok(count)` or `Err((event id, what is wrong))` for the first bad event.

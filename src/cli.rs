@@ -1,5 +1,6 @@
 //! The `pleadesk` command line (SPEC §4): parsed with clap, each command calls into the library.
 
+use crate::cli_progress::Shown;
 use crate::config::Config;
 use crate::domain::Role;
 use crate::import::{self, rows, ImportRules};
@@ -60,6 +61,9 @@ pub enum Command {
         #[command(subcommand)]
         action: ReportsAction,
     },
+    /// Verify this deployment: database, data folder, templates, mail server, clock. One line per
+    /// check; exit 1 if any failed.
+    Check,
 }
 
 #[derive(Debug, Subcommand)]
@@ -139,9 +143,17 @@ fn parse_role(s: &str) -> Result<Role, String> {
 }
 
 pub fn run(cli: Cli) -> ExitCode {
-    web::telemetry::init();
+    match cli.command {
+        // Its pages are asked for in-process: their request lines would bury the check's own.
+        Command::Check => web::telemetry::init_with_default("warn"),
+        _ => web::telemetry::init(),
+    }
     let config = match Config::from_env() {
         Ok(c) => c,
+        Err(e) if matches!(cli.command, Command::Check) => {
+            println!("FAIL  configuration: {e}. To fix: correct that variable (.env.example lists them all)");
+            return ExitCode::FAILURE;
+        }
         Err(e) => return fail(e.into()),
     };
     let result = match cli.command {
@@ -154,6 +166,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Jobs { action: JobsAction::RunOnce { as_of } } => run_jobs(&config, as_of),
         Command::Audit { action: AuditAction::Verify } => verify_audit(&config),
         Command::Reports { action: ReportsAction::Rebuild } => rebuild_reports(&config),
+        Command::Check => Ok(check(&config)),
     };
     result.unwrap_or_else(fail)
 }
@@ -187,6 +200,9 @@ async fn serve(config: Config, demo: bool) -> anyhow::Result<ExitCode> {
     let rules = ImportRules { court_tz: config.court_tz, response_due: config.court.deadlines.response_due };
     let today = chrono::Utc::now().with_timezone(&config.court_tz).date_naive();
     let application = app::Application::build(config).await?;
+    let bound = std::net::SocketAddr::new(application.config().bind.ip(), application.port());
+    let lines = crate::config::summary::startup(application.config(), bound, true, chrono::Utc::now());
+    print!("{}", crate::config::summary::block(&lines));
     if demo {
         let pool = application.pool().clone();
         let loaded = actix_web::rt::task::spawn_blocking(move || -> anyhow::Result<_> {
@@ -236,7 +252,9 @@ fn import_file(config: &Config, what: ImportWhat) -> anyhow::Result<ExitCode> {
             let linker = crate::services::paper_link::ImportLinker {
                 ctx: crate::services::letters::LetterContext::from_config(config)?,
             };
-            let summary = import::citations::import_then(&mut *open(config)?, rows, &rules, "cli", &linker)?;
+            let shown = Shown::on_stderr("import citations");
+            let summary = import::citations::import_then(&mut *open(config)?, rows, &rules, "cli", &linker, &shown)?;
+            shown.finish();
             println!(
                 "citations: {} imported, {} updated, {} unchanged; {} rows rejected; {} waiting pleas linked",
                 summary.imported,
@@ -253,7 +271,9 @@ fn import_file(config: &Config, what: ImportWhat) -> anyhow::Result<ExitCode> {
         ImportWhat::Offenses { file } => {
             let bytes = read_input(&file)?;
             let rows = rows::from_csv(&bytes, import::offenses::COLUMNS).map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
-            let summary = import::offenses::import(&mut *open(config)?, rows)?;
+            let shown = Shown::on_stderr("import offenses");
+            let summary = import::offenses::import_reporting(&mut *open(config)?, rows, &shown)?;
+            shown.finish();
             println!(
                 "offenses: {} imported, {} updated, {} unchanged; {} rows rejected",
                 summary.imported,
@@ -279,7 +299,9 @@ fn exit_for(clean: bool) -> ExitCode {
 
 fn print_letters(config: &Config, out: &std::path::Path) -> anyhow::Result<ExitCode> {
     let ctx = crate::services::letters::LetterContext::from_config(config)?;
-    let run = crate::services::letters::print_run(&mut *open(config)?, &ctx, out, "cli")?;
+    let shown = Shown::on_stderr("mail run");
+    let run = crate::services::letters::print_run(&mut *open(config)?, &ctx, out, "cli", &shown)?;
+    shown.finish();
     println!(
         "mail run: {} letters, {} pages ({} blank for duplex) written to {}",
         run.letters,
@@ -312,10 +334,21 @@ fn run_jobs(config: &Config, as_of: Option<chrono::NaiveDate>) -> anyhow::Result
     if daily.skipped + daily.failed > 0 {
         println!("deadlines: {} already done by another run, {} to retry", daily.skipped, daily.failed);
     }
-    let stats = worker.run_once(now)?;
+    let shown = Shown::on_stderr("jobs");
+    let stats = worker.run_once_reporting(now, &shown)?;
+    shown.finish();
     println!("jobs: {} done, {} to retry, {} parked", stats.done, stats.retried, stats.parked);
     println!("evidence: {} unattached uploads deleted", stats.evidence_purged);
     Ok(ExitCode::SUCCESS)
+}
+
+fn check(config: &Config) -> ExitCode {
+    let findings = actix_web::rt::System::new().block_on(crate::check::run(config));
+    for f in &findings {
+        println!("{}", crate::check::line(f));
+    }
+    println!("{}", crate::check::summary(&findings));
+    exit_for(findings.iter().all(|f| f.outcome.is_ok()))
 }
 
 fn verify_audit(config: &Config) -> anyhow::Result<ExitCode> {

@@ -3,7 +3,9 @@
 pub mod app;
 pub mod audit;
 pub mod auth;
+pub mod check;
 pub mod cli;
+mod cli_progress;
 mod cli_users;
 pub mod config;
 pub mod db;
@@ -14,6 +16,7 @@ pub mod import;
 pub mod jobs;
 pub mod letters;
 pub mod mail;
+pub mod progress;
 pub mod scan;
 pub mod services;
 pub mod storage;

@@ -35,9 +35,13 @@ pub struct Config {
     pub worker_interval_secs: u64,
     /// A staff sign-in session ends after this long without use.
     pub staff_idle: chrono::Duration,
+    /// Who may read `/metrics` (the TCP peer's address); empty: nobody.
+    pub metrics_allow: Vec<ipnet::IpNet>,
 }
 
 mod court;
+pub mod networks;
+pub mod summary;
 pub use court::CourtConfig;
 
 /// (variable, TOML key, default). The TOML key is the variable without `PLEADESK_`, lower-cased.
@@ -58,6 +62,7 @@ const VARS: &[(&str, &str, &str)] = &[
     ("PLEADESK_MAIL_FROM", "mail_from", "PleaDesk <no-reply@pleadesk.invalid>"),
     ("PLEADESK_WORKER_INTERVAL_SECS", "worker_interval_secs", "5"),
     ("PLEADESK_STAFF_IDLE_MINUTES", "staff_idle_minutes", "30"),
+    ("PLEADESK_METRICS_ALLOW", "metrics_allow", "127.0.0.0/8,::1/128"),
 ];
 
 /// Every variable: the service's (above) and the court profile's (`court::VARS`).
@@ -184,7 +189,10 @@ impl Config {
             }
         };
 
+        let metrics_allow = networks::parse_networks("PLEADESK_METRICS_ALLOW", &value("PLEADESK_METRICS_ALLOW"))?;
+
         Ok(Config {
+            metrics_allow,
             staff_idle,
             templates_dir: PathBuf::from(value("PLEADESK_TEMPLATES_DIR")),
             static_dir: PathBuf::from(value("PLEADESK_STATIC_DIR")),

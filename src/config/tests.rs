@@ -22,6 +22,7 @@ fn defaults_match_the_spec() {
     assert_eq!(c.court.appearance_place, c.court.address_lines);
     assert_eq!(c.court.after_plea, crate::domain::next_steps::AfterPleaRules::default());
     assert_eq!(c.staff_idle, chrono::Duration::minutes(30));
+    assert_eq!(networks::display(&c.metrics_allow), "127.0.0.0/8, ::1/128", "loopback only");
     assert_eq!(c.court.deadlines, crate::domain::deadline::DeadlineRules::default());
     let c = Config::load(env_of(&[("PLEADESK_STAFF_IDLE_MINUTES", "0.05")])).unwrap();
     assert_eq!(c.staff_idle, chrono::Duration::seconds(3), "fractions of a minute, for tests");
@@ -84,6 +85,7 @@ fn bad_values_name_the_variable() {
         ("PLEADESK_REMINDER_DAYS", "7,two"),
         ("PLEADESK_PAYMENT_REMINDER_DAYS", "100"),
         ("PLEADESK_DEFAULT_GRACE_DAYS", "-1"),
+        ("PLEADESK_METRICS_ALLOW", "127.0.0.0/8,everyone"),
     ] {
         let e = Config::load(env_of(&[(var, val)])).unwrap_err().to_string();
         assert!(e.contains(var), "{e}");

@@ -173,6 +173,49 @@ pub fn migrate(conn: &mut DbConn) -> anyhow::Result<usize> {
     ran.map_err(|e| anyhow::anyhow!("migration failed: {e}"))
 }
 
+/// Where a database stands against the migrations this binary carries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MigrationStatus {
+    pub applied: usize,
+    /// Migrations of this binary not applied yet, by name, oldest first.
+    pub pending: Vec<String>,
+    /// Versions applied that this binary does not know (a newer release ran them).
+    pub unknown: Vec<String>,
+}
+
+/// Compares the database's applied migrations with the embedded ones. Changes nothing but
+/// diesel's bookkeeping table, which it creates when missing.
+pub fn migration_status(conn: &mut DbConn) -> anyhow::Result<MigrationStatus> {
+    use diesel::migration::MigrationSource;
+    fn status<C: MigrationHarness<B>, B: diesel::backend::Backend>(
+        c: &mut C,
+        source: EmbeddedMigrations,
+    ) -> diesel::migration::Result<MigrationStatus> {
+        let known: Vec<String> =
+            MigrationSource::<B>::migrations(&source)?.iter().map(|m| m.name().version().to_string()).collect();
+        let applied: Vec<String> = c.applied_migrations()?.iter().map(|v| v.to_string()).collect();
+        let pending = c.pending_migrations(source)?.iter().map(|m| m.name().to_string()).collect();
+        let unknown = applied.iter().filter(|v| !known.contains(v)).cloned().collect();
+        Ok(MigrationStatus { applied: applied.len(), pending, unknown })
+    }
+    let result = match conn {
+        DbConn::Sqlite(c) => status(c, SQLITE_MIGRATIONS),
+        DbConn::Pg(c) => status(c, POSTGRES_MIGRATIONS),
+    };
+    result.map_err(|e| anyhow::anyhow!("cannot read the applied migrations: {e}"))
+}
+
+/// A pool that opens no connection until one is asked for (for work that may not need the
+/// database, like rendering the page templates in `pleadesk check`).
+pub fn lazy_pool(database_url: &str) -> anyhow::Result<DbPool> {
+    let backend = Backend::from_url(database_url).map_err(|e| anyhow::anyhow!("DATABASE_URL {e}"))?;
+    Ok(Pool::builder()
+        .max_size(1)
+        .min_idle(Some(0))
+        .connection_timeout(Duration::from_secs(2))
+        .build_unchecked(Manager::new(backend)))
+}
+
 /// Reverts every migration (used by the migration round-trip test and by operators).
 pub fn revert_all(conn: &mut DbConn) -> anyhow::Result<usize> {
     let reverted = match conn {

@@ -12,6 +12,7 @@ use crate::domain::offense::{offense_code, points, version_in_force};
 use crate::domain::{
     Cents, ChargeDraft, CitationDraft, CitationNumber, DateOfBirth, Defendant, ParseError, PreferredLanguage,
 };
+use crate::progress::{Progress, Quiet};
 use chrono::NaiveDate;
 use chrono_tz::Tz;
 use std::collections::HashMap;
@@ -116,24 +117,29 @@ pub fn import(
     rules: &ImportRules,
     actor: &str,
 ) -> Result<ImportSummary, crate::error::AppError> {
-    import_then(conn, rows, rules, actor, &Nothing)
+    import_then(conn, rows, rules, actor, &Nothing, &Quiet)
 }
 
-/// [`import`], with `after` run in each batch's transaction (see [`AfterWrite`]).
+/// [`import`], with `after` run in each batch's transaction (see [`AfterWrite`]), telling
+/// `progress` how many citations are written.
 pub fn import_then(
     conn: &mut DbConn,
     rows: Vec<RawRow>,
     rules: &ImportRules,
     actor: &str,
     after: &dyn AfterWrite,
+    progress: &dyn Progress,
 ) -> Result<ImportSummary, crate::error::AppError> {
     let catalog = db::offenses::catalog(conn)?;
     let calendar = CourtCalendar::new(db::offenses::holidays(conn)?);
+    progress.stage(&format!("checking {} rows", rows.len()), None);
     let (valid, rejected) = check_rows(rows, &catalog, rules, &calendar);
     let run = Run { actor, id: hex::encode(rand::random::<[u8; 6]>()), rejected_rows: rejected.len(), after };
     let mut summary = ImportSummary { rejected, ..Default::default() };
+    progress.stage("writing citations", Some(valid.len() as u64));
     for batch in valid.chunks(BATCH) {
         write_batch(conn, batch, &run, &mut summary);
+        progress.advance(batch.len() as u64);
     }
     if valid.is_empty() {
         // Nothing to write: the attempt is recorded on its own.

@@ -55,6 +55,15 @@ pub fn parse_row(row: &RawRow) -> Result<OffenseDraft, ParseError> {
 
 /// Imports the catalog in one transaction: the valid rows are saved together.
 pub fn import(conn: &mut DbConn, rows: Vec<RawRow>) -> Result<OffenseImportSummary, crate::error::AppError> {
+    import_reporting(conn, rows, &crate::progress::Quiet)
+}
+
+/// [`import`], telling `progress` how many offenses are saved.
+pub fn import_reporting(
+    conn: &mut DbConn,
+    rows: Vec<RawRow>,
+    progress: &dyn crate::progress::Progress,
+) -> Result<OffenseImportSummary, crate::error::AppError> {
     let mut summary = OffenseImportSummary::default();
     let mut valid = Vec::new();
     for row in &rows {
@@ -83,8 +92,16 @@ pub fn import(conn: &mut DbConn, rows: Vec<RawRow>) -> Result<OffenseImportSumma
             }),
         }
     }
+    progress.stage("saving offenses", Some(valid.len() as u64));
     let saved = db::write_transaction(conn, |c| {
-        valid.iter().map(|(_, o)| db::offenses::upsert(c, o)).collect::<Result<Vec<_>, _>>()
+        valid
+            .iter()
+            .map(|(_, o)| {
+                let saved = db::offenses::upsert(c, o);
+                progress.advance(1);
+                saved
+            })
+            .collect::<Result<Vec<_>, _>>()
     })?;
     for s in saved {
         match s {

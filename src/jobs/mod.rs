@@ -41,6 +41,16 @@ impl Worker {
     /// deletes the uploads no plea came for within a day of `now` and folds the reports' deltas
     /// into their counters.
     pub fn run_once(&self, now: NaiveDateTime) -> Result<RunStats, AppError> {
+        self.run_once_reporting(now, &crate::progress::Quiet)
+    }
+
+    /// [`Worker::run_once`], telling `progress` of each job run (`pleadesk jobs run-once`).
+    pub fn run_once_reporting(
+        &self,
+        now: NaiveDateTime,
+        progress: &dyn crate::progress::Progress,
+    ) -> Result<RunStats, AppError> {
+        progress.stage("running due jobs", None);
         let mut stats = RunStats::default();
         let mut conn = self.pool.get()?;
         let templates = self.letters.templates()?;
@@ -52,6 +62,7 @@ impl Worker {
                 break;
             };
             let result = self.run_job(&mut conn, &job, &templates);
+            progress.advance(1);
             match result {
                 Ok(()) => {
                     if queue::complete(&mut conn, &job, &self.name)? {

@@ -21,6 +21,7 @@ pub mod intake;
 pub mod letters;
 pub mod matching;
 pub mod offers;
+pub mod operations;
 pub mod paper_link;
 pub mod paper_plea;
 pub mod payments;

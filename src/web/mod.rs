@@ -5,6 +5,7 @@ pub mod api;
 pub mod assets;
 pub(crate) mod body;
 pub mod console;
+pub mod metrics;
 pub mod openapi;
 pub mod pages;
 pub mod ratelimit;
@@ -15,7 +16,8 @@ pub mod telemetry;
 use crate::config::Config;
 use crate::db::DbPool;
 use crate::error::AppError;
-use actix_web::dev::Server;
+use actix_web::body::MessageBody;
+use actix_web::dev::{Server, ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::{middleware, web, App, HttpServer};
 use routes::RouteTable;
 use std::net::TcpListener;
@@ -28,9 +30,27 @@ pub struct AppState {
     pub letters: crate::services::letters::LetterContext,
     pub limiter: ratelimit::RateLimiter,
     pub pages: pages::Pages,
+    pub metrics: metrics::Metrics,
 }
 
 impl AppState {
+    /// Everything the handlers reach, with the page templates loaded (a template that does not
+    /// load is an error here, at start-up).
+    pub fn new(
+        pool: DbPool,
+        config: Config,
+        letters: crate::services::letters::LetterContext,
+    ) -> anyhow::Result<AppState> {
+        Ok(AppState {
+            pages: pages::Pages::load(&config).map_err(|e| anyhow::anyhow!("PLEADESK_TEMPLATES_DIR: {e}"))?,
+            limiter: ratelimit::RateLimiter::new(config.lookup_per_minute),
+            metrics: metrics::Metrics::new()?,
+            pool,
+            config,
+            letters,
+        })
+    }
+
     /// Today on the court's calendar.
     pub fn today(&self) -> chrono::NaiveDate {
         chrono::Utc::now().with_timezone(&self.config.court_tz).date_naive()
@@ -56,6 +76,7 @@ fn route_table() -> RouteTable {
     pages::routes(&mut t);
     console::routes(&mut t);
     t.get("/healthz", api::health::healthz);
+    t.get("/metrics", metrics::scrape);
     api_routes(&mut t);
     pages::static_files(&mut t);
     t
@@ -147,23 +168,35 @@ fn security_headers(https: bool) -> middleware::DefaultHeaders {
 
 /// Binds the listener and builds the server (not yet running).
 pub fn server(listener: TcpListener, state: web::Data<AppState>) -> std::io::Result<Server> {
-    let https = state.config.https();
-    let server = HttpServer::new(move || {
-        App::new()
-            .wrap(pages::errors::handlers())
-            .wrap(security_headers(https))
-            .wrap(middleware::NormalizePath::trim())
-            .wrap(TracingLogger::<telemetry::PrivateRootSpan>::new())
-            .app_data(state.clone())
-            .app_data(json_config())
-            .app_data(path_config())
-            .configure(routes)
-            .default_service(web::to(not_found))
-    })
-    .listen(listener)?
-    .shutdown_timeout(20)
-    .run();
+    let server = HttpServer::new(move || app(state.clone())).listen(listener)?.shutdown_timeout(20).run();
     Ok(server)
+}
+
+/// The application — every route and middleware — as each server worker runs it (`pleadesk
+/// check` also asks it for pages, in-process).
+pub fn app(
+    state: web::Data<AppState>,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    let https = state.config.https();
+    App::new()
+        .wrap(pages::errors::handlers())
+        .wrap(security_headers(https))
+        .wrap(middleware::from_fn(metrics::record))
+        .wrap(middleware::NormalizePath::trim())
+        .wrap(TracingLogger::<telemetry::PrivateRootSpan>::new())
+        .app_data(state)
+        .app_data(json_config())
+        .app_data(path_config())
+        .configure(routes)
+        .default_service(web::to(not_found))
 }
 
 /// Runs blocking database work (diesel is synchronous) on actix's thread pool, with a

@@ -91,6 +91,14 @@ pub struct Health {
     (status = 503, description = "The database does not answer", body = Health)))]
 fn healthz() {}
 
+/// The Prometheus text format (version 0.0.4). Requests by method, route pattern and status,
+/// their latency, the job queue by kind and state, parked jobs, letters by status, pleas by
+/// channel, scans, the database pool. No label carries personal data.
+#[utoipa::path(get, path = "/metrics", tag = "operations", responses(
+    (status = 200, description = "The metrics", content_type = "text/plain; version=0.0.4", body = String),
+    (status = 403, description = "The caller is not in PLEADESK_METRICS_ALLOW, or came through a proxy", body = ErrorBody)))]
+fn metrics() {}
+
 #[utoipa::path(get, path = "/api/v1/openapi.json", tag = "operations", responses((status = 200, description = "This document")))]
 fn openapi_json() {}
 
@@ -417,7 +425,7 @@ fn envelopes_move_page() {}
 #[openapi(
     info(title = "PleaDesk", description = "Plea-by-mail backend for traffic courts. Money is integer cents in fields named …_cents; dates are YYYY-MM-DD."),
     paths(
-        healthz, openapi_json, auth_login, auth_logout, public_lookup, public_pleas, public_status, public_letter, public_hardship, citations_import, citation_get,
+        healthz, metrics, openapi_json, auth_login, auth_logout, public_lookup, public_pleas, public_status, public_letter, public_hardship, citations_import, citation_get,
         letters_create, payments_record, payments_reverse, letters_list, letters_pdf, letters_print_run, jobs_list, jobs_retry,
         submissions_create, submissions_list, submissions_link, submissions_decide, citations_search,
         scans_upload, scans_separator, scans_get, scans_page_image, envelopes_move_page,

@@ -19,7 +19,8 @@ async fn unknown_paths_get_a_json_404(app: TestApp) {
 
 on_both_backends!(healthz_answers_ok, unknown_paths_get_a_json_404);
 
-/// A database that does not answer (nothing listens on the port) gives 503, not 200 or 500.
+/// A database that does not answer (nothing listens on the port) gives 503, not 200 or 500; the
+/// metrics still answer, saying that the database is down.
 #[actix_web::test]
 async fn healthz_is_503_when_the_database_does_not_answer() {
     let url = "postgres://postgres@127.0.0.1:1/none?connect_timeout=1";
@@ -30,12 +31,17 @@ async fn healthz_is_503_when_the_database_does_not_answer() {
         .build_unchecked(manager);
     let config = Config::load(|k| (k == "DATABASE_URL").then(|| url.to_string())).unwrap();
     let letters = pleadesk::services::letters::LetterContext::from_config(&config).unwrap();
-    let limiter = pleadesk::web::ratelimit::RateLimiter::new(10);
-    let pages = pleadesk::web::pages::Pages::load(&config).unwrap();
-    let state = web::Data::new(AppState { pool, config, letters, limiter, pages });
+    let state = web::Data::new(AppState::new(pool, config, letters).unwrap());
     let svc = test::init_service(App::new().app_data(state).configure(routes)).await;
     let resp = test::call_service(&svc, test::TestRequest::get().uri("/healthz").to_request()).await;
     assert_eq!(resp.status(), 503);
+    let scrape = test::TestRequest::get().uri("/metrics").peer_addr("127.0.0.1:40000".parse().unwrap());
+    let resp = test::call_service(&svc, scrape.to_request()).await;
+    assert_eq!(resp.status(), 200);
+    let text = String::from_utf8(test::read_body(resp).await.to_vec()).unwrap();
+    let samples = crate::prom_text::parse(&text).unwrap();
+    assert_eq!(crate::prom_text::value(&samples, "pleadesk_database_up", &[]), Some(0.0), "{text}");
+    assert_eq!(crate::prom_text::value(&samples, "pleadesk_jobs_parked", &[]), None, "no figures without the database");
 }
 
 /// On PostgreSQL, dropping the database under a running server turns /healthz to 503.

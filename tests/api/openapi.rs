@@ -4,12 +4,12 @@ use crate::helpers::TestApp;
 use crate::on_both_backends;
 use std::collections::BTreeSet;
 
-/// (method, path) of every route the application registers under /api and /healthz, from the
+/// (method, path) of every route the application registers under /api, /healthz and /metrics, from the
 /// route table the server installs.
 fn registered_routes() -> BTreeSet<(String, String)> {
     pleadesk::web::route_list()
         .into_iter()
-        .filter(|(_, path)| path.starts_with("/api/") || *path == "/healthz")
+        .filter(|(_, path)| path.starts_with("/api/") || *path == "/healthz" || *path == "/metrics")
         .map(|(method, path)| (method.as_str().to_ascii_lowercase(), path.to_string()))
         .collect()
 }

@@ -48,6 +48,22 @@ async fn serve_demo_loads_current_cases_logs_no_personal_data_and_stops_on_sigte
     // No PLEADESK_BASE_URL: the address announced (and printed in letters) is the one bound.
     let base_url = format!("http://127.0.0.1:{port}");
     assert!(printed.contains(&format!("PleaDesk is running at {base_url} (listening on port {port})")), "{printed}");
+    // One block says what it runs on.
+    let data = dir.path().join("data");
+    for expected in [
+        format!("  database         sqlite, file {}", dir.path().join("demo.db").display()),
+        format!("  data folder      {}", data.display()),
+        format!(
+            "  email            no SMTP server: emails are written as .eml files in {}",
+            data.join("outbox").display()
+        ),
+        "  worker           on (looks for due jobs every 1 s)".to_string(),
+        "  court time zone  America/Denver (court time now ".to_string(),
+        format!("  listening on     127.0.0.1:{port} (residents reach {base_url})"),
+        "  metrics          /metrics answers 127.0.0.0/8, ::1/128".to_string(),
+    ] {
+        assert!(printed.contains(&expected), "{expected}\nin\n{printed}");
+    }
     let year = chrono::Utc::now().with_timezone(&chrono_tz::America::Denver).date_naive().year();
     let holidays: Vec<chrono::NaiveDate> =
         pleadesk::domain::holidays::federal_and_colorado(year - 1..=year + 1).into_iter().map(|h| h.day).collect();

@@ -28,24 +28,13 @@ pub fn email(
         return Ok(());
     };
     let pdf = checked_pdf(&letter, ctx, Some(templates))?;
-    let lang = data.language.as_str();
-    let title = letter_title(&data, templates);
-    let ctx_json = serde_json::json!({
-        "language": lang, "title": title, "recipient": data.recipient, "citation": data.citation,
-        "court": data.court, "base_url": data.base_url, "assistance": data.assistance, "next": data.next,
-    });
-    let render = |part: &str| {
-        templates
-            .render(&format!("email/{lang}/letter.{part}"), &ctx_json)
-            .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))
-    };
-    let subject = render("subject.txt")?;
+    let message = compose(&data, templates)?;
     let outgoing = Outgoing {
         from: &ctx.mail_from,
         to: &to,
-        subject: subject.trim(),
-        text: render("txt")?,
-        html: render("html")?,
+        subject: &message.subject,
+        text: message.text,
+        html: message.html,
         attachment_name: crate::letters::download_name(&data),
         pdf,
         message_id: mail::message_id("letter", id, &ctx.base_url),
@@ -64,6 +53,29 @@ pub fn email(
     db::letters::set_emailed(conn, id, db::now())?;
     tracing::info!(letter_id = id, to = %mail::mask(&to), "letter emailed");
     Ok(())
+}
+
+/// An email's words, from the templates `email/{lang}/letter.*`.
+pub struct Composed {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+/// The email that carries a letter: subject, plain text and HTML.
+pub fn compose(data: &LetterData, templates: &Templates) -> Result<Composed, AppError> {
+    let lang = data.language.as_str();
+    let title = letter_title(data, templates);
+    let ctx_json = serde_json::json!({
+        "language": lang, "title": title, "recipient": data.recipient, "citation": data.citation,
+        "court": data.court, "base_url": data.base_url, "assistance": data.assistance, "next": data.next,
+    });
+    let render = |part: &str| {
+        templates
+            .render(&format!("email/{lang}/letter.{part}"), &ctx_json)
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))
+    };
+    Ok(Composed { subject: render("subject.txt")?.trim().to_string(), text: render("txt")?, html: render("html")? })
 }
 
 /// The letter's heading, as its template renders it (the email names the letter by it).

@@ -5,6 +5,7 @@ use super::LetterContext;
 use crate::db::{self, DbConn};
 use crate::error::AppError;
 use crate::letters::merge::PdfMerger;
+use crate::progress::Progress;
 use crate::storage::{self, ReadError, TempFile};
 use std::path::Path;
 
@@ -18,10 +19,22 @@ pub struct PrintRun {
 
 /// Writes every queued letter into one PDF at `out` (each letter on an odd page) and marks them
 /// printed — all or nothing: on any failure no letter is marked and `out` is not created.
-pub fn print_run(conn: &mut DbConn, ctx: &LetterContext, out: &Path, actor: &str) -> Result<PrintRun, AppError> {
+/// `progress` hears of each letter rendered and merged.
+pub fn print_run(
+    conn: &mut DbConn,
+    ctx: &LetterContext,
+    out: &Path,
+    actor: &str,
+    progress: &dyn Progress,
+) -> Result<PrintRun, AppError> {
     let templates = ctx.templates()?;
-    for id in db::letters::unrendered_queued(conn)? {
+    let unrendered = db::letters::unrendered_queued(conn)?;
+    if !unrendered.is_empty() {
+        progress.stage("rendering letters", Some(unrendered.len() as u64));
+    }
+    for id in unrendered {
         render_stored(conn, id, ctx, &templates)?;
+        progress.advance(1);
     }
     let letters = db::letters::printable(conn)?;
     if letters.is_empty() {
@@ -35,6 +48,7 @@ pub fn print_run(conn: &mut DbConn, ctx: &LetterContext, out: &Path, actor: &str
     let file = tmp.take().ok_or_else(|| AppError::Internal(anyhow::anyhow!("the mail run file is not open")))?;
     let title = format!("Mail run {} ({} letters)", ctx.today(), letters.len());
     let mut merger = PdfMerger::new(std::io::BufWriter::new(file), &title).map_err(|e| AppError::Internal(e.into()))?;
+    progress.stage("merging letters", Some(letters.len() as u64));
     for (id, path, sha) in &letters {
         let bytes = match storage::read_checked(Path::new(path), sha) {
             Ok(bytes) => bytes,
@@ -46,6 +60,7 @@ pub fn print_run(conn: &mut DbConn, ctx: &LetterContext, out: &Path, actor: &str
             Err(e) => return Err(AppError::Internal(anyhow::anyhow!("letter {id}: {e}"))),
         };
         merger.add(&bytes).map_err(|e| AppError::Internal(anyhow::anyhow!("letter {id}: {e}")))?;
+        progress.advance(1);
     }
     let (summary, writer) = merger.finish().map_err(|e| AppError::Internal(e.into()))?;
     tmp.put_back(writer.into_inner().map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?);

@@ -13,7 +13,7 @@ pub use create::{
     create, for_case_file, letter_data, queue_acknowledgement, queue_for_case, queue_hardship_answer, queue_letter,
     queue_letters,
 };
-pub use email::email;
+pub use email::{email, Composed};
 pub use mail_run::{print_run, PrintRun};
 pub use render::{render_stored, stored_pdf};
 pub use transition::queue_transition;

@@ -33,13 +33,23 @@ pub fn list(ctx: &LetterContext) -> Result<Vec<PreviewRow>, AppError> {
 /// file and line (422), as the mail run would meet it.
 pub fn render(ctx: &LetterContext, kind: LetterType, lang: Language) -> Result<Vec<u8>, AppError> {
     let templates = ctx.templates()?;
+    letters::render(&example(ctx, kind, lang), &templates, &ctx.setup)
+        .map(|r| r.pdf)
+        .map_err(|e| AppError::field("template", e.to_string()))
+}
+
+/// The email that would carry the example letter of `kind` in `lang` (`pleadesk check`).
+pub fn email(ctx: &LetterContext, kind: LetterType, lang: Language) -> Result<super::Composed, AppError> {
+    super::email::compose(&example(ctx, kind, lang), &ctx.templates()?)
+}
+
+/// The example letter with this court's profile.
+fn example(ctx: &LetterContext, kind: LetterType, lang: Language) -> letters::data::LetterData {
     let mut data = letters::example_data(kind, lang, 0);
     data.court = court_profile(&ctx.court, lang);
     if let Some(h) = data.hearing.as_mut() {
         (h.time, h.place) = (ctx.court.appearance_time, ctx.court.appearance_place.clone());
     }
     data.base_url = ctx.base_url.clone();
-    letters::render(&data, &templates, &ctx.setup)
-        .map(|r| r.pdf)
-        .map_err(|e| AppError::field("template", e.to_string()))
+    data
 }

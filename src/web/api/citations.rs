@@ -36,8 +36,10 @@ pub async fn import(
         ImportRules { court_tz: state.config.court_tz, response_due: state.config.court.deadlines.response_due };
     let actor = user.actor();
     let linker = services::paper_link::ImportLinker { ctx: state.letters.clone() };
-    let summary =
-        run_db(&state.pool, move |c| import::citations::import_then(c, rows, &rules, &actor, &linker)).await?;
+    let summary = run_db(&state.pool, move |c| {
+        import::citations::import_then(c, rows, &rules, &actor, &linker, &crate::progress::Quiet)
+    })
+    .await?;
     tracing::info!(
         imported = summary.imported,
         updated = summary.updated,

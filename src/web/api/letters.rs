@@ -119,7 +119,7 @@ pub async fn print_run(
     let run = run_db(&state.pool, move |c| {
         std::fs::create_dir_all(&dir)
             .map_err(|e| AppError::Internal(anyhow::anyhow!("cannot create {}: {e}", dir.display())))?;
-        service::print_run(c, &ctx, &path, &actor)
+        service::print_run(c, &ctx, &path, &actor, &crate::progress::Quiet)
     })
     .await?;
     tracing::info!(letters = run.letters, pages = run.pages, "mail run printed");

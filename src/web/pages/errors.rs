@@ -72,13 +72,16 @@ pub fn last_resort() -> HttpResponse {
     HttpResponse::InternalServerError()
         .content_type("text/html; charset=utf-8")
         .insert_header((header::CACHE_CONTROL, "no-store"))
-        .body(concat!(
-            "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">",
-            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">",
-            "<title>Something went wrong</title></head><body><main>",
-            "<h1>Something went wrong</h1><p>Nothing was saved. Please try again in a few minutes.</p>",
-            "<p><a href=\"/\">Start again</a></p>",
-            "<div lang=\"es\"><h2>Algo salió mal</h2><p>No se guardó nada. Intente de nuevo en unos minutos.</p>",
-            "<p><a href=\"/\">Empezar de nuevo</a></p></div></main></body></html>"
-        ))
+        .body(LAST_RESORT)
 }
+
+/// The page of [`last_resort`]: what a page whose template failed shows instead.
+pub const LAST_RESORT: &str = concat!(
+    "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">",
+    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">",
+    "<title>Something went wrong</title></head><body><main>",
+    "<h1>Something went wrong</h1><p>Nothing was saved. Please try again in a few minutes.</p>",
+    "<p><a href=\"/\">Start again</a></p>",
+    "<div lang=\"es\"><h2>Algo salió mal</h2><p>No se guardó nada. Intente de nuevo en unos minutos.</p>",
+    "<p><a href=\"/\">Empezar de nuevo</a></p></div></main></body></html>"
+);
