@@ -83,7 +83,10 @@ async fn check_fails_on_a_database_not_migrated(app: TestApp) {
     assert_eq!(out.status.code(), Some(1), "{stdout}{}", text(&out.stderr));
     let line = line_of(&stdout, "database");
     assert!(line.starts_with("FAIL  database: "), "{line}");
-    assert!(line.contains("answers, but 20 migrations are not applied (the first: "), "{line}");
+    // Every migration of the binary (the two backends have the same steps).
+    let steps = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations/sqlite")).unwrap().count();
+    let expected = format!("answers, but {steps} migrations are not applied (the first: ");
+    assert!(line.contains(&expected), "{line}");
     assert!(line.ends_with("To fix: run `pleadesk migrate` (or start `pleadesk serve`, which applies them)"), "{line}");
     // Fixed as told: the check passes.
     assert!(app.cli().env("DATABASE_URL", &url).arg("migrate").output().unwrap().status.success());
