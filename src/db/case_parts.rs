@@ -24,11 +24,11 @@ pub fn offers_of(conn: &mut DbConn, citation_id: i64) -> QueryResult<(Vec<OfferR
     Ok((rows.into_iter().map(|(_, o)| o).collect(), lines))
 }
 
+/// Offers under their case's id, and all their lines.
+pub type OffersOfCases = (Vec<(i64, OfferRow)>, Vec<OfferChargeRow>);
+
 /// The offers of several cases, each with its case's id, oldest first, and all their lines.
-pub fn offers_of_many(
-    conn: &mut DbConn,
-    citation_ids: &[i64],
-) -> QueryResult<(Vec<(i64, OfferRow)>, Vec<OfferChargeRow>)> {
+pub fn offers_of_many(conn: &mut DbConn, citation_ids: &[i64]) -> QueryResult<OffersOfCases> {
     let rows: Vec<(i64, OfferRow)> = offers::table
         .filter(offers::citation_id.eq_any(citation_ids))
         .order(offers::id)
