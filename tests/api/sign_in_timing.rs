@@ -1,9 +1,9 @@
 //! A failed sign-in takes as long for a name that does not exist as for a known name with a
 //! wrong password: both run argon2 once (an unknown name against a dummy hash made at start-up).
 //! The test counts the argon2 checks of a password made up for it (`pleadesk::auth::checks`),
-//! not the clock; `sign_in_timing_figures` (ignored) measures the time and prints the figures.
+//! not the clock; `cargo bench --bench sign_in` measures the time and prints the figures.
 
-use crate::helpers::{spawn, Backend, TestApp};
+use crate::helpers::TestApp;
 use crate::on_both_backends;
 use crate::staff_auth::login;
 use pleadesk::auth::checks;
@@ -47,42 +47,3 @@ async fn every_failed_sign_in_runs_argon2_once(app: TestApp) {
 }
 
 on_both_backends!(every_failed_sign_in_runs_argon2_once);
-
-/// Times failed sign-ins through the API: `rounds` with an unknown name and as many with a known
-/// name and a wrong password (spread over accounts so that none locks). Prints the figures.
-///     cargo test --release --test api sign_in_timing_figures -- --ignored --nocapture
-#[actix_web::test]
-#[ignore = "a measurement, not a check: run it by hand"]
-async fn sign_in_timing_figures() {
-    let app = spawn(Backend::Sqlite, &[]).await;
-    let rounds: usize = 60;
-    let mut accounts = Vec::new();
-    for _ in 0..rounds.div_ceil(4) {
-        accounts.push(app.staff(Role::Clerk).await.name);
-    }
-    let (mut unknown, mut wrong) = (Vec::new(), Vec::new());
-    for i in 0..rounds {
-        let t = std::time::Instant::now();
-        assert_eq!(login(&app, &format!("nobody-{i}"), "not-the-password").await.status(), 401);
-        unknown.push(t.elapsed().as_secs_f64() * 1000.0);
-        let t = std::time::Instant::now();
-        assert_eq!(login(&app, &accounts[i / 4], "not-the-password").await.status(), 401);
-        wrong.push(t.elapsed().as_secs_f64() * 1000.0);
-    }
-    let first = unknown[0];
-    for (what, mut ms) in [("unknown name", unknown), ("known name, wrong password", wrong)] {
-        ms.sort_by(f64::total_cmp);
-        let mean = ms.iter().sum::<f64>() / ms.len() as f64;
-        let at = |q: f64| ms[((ms.len() - 1) as f64 * q).round() as usize];
-        eprintln!(
-            "{what:28} n={} mean {mean:.1} ms, median {:.1}, p10 {:.1}, p90 {:.1}, min {:.1}, max {:.1}",
-            ms.len(),
-            at(0.5),
-            at(0.1),
-            at(0.9),
-            ms[0],
-            ms[ms.len() - 1]
-        );
-    }
-    eprintln!("first unknown name: {first:.1} ms");
-}
