@@ -4,6 +4,7 @@
 //   has_poppler   pdftotext / pdftoppm / pdfinfo (Debian: poppler-utils)
 //   has_zbar      zbarimg (Debian: zbar-tools)
 //   has_smtp_sink python3 with aiosmtpd (PyPI: aiosmtpd)
+//   can_mount     run as root, so a test can mount a small file system (a full disk)
 // PLEADESK_TEST_TOOLS=all (set by scripts/test) turns them all on, so a missing tool fails loudly.
 use std::process::{Command, Stdio};
 
@@ -12,7 +13,7 @@ fn runs(cmd: &str, args: &[&str]) -> bool {
 }
 
 fn main() {
-    for cfg in ["pg_tests", "has_poppler", "has_zbar", "has_smtp_sink"] {
+    for cfg in ["pg_tests", "has_poppler", "has_zbar", "has_smtp_sink", "can_mount"] {
         println!("cargo:rustc-check-cfg=cfg({cfg})");
     }
     println!("cargo:rerun-if-env-changed=PLEADESK_TEST_PG");
@@ -31,5 +32,9 @@ fn main() {
     }
     if all || runs("python3", &["-c", "import aiosmtpd"]) {
         println!("cargo:rustc-cfg=has_smtp_sink");
+    }
+    let root = Command::new("id").arg("-u").output().is_ok_and(|o| o.stdout.trim_ascii() == b"0");
+    if all || root {
+        println!("cargo:rustc-cfg=can_mount");
     }
 }

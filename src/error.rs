@@ -100,16 +100,76 @@ impl AppError {
     }
 }
 
+/// What a caller is told while the database cannot be reached (SPEC §5: a 503 says try again).
+pub const DATABASE_DOWN: &str = "the database is not answering; nothing was saved, please try again shortly";
+/// What a caller is told while the server cannot write its files (a full disk, a read-only folder).
+pub const STORAGE_DOWN: &str = "the server cannot store files right now; nothing was saved, please try again later";
+
 impl From<diesel::result::Error> for AppError {
     fn from(e: diesel::result::Error) -> Self {
+        if database_unavailable(&e) {
+            tracing::error!(error = %e, "the database is unavailable");
+            return AppError::Unavailable(DATABASE_DOWN.into());
+        }
         AppError::Internal(anyhow::Error::new(e).context("database query failed"))
+    }
+}
+
+/// True when a query failed because of the database's state, not the query: the connection was
+/// lost (PostgreSQL stopped or restarted), or the database cannot write (disk full, read-only
+/// file, I/O error). Such a request may succeed when tried again later.
+pub fn database_unavailable(e: &diesel::result::Error) -> bool {
+    use diesel::result::{DatabaseErrorKind as Kind, Error as E};
+    match e {
+        E::DatabaseError(Kind::ClosedConnection | Kind::UnableToSendCommand, _) | E::BrokenTransactionManager => true,
+        E::DatabaseError(_, info) => {
+            let m = info.message();
+            // SQLite's messages for SQLITE_FULL, SQLITE_IOERR, SQLITE_READONLY, SQLITE_CANTOPEN;
+            // PostgreSQL's for disk_full (53100), admin_shutdown (57P01) and the like.
+            [
+                "database or disk is full",
+                "disk I/O error",
+                "attempt to write a readonly database",
+                "unable to open database file",
+                "No space left on device",
+                "terminating connection due to administrator command",
+                "the database system is shutting down",
+                "server closed the connection unexpectedly",
+            ]
+            .iter()
+            .any(|known| m.contains(known))
+        }
+        E::RollbackErrorOnCommit { commit_error, .. } => database_unavailable(commit_error),
+        _ => false,
+    }
+}
+
+impl AppError {
+    /// True for an outage of the machine — the database unreachable, the data folder unwritable —
+    /// rather than a fault of the request or the job (a mail server refusing is not one).
+    pub fn is_outage(&self) -> bool {
+        matches!(self, AppError::Unavailable(m) if m == DATABASE_DOWN || m == STORAGE_DOWN)
+    }
+
+    /// A file could not be written (or read) for a reason of the machine, not of the request — a
+    /// full disk, a read-only or inaccessible data folder: 503, try again later. Anything else
+    /// is internal. `what` says which file, for the log (paths hold checksums and ids only).
+    pub fn storage(e: std::io::Error, what: impl std::fmt::Display) -> AppError {
+        use std::io::ErrorKind as K;
+        match e.kind() {
+            K::StorageFull | K::ReadOnlyFilesystem | K::PermissionDenied | K::QuotaExceeded => {
+                tracing::error!(error = %e, file = %what, "the data folder cannot be written");
+                AppError::Unavailable(STORAGE_DOWN.into())
+            }
+            _ => AppError::Internal(anyhow::anyhow!("{what}: {e}")),
+        }
     }
 }
 
 impl From<diesel::r2d2::PoolError> for AppError {
     fn from(e: diesel::r2d2::PoolError) -> Self {
         tracing::error!(error = %e, "no database connection");
-        AppError::Unavailable("the database is not answering; please try again shortly".into())
+        AppError::Unavailable(DATABASE_DOWN.into())
     }
 }
 
@@ -156,6 +216,9 @@ impl ResponseError for AppError {
         match self {
             AppError::RateLimited { retry_after_secs } => {
                 resp.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
+            }
+            AppError::Unavailable(_) => {
+                resp.insert_header((header::RETRY_AFTER, "30"));
             }
             AppError::Unauthorized => {
                 resp.insert_header((header::WWW_AUTHENTICATE, "Bearer"));

@@ -100,6 +100,14 @@ impl TempFile {
         &self.tmp
     }
 
+    /// fsyncs the file's contents (so that a later [`TempFile::publish`] only renames).
+    pub fn sync(&mut self) -> io::Result<()> {
+        match &self.file {
+            Some(f) => f.sync_all(),
+            None => Ok(()),
+        }
+    }
+
     /// fsync, rename over the target, fsync the folder. If the rename itself fails, the complete
     /// temporary file is kept (at [`TempFile::temp_path`]) for the caller to report.
     pub fn publish(mut self) -> io::Result<()> {

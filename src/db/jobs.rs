@@ -143,6 +143,20 @@ pub fn backoff_secs(attempts: i32) -> i64 {
     (30i64 << exp).min(3600)
 }
 
+/// Why a job failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cause {
+    /// The job itself (a bug, bad data, a mail server refusing): the attempt counts.
+    Job,
+    /// The service could not work at all — its data folder full or read-only, its database
+    /// gone: tried again in
+    /// [`UNAVAILABLE_RETRY_SECS`] without using up an attempt, however long that lasts.
+    Unavailable,
+}
+
+/// How soon a job that failed for [`Cause::Unavailable`] is tried again.
+pub const UNAVAILABLE_RETRY_SECS: i64 = 60;
+
 /// Records a failure: retry later with backoff, or park the job once it has used every attempt.
 /// `None` (and nothing changed) if `worker` no longer holds the job's lease. Email addresses in
 /// the error (mail servers quote recipients) are removed before it is stored.
@@ -151,13 +165,15 @@ pub fn fail(
     job: &Job,
     worker: &str,
     error: &str,
+    cause: Cause,
     now: NaiveDateTime,
 ) -> QueryResult<Option<Failed>> {
     let error: String = scrub(error).chars().take(2000).collect();
-    let outcome = if job.attempts >= job.max_attempts {
-        Failed::Parked
-    } else {
-        Failed::RetryAt(now + Duration::seconds(backoff_secs(job.attempts)))
+    let (outcome, attempts) = match cause {
+        // The claim counted an attempt: it is given back.
+        Cause::Unavailable => (Failed::RetryAt(now + Duration::seconds(UNAVAILABLE_RETRY_SECS)), job.attempts - 1),
+        Cause::Job if job.attempts >= job.max_attempts => (Failed::Parked, job.attempts),
+        Cause::Job => (Failed::RetryAt(now + Duration::seconds(backoff_secs(job.attempts))), job.attempts),
     };
     let (status, run_at) = match outcome {
         Failed::Parked => (JobStatus::Parked, now),
@@ -167,6 +183,7 @@ pub fn fail(
         .set((
             jobs::status.eq(status.as_str()),
             jobs::run_at.eq(run_at),
+            jobs::attempts.eq(attempts),
             jobs::last_error.eq(Some(error)),
             jobs::locked_by.eq(None::<String>),
             jobs::locked_until.eq(None::<NaiveDateTime>),

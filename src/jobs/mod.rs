@@ -71,7 +71,7 @@ impl Worker {
                         lease_lost(&job);
                     }
                 }
-                Err(e) => match queue::fail(&mut conn, &job, &self.name, &e.detail(), at)? {
+                Err(e) => match queue::fail(&mut conn, &job, &self.name, &e.detail(), cause_of(&e), at)? {
                     None => lease_lost(&job),
                     Some(queue::Failed::Parked) => {
                         tracing::error!(job_id = job.id, kind = %job.kind, attempts = job.attempts, "job parked after its last attempt");
@@ -129,6 +129,16 @@ impl Worker {
             letters::EMAIL_JOB => letters::email(conn, letter_id()?, &self.letters, templates, &self.mailer),
             other => Err(AppError::Internal(anyhow::anyhow!("unknown job kind '{other}'"))),
         }
+    }
+}
+
+/// A job that failed because the service could not work (its files could not be written, the
+/// database went away) is not the job's fault: it waits without using up its attempts.
+fn cause_of(e: &AppError) -> queue::Cause {
+    if e.is_outage() {
+        queue::Cause::Unavailable
+    } else {
+        queue::Cause::Job
     }
 }
 

@@ -27,8 +27,7 @@ pub fn store(
         _ => "png",
     };
     let path = data_dir.join("evidence").join(&sha[..2]).join(format!("{sha}.{ext}"));
-    storage::put_checked(&path, bytes, &sha)
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("storing evidence {}: {e}", path.display())))?;
+    storage::put_checked(&path, bytes, &sha).map_err(|e| AppError::storage(e, path.display()))?;
     Ok(db::documents::upsert(conn, &sha, content_type, bytes.len() as i64, &path.display().to_string(), name)?)
 }
 

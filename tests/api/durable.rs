@@ -250,7 +250,11 @@ async fn a_stale_worker_cannot_complete_or_fail_a_job(app: TestApp) {
         let fresh = queue::claim(c, "worker-b", later).unwrap().expect("the lease ran out: claimed again");
         assert_eq!(fresh.id, stale.id);
         assert!(!queue::complete(c, &stale, "worker-a").unwrap(), "the stale worker's completion is refused");
-        assert_eq!(queue::fail(c, &stale, "worker-a", "late", later).unwrap(), None, "and so is its failure");
+        assert_eq!(
+            queue::fail(c, &stale, "worker-a", "late", queue::Cause::Job, later).unwrap(),
+            None,
+            "and so is its failure"
+        );
         // The same worker name claiming again is a new lease too.
         let again = queue::claim(c, "worker-b", later + chrono::Duration::seconds(queue::LEASE_SECS + 1))
             .unwrap()

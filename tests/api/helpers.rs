@@ -89,7 +89,6 @@ pub fn drop_pg_database(admin: &str, name: &str) {
 
 /// Starts the application with a fresh database; `extra` overrides configuration variables.
 pub async fn spawn(backend: Backend, extra: &[(&str, &str)]) -> TestApp {
-    pleadesk::web::telemetry::init_with_default("warn");
     let data_dir = tempfile::tempdir().expect("temp dir");
     let (database_url, pg_cleanup) = match backend {
         Backend::Sqlite => (format!("sqlite://{}", data_dir.path().join("test.db").display()), None),
@@ -98,6 +97,22 @@ pub async fn spawn(backend: Backend, extra: &[(&str, &str)]) -> TestApp {
             (url, Some((admin, name)))
         }
     };
+    start(data_dir, database_url, pg_cleanup, extra).await
+}
+
+/// Starts the application on the database at `database_url` (which the caller made and
+/// removes); `extra` overrides configuration variables.
+pub async fn spawn_at(database_url: String, extra: &[(&str, &str)]) -> TestApp {
+    start(tempfile::tempdir().expect("temp dir"), database_url, None, extra).await
+}
+
+async fn start(
+    data_dir: tempfile::TempDir,
+    database_url: String,
+    pg_cleanup: Option<(String, String)>,
+    extra: &[(&str, &str)],
+) -> TestApp {
+    pleadesk::web::telemetry::init_with_default("warn");
     let mut env: HashMap<String, String> = HashMap::new();
     env.insert("DATABASE_URL".into(), database_url.clone());
     env.insert("PLEADESK_BIND".into(), "127.0.0.1:0".into());

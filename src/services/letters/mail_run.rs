@@ -43,8 +43,7 @@ pub fn print_run(
     // Written under a temporary name; published (renamed to `out`) only after the transaction
     // that marks the letters printed has committed, so that a mail run on paper always matches
     // the letters recorded as printed. Dropped unpublished on any error: no file is left.
-    let mut tmp = TempFile::beside(out)
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("cannot write next to {}: {e}", out.display())))?;
+    let mut tmp = TempFile::beside(out).map_err(|e| AppError::storage(e, out.display()))?;
     let file = tmp.take().ok_or_else(|| AppError::Internal(anyhow::anyhow!("the mail run file is not open")))?;
     let title = format!("Mail run {} ({} letters)", ctx.today(), letters.len());
     let mut merger = PdfMerger::new(std::io::BufWriter::new(file), &title).map_err(|e| AppError::Internal(e.into()))?;
@@ -63,7 +62,9 @@ pub fn print_run(
         progress.advance(1);
     }
     let (summary, writer) = merger.finish().map_err(|e| AppError::Internal(e.into()))?;
-    tmp.put_back(writer.into_inner().map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?);
+    tmp.put_back(writer.into_inner().map_err(|e| AppError::storage(e.into_error(), out.display()))?);
+    // On disk before the letters are marked printed: a full disk fails the run here, not after.
+    tmp.sync().map_err(|e| AppError::storage(e, out.display()))?;
     let ids: Vec<i64> = letters.iter().map(|(id, _, _)| *id).collect();
     db::write_transaction(conn, |c| -> Result<(), AppError> {
         let marked = db::letters::mark_printed(c, &ids, db::now())?;

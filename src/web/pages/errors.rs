@@ -28,6 +28,7 @@ pub fn words_for(status: StatusCode) -> (&'static str, &'static str) {
         StatusCode::METHOD_NOT_ALLOWED => ("method_title", "method_body"),
         StatusCode::PAYLOAD_TOO_LARGE => ("too_large_title", "too_large_body"),
         StatusCode::TOO_MANY_REQUESTS => ("rate_title", "rate_body"),
+        StatusCode::SERVICE_UNAVAILABLE => ("unavailable_title", "unavailable_body"),
         s if s.is_server_error() => ("error_title", "error_body"),
         _ => ("error_title", "bad_request_body"),
     }
