@@ -98,6 +98,17 @@ pub async fn spawn(backend: Backend, extra: &[(&str, &str)]) -> TestApp {
             (url, Some((admin, name)))
         }
     };
+    spawn_on(database_url, data_dir, pg_cleanup, extra).await
+}
+
+/// Starts the application on a database and folder already there: `database_url`, the data
+/// folder `data_dir/data` (dropped with the app, as is the PostgreSQL database `pg_cleanup` names).
+pub async fn spawn_on(
+    database_url: String,
+    data_dir: tempfile::TempDir,
+    pg_cleanup: Option<(String, String)>,
+    extra: &[(&str, &str)],
+) -> TestApp {
     let mut env: HashMap<String, String> = HashMap::new();
     env.insert("DATABASE_URL".into(), database_url.clone());
     env.insert("PLEADESK_BIND".into(), "127.0.0.1:0".into());
@@ -260,14 +271,19 @@ impl TestApp {
 
     /// A `pleadesk` command run against this test's database.
     pub fn cli(&self) -> std::process::Command {
-        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_pleadesk"));
-        cmd.env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("DATABASE_URL", &self.database_url)
-            .env("PLEADESK_DATA_DIR", self.data_dir.path().join("data"))
-            .env("RUST_LOG", "warn");
-        cmd
+        cli_on(&self.database_url, &self.data_dir.path().join("data"))
     }
+}
+
+/// A `pleadesk` command run against `database_url` and the data folder `data`.
+pub fn cli_on(database_url: &str, data: &std::path::Path) -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_pleadesk"));
+    cmd.env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("DATABASE_URL", database_url)
+        .env("PLEADESK_DATA_DIR", data)
+        .env("RUST_LOG", "warn");
+    cmd
 }
 
 /// A staff account made for a test, with its secrets.
