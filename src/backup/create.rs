@@ -34,8 +34,17 @@ pub struct Created {
 }
 
 pub fn create(config: &Config, out: &Path, progress: &dyn Progress) -> anyhow::Result<Created> {
+    if files::inside(&config.data_dir, out).is_some() {
+        anyhow::bail!(
+            "write the backup outside the data folder {} (every later backup would hold it)",
+            config.data_dir.display()
+        );
+    }
     let created_at = chrono::Utc::now();
     let mut tmp = TempFile::beside(out).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", out.display()))?;
+    // It holds every resident's personal data: readable by the owner only.
+    let owner_only = <std::fs::Permissions as std::os::unix::fs::PermissionsExt>::from_mode(0o600);
+    tmp.file().set_permissions(owner_only)?;
     let work = WorkDir::beside(out, "backup")?;
 
     progress.stage("database snapshot", None);
@@ -44,12 +53,11 @@ pub fn create(config: &Config, out: &Path, progress: &dyn Progress) -> anyhow::R
     let mut tar = tar::Builder::new(GzEncoder::new(file, flate2::Compression::default()));
     let stamp = created_at.timestamp().max(0) as u64;
     let db_entry = append_file(&mut tar, snapshot::entry_name(snap.format), &snap.file, stamp)?;
-    progress.advance(1);
 
     let mut taken = Taken { tar, stamp, names: BTreeSet::new(), files: Vec::new() };
     let (references, missing) = take_named(&mut taken, config, &snap, progress)?;
 
-    let mut leave_out = vec![files::absolute(out), files::absolute(tmp.temp_path())];
+    let mut leave_out = Vec::new();
     if let Ok(Backend::Sqlite(path)) = Backend::from_url(&config.database_url) {
         leave_out.extend(files::sqlite_files(Path::new(&path)));
     }

@@ -18,7 +18,7 @@ const MANIFEST_LIMIT: u64 = 256 * 1024 * 1024;
 /// it lists is there with its checksum and size, and nothing else is.
 pub fn unpack(archive: &Path, staging: &Path, progress: &dyn Progress) -> anyhow::Result<Manifest> {
     let file = File::open(archive).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", archive.display()))?;
-    progress.stage("reading the archive", Some(file.metadata()?.len()));
+    progress.stage("reading the archive (bytes)", Some(file.metadata()?.len()));
     let counted = Counted { inner: file, progress };
     let mut tar = tar::Archive::new(GzDecoder::new(BufReader::new(counted)));
     let damaged = |e: io::Error| {

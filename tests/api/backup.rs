@@ -154,7 +154,8 @@ async fn a_backup_under_load_restores_every_acknowledged_plea_letter_and_the_aud
     // Before the load: pleas whose receipts are rendered, and a scanned page with its previews.
     let acks = RefCell::new(Vec::new());
     for k in 0..10 {
-        acks.borrow_mut().push(plead(&app, k).await.expect("acknowledged"));
+        let ack = plead(&app, k).await.expect("acknowledged");
+        acks.borrow_mut().push(ack);
     }
     app.run_jobs().await;
     let work = tempfile::tempdir().unwrap();
@@ -328,8 +329,10 @@ on_both_backends!(
     a_restore_over_data_is_refused_unless_forced
 );
 
-/// The entries of an archive, in order.
-fn unpacked(archive: &Path) -> Vec<(String, Vec<u8>)> {
+/// An archive's entries, in order: (name, bytes).
+type Entries = Vec<(String, Vec<u8>)>;
+
+fn unpacked(archive: &Path) -> Entries {
     use std::io::Read;
     let gz = flate2::read::GzDecoder::new(std::fs::File::open(archive).unwrap());
     let mut tar = tar::Archive::new(gz);
@@ -365,7 +368,7 @@ async fn a_damaged_or_cut_short_archive_is_refused_before_anything_is_written() 
     let (dir, archive) = backed_up(&app).await;
     let good = std::fs::read(&archive).unwrap();
     let entries = unpacked(&archive);
-    let changed = |f: &dyn Fn(&mut Vec<(String, Vec<u8>)>)| {
+    let changed = |f: &dyn Fn(&mut Entries)| {
         let mut e = entries.clone();
         f(&mut e);
         let path = dir.path().join(format!("changed-{}.tar.gz", hex::encode(rand::random::<[u8; 4]>())));
@@ -437,4 +440,15 @@ async fn a_missing_file_is_named_and_the_backup_still_written() {
     let pdf = restored.get(&clerk, &format!("/api/v1/letters/{id}/pdf")).await;
     assert_eq!(pdf.status(), 200);
     assert_eq!(pleadesk::storage::sha256_hex(&pdf.bytes().await.unwrap()), sha);
+}
+
+/// A backup written into the data folder would be taken into every later one: refused.
+#[actix_web::test]
+async fn a_backup_inside_the_data_folder_is_refused() {
+    let app = crate::helpers::spawn(crate::helpers::Backend::Sqlite, &[]).await;
+    let inside = app.data_dir.path().join("data/backups/b.tar.gz");
+    let out = backup(&app, &inside).await;
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert!(text(&out.stderr).contains("write the backup outside the data folder"), "{out:?}");
+    assert!(!inside.exists() && !inside.parent().unwrap().exists(), "nothing written");
 }
