@@ -64,6 +64,22 @@ pub enum Command {
     /// Verify this deployment: database, data folder, templates, mail server, clock. One line per
     /// check; exit 1 if any failed.
     Check,
+    /// Write a backup: a consistent copy of the database (taken while `serve` runs) and every file
+    /// of the data folder, with a manifest of SHA-256 checksums, into one .tar.gz. Exit 1 if a file
+    /// the database names is missing or damaged (the backup is written and names them).
+    Backup {
+        /// The archive to write (written under a temporary name, renamed when complete).
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
+    /// Restore a backup into the database and data folder configured, after checking every
+    /// checksum. Both must be empty unless --force. Stop `serve` first.
+    Restore {
+        file: std::path::PathBuf,
+        /// Replace a database and data folder that are not empty.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -167,6 +183,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Audit { action: AuditAction::Verify } => verify_audit(&config),
         Command::Reports { action: ReportsAction::Rebuild } => rebuild_reports(&config),
         Command::Check => Ok(check(&config)),
+        Command::Backup { out } => crate::cli_backup::backup(&config, &out),
+        Command::Restore { file, force } => crate::cli_backup::restore(&config, &file, force),
     };
     result.unwrap_or_else(fail)
 }

@@ -3,8 +3,10 @@
 pub mod app;
 pub mod audit;
 pub mod auth;
+pub mod backup;
 pub mod check;
 pub mod cli;
+mod cli_backup;
 mod cli_progress;
 mod cli_users;
 pub mod config;

@@ -97,18 +97,20 @@ pub async fn spawn(backend: Backend, extra: &[(&str, &str)]) -> TestApp {
             (url, Some((admin, name)))
         }
     };
-    start(data_dir, database_url, pg_cleanup, extra).await
+    spawn_on(database_url, data_dir, pg_cleanup, extra).await
 }
 
 /// Starts the application on the database at `database_url` (which the caller made and
 /// removes); `extra` overrides configuration variables.
 pub async fn spawn_at(database_url: String, extra: &[(&str, &str)]) -> TestApp {
-    start(tempfile::tempdir().expect("temp dir"), database_url, None, extra).await
+    spawn_on(database_url, tempfile::tempdir().expect("temp dir"), None, extra).await
 }
 
-async fn start(
-    data_dir: tempfile::TempDir,
+/// Starts the application on a database and folder already there: `database_url`, the data
+/// folder `data_dir/data` (dropped with the app, as is the PostgreSQL database `pg_cleanup` names).
+pub async fn spawn_on(
     database_url: String,
+    data_dir: tempfile::TempDir,
     pg_cleanup: Option<(String, String)>,
     extra: &[(&str, &str)],
 ) -> TestApp {
@@ -275,14 +277,19 @@ impl TestApp {
 
     /// A `pleadesk` command run against this test's database.
     pub fn cli(&self) -> std::process::Command {
-        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_pleadesk"));
-        cmd.env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("DATABASE_URL", &self.database_url)
-            .env("PLEADESK_DATA_DIR", self.data_dir.path().join("data"))
-            .env("RUST_LOG", "warn");
-        cmd
+        cli_on(&self.database_url, &self.data_dir.path().join("data"))
     }
+}
+
+/// A `pleadesk` command run against `database_url` and the data folder `data`.
+pub fn cli_on(database_url: &str, data: &std::path::Path) -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_pleadesk"));
+    cmd.env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("DATABASE_URL", database_url)
+        .env("PLEADESK_DATA_DIR", data)
+        .env("RUST_LOG", "warn");
+    cmd
 }
 
 /// A staff account made for a test, with its secrets.

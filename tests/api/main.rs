@@ -9,6 +9,7 @@ mod auth;
 mod authz_callers;
 mod authz_fixtures;
 mod authz_matrix;
+mod backup;
 mod check;
 mod citation_import;
 mod cli;
