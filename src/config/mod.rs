@@ -37,6 +37,8 @@ pub struct Config {
     pub staff_idle: chrono::Duration,
     /// Who may read `/metrics` (the TCP peer's address); empty: nobody.
     pub metrics_allow: Vec<ipnet::IpNet>,
+    /// Reverse proxies whose `X-Forwarded-For`/`Forwarded` names the client; empty: none.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 mod court;
@@ -63,6 +65,7 @@ const VARS: &[(&str, &str, &str)] = &[
     ("PLEADESK_WORKER_INTERVAL_SECS", "worker_interval_secs", "5"),
     ("PLEADESK_STAFF_IDLE_MINUTES", "staff_idle_minutes", "30"),
     ("PLEADESK_METRICS_ALLOW", "metrics_allow", "127.0.0.0/8,::1/128"),
+    ("PLEADESK_TRUSTED_PROXIES", "trusted_proxies", ""),
 ];
 
 /// Every variable: the service's (above) and the court profile's (`court::VARS`).
@@ -190,9 +193,11 @@ impl Config {
         };
 
         let metrics_allow = networks::parse_networks("PLEADESK_METRICS_ALLOW", &value("PLEADESK_METRICS_ALLOW"))?;
+        let trusted_proxies = networks::parse_networks("PLEADESK_TRUSTED_PROXIES", &value("PLEADESK_TRUSTED_PROXIES"))?;
 
         Ok(Config {
             metrics_allow,
+            trusted_proxies,
             staff_idle,
             templates_dir: PathBuf::from(value("PLEADESK_TEMPLATES_DIR")),
             static_dir: PathBuf::from(value("PLEADESK_STATIC_DIR")),

@@ -29,6 +29,13 @@ pub fn startup(config: &Config, bound: SocketAddr, worker: bool, now: DateTime<U
         true => "/metrics answers nobody (PLEADESK_METRICS_ALLOW is empty)".to_string(),
         false => format!("/metrics answers {}", super::networks::display(&config.metrics_allow)),
     };
+    let proxies = match config.trusted_proxies.is_empty() {
+        true => "none (rate limits count the connecting address)".to_string(),
+        false => format!(
+            "{} (their X-Forwarded-For or Forwarded names the client)",
+            super::networks::display(&config.trusted_proxies)
+        ),
+    };
     vec![
         ("database", database),
         ("data folder", absolute(&config.data_dir)),
@@ -37,6 +44,7 @@ pub fn startup(config: &Config, bound: SocketAddr, worker: bool, now: DateTime<U
         ("court time zone", format!("{} (court time now {court_now})", config.court_tz)),
         ("listening on", format!("{bound} (residents reach {})", config.base_url)),
         ("metrics", metrics),
+        ("trusted proxies", proxies),
     ]
 }
 
@@ -95,6 +103,7 @@ mod tests {
             ("PLEADESK_SMTP_URL", "smtp://mailer:letmein@mail.example:587"),
             ("PLEADESK_DATA_DIR", "/srv/pleadesk"),
             ("PLEADESK_COURT_TZ", "America/Chicago"),
+            ("PLEADESK_TRUSTED_PROXIES", "10.0.0.0/8"),
         ];
         let config = Config::load(|k| env.iter().find(|(n, _)| *n == k).map(|(_, v)| v.to_string())).unwrap();
         let now = "2026-07-01T18:00:00Z".parse().unwrap();
@@ -107,6 +116,7 @@ mod tests {
             "court time zone  America/Chicago (court time now 2026-07-01 13:00 CDT)",
             "listening on     0.0.0.0:8080",
             "metrics          /metrics answers 127.0.0.0/8, ::1/128",
+            "trusted proxies  10.0.0.0/8 (their X-Forwarded-For or Forwarded names the client)",
         ] {
             assert!(text.contains(expected), "{expected} in\n{text}");
         }
@@ -116,6 +126,7 @@ mod tests {
         assert!(text.contains("emails are written as .eml files in /"), "an absolute folder: {text}");
         assert!(text.contains("pleadesk-data/outbox"), "{text}");
         assert!(text.contains("worker           off"), "{text}");
+        assert!(text.contains("trusted proxies  none"), "{text}");
         assert!(text.contains("sqlite, file /"), "{text}");
     }
 }

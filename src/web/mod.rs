@@ -4,6 +4,7 @@
 pub mod api;
 pub mod assets;
 pub(crate) mod body;
+pub mod client_ip;
 pub mod console;
 pub mod metrics;
 pub mod openapi;

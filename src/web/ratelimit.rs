@@ -1,7 +1,8 @@
 //! Limits on public identity checks (look-up, plea, status, letters), counted in one-minute
 //! windows in this process (several web nodes each count their own):
 //!
-//! - per client address (the TCP peer; `X-Forwarded-For` is not trusted): every check counts,
+//! - per client address (the TCP peer, or the client a proxy of `PLEADESK_TRUSTED_PROXIES`
+//!   forwarded for: `web::client_ip`): every check counts,
 //!   `per_minute` of them a minute;
 //! - per citation number or confirmation code: only FAILED checks count (wrong birth date, no
 //!   such ticket), and a successful check clears them. Once a citation has had `per_minute`

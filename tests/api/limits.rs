@@ -31,8 +31,19 @@ where
     F: Fn(TestApp) -> Fut,
     Fut: std::future::Future<Output = Vec<u16>>,
 {
+    with_limit_3_and(backend, &[], scenario).await
+}
+
+/// [`with_limit_3`] with more configuration.
+async fn with_limit_3_and<F, Fut>(backend: Backend, extra: &[(&str, &str)], scenario: F)
+where
+    F: Fn(TestApp) -> Fut,
+    Fut: std::future::Future<Output = Vec<u16>>,
+{
     for _ in 0..3 {
-        let app = spawn(backend, &[("PLEADESK_LOOKUP_PER_MINUTE", "3")]).await;
+        let mut env = vec![("PLEADESK_LOOKUP_PER_MINUTE", "3")];
+        env.extend_from_slice(extra);
+        let app = spawn(backend, &env).await;
         app.with_current_samples().await;
         let start = minute();
         let got = scenario(app).await;
@@ -162,4 +173,33 @@ mod limits_postgres {
     async fn failures_lock_a_ticket_only_for_those_who_failed_and_a_success_clears_them() {
         super::failures_lock_a_ticket_only_for_those_who_failed_and_a_success_clears_them(Backend::Postgres).await;
     }
+}
+
+/// Behind a reverse proxy (issue 10, point 6) every request comes from the proxy's address. With
+/// the proxy in PLEADESK_TRUSTED_PROXIES, the clients it forwards for count apart; a client that
+/// writes the header itself, not through a trusted proxy, gains nothing by it.
+#[actix_web::test]
+async fn behind_a_trusted_proxy_each_client_counts_apart() {
+    with_limit_3_and(Backend::Sqlite, &[("PLEADESK_TRUSTED_PROXIES", "127.0.0.9")], |app| async move {
+        let start = minute();
+        let (proxy, direct) = (client_from(9), client_from(5));
+        let ask = |client: &reqwest::Client, forwarded_for: &str| {
+            let body = json!({"citation_number": X.0, "date_of_birth": X.1});
+            let req = client.post(app.url("/api/v1/public/lookup")).json(&body);
+            req.header("X-Forwarded-For", forwarded_for).send()
+        };
+        let mut got = Vec::new();
+        for _ in 0..4 {
+            got.push(ask(&proxy, "198.51.100.1").await.unwrap().status().as_u16());
+        }
+        got.push(ask(&proxy, "6.6.6.6, 198.51.100.2").await.unwrap().status().as_u16());
+        for n in 0..4 {
+            got.push(ask(&direct, &format!("198.51.100.{}", 10 + n)).await.unwrap().status().as_u16());
+        }
+        if minute() == start {
+            assert_eq!(got, [200, 200, 200, 429, 200, 200, 200, 200, 429]);
+        }
+        got
+    })
+    .await;
 }

@@ -38,9 +38,13 @@ fn open_call(
     Ok((lang, state.today()))
 }
 
-/// The client's address: the TCP peer (a forwarding header is not trusted).
+/// The client's address, as rate limits count it: the TCP peer, or the client a trusted proxy
+/// forwarded for ([`crate::web::client_ip`]).
 pub fn client(req: &HttpRequest) -> String {
-    req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default()
+    let trusted = req.app_data::<web::Data<AppState>>().map(|s| s.config.trusted_proxies.as_slice()).unwrap_or(&[]);
+    crate::web::client_ip::client_ip(req.peer_addr().map(|a| a.ip()), req.headers(), trusted)
+        .map(|ip| ip.to_string())
+        .unwrap_or_default()
 }
 
 /// Counts an identity check against the client's address; refused while the thing it names is
