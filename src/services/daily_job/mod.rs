@@ -55,6 +55,9 @@ pub fn run(conn: &mut DbConn, as_of: NaiveDate, rules: &Rules, ctx: &LetterConte
     let open_until = as_of.checked_add_days(Days::new(lead.into())).unwrap_or(as_of);
     let mut summary = DailySummary::default();
     let mut after = 0;
+    // Pages taken, and the count at which the planner's statistics are next refreshed: each time
+    // the run has doubled what it added to the tables it reads again.
+    let (mut taken, mut refresh_at) = (0u32, 1u32);
     loop {
         let page = db::deadlines::candidates(conn, after, open_until, PAGE)?;
         let Some(last) = page.last() else { break };
@@ -62,6 +65,11 @@ pub fn run(conn: &mut DbConn, as_of: NaiveDate, rules: &Rules, ctx: &LetterConte
         let due = due_on_page(conn, &page, as_of, rules, &calendar, &ctx)?;
         if !due.is_empty() {
             page::take(conn, &due, as_of, &ctx, &mut summary)?;
+            taken += 1;
+            if taken == refresh_at {
+                db::deadlines::refresh_statistics(conn)?;
+                refresh_at *= 2;
+            }
         }
     }
     let counts = [summary.reminders, summary.defaults, summary.offers_expired];
