@@ -1,8 +1,5 @@
-//! `GET /api/v1/openapi.json`: the OpenAPI 3 document of the whole JSON API, public and staff.
-//! The functions below carry only the documentation of each endpoint; the handlers live in
-//! `web::api`. A test checks that every API route is documented and every documented route exists.
-
-#![allow(dead_code)] // the functions exist to carry #[utoipa::path]
+//! The staff operations (tag `staff`): `Authorization: Bearer <token>`; each says in its 403
+//! which roles may call it (tests/api/authz_matrix.rs holds the document to the guards).
 
 use crate::error::ErrorBody;
 use crate::import::citations::ImportSummary;
@@ -10,39 +7,15 @@ use crate::jobs::queue::JobRecord;
 use crate::services::case::CaseView;
 use crate::services::case_search::{SearchRequest, SearchResult};
 use crate::services::duplicate_decision::{DecideBody, Decision};
-use crate::services::hardship::{HardshipRequestBody, PublicHardship};
-use crate::services::intake::{CaseSummary, PleaReceipt, PleaRequest};
 use crate::services::offers::{OfferAnswer, OfferRequest, WithdrawRequest};
 use crate::services::paper_link::SubmissionAnswer;
 use crate::services::paper_plea::PaperPleaRequest;
 use crate::services::payments::{PaymentAnswer, PaymentRequest, ReverseRequest};
 use crate::services::reports::Summary;
-use crate::services::status::StatusView;
 use crate::services::submission_queue::QueueList;
 use crate::web::api::auth::{LoginAnswer, LoginBody};
 use crate::web::api::submissions::LinkBody;
-use actix_web::HttpResponse;
-use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::{Modify, OpenApi, ToSchema};
-
-#[derive(serde::Deserialize, ToSchema)]
-pub struct IdentityBody {
-    /// As printed on the ticket, e.g. DV-2026-000101
-    pub citation_number: String,
-    /// YYYY-MM-DD
-    pub date_of_birth: String,
-    /// en or es: the language of messages
-    pub language: Option<String>,
-}
-
-#[derive(serde::Deserialize, ToSchema)]
-pub struct ConfirmationBody {
-    /// The confirmation code from the receipt, e.g. PD-7Q4K-M2XD
-    pub confirmation: String,
-    /// YYYY-MM-DD
-    pub date_of_birth: String,
-    pub language: Option<String>,
-}
+use utoipa::ToSchema;
 
 #[derive(serde::Deserialize, ToSchema)]
 pub struct LetterRequest {
@@ -79,66 +52,6 @@ pub struct LetterList {
 pub struct JobList {
     pub jobs: Vec<JobRecord>,
 }
-
-#[derive(serde::Serialize, ToSchema)]
-pub struct Health {
-    /// ok
-    pub status: String,
-}
-
-#[utoipa::path(get, path = "/healthz", tag = "operations", responses(
-    (status = 200, description = "The database answers", body = Health),
-    (status = 503, description = "The database does not answer", body = Health)))]
-fn healthz() {}
-
-/// The Prometheus text format (version 0.0.4). Requests by method, route pattern and status,
-/// their latency, the job queue by kind and state, parked jobs, letters by status, pleas by
-/// channel, scans, the database pool. No label carries personal data.
-#[utoipa::path(get, path = "/metrics", tag = "operations", responses(
-    (status = 200, description = "The metrics", content_type = "text/plain; version=0.0.4", body = String),
-    (status = 403, description = "The caller is not in PLEADESK_METRICS_ALLOW, or came through a proxy", body = ErrorBody)))]
-fn metrics() {}
-
-#[utoipa::path(get, path = "/api/v1/openapi.json", tag = "operations", responses((status = 200, description = "This document")))]
-fn openapi_json() {}
-
-#[utoipa::path(post, path = "/api/v1/public/lookup", tag = "public", request_body = IdentityBody, responses(
-    (status = 200, description = "The ticket: charges, fines, deadline, what can be done by mail", body = CaseSummary),
-    (status = 404, description = "No ticket with this number and date of birth (the same answer whichever is wrong)", body = ErrorBody),
-    (status = 422, description = "A field is not valid", body = ErrorBody),
-    (status = 429, description = "Too many identity checks; see Retry-After", body = ErrorBody)))]
-fn public_lookup() {}
-
-#[utoipa::path(post, path = "/api/v1/public/pleas", tag = "public", request_body = PleaRequest,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Repeat a request safely: the same key gives the same plea")),
-    responses(
-    (status = 201, description = "The plea is recorded; the receipt letter is queued", body = PleaReceipt),
-    (status = 404, description = "No ticket with this number and date of birth", body = ErrorBody),
-    (status = 409, description = "A plea was already received for this ticket", body = ErrorBody),
-    (status = 422, description = "Fields are not valid, the deadline passed, or a charge cannot be answered by mail", body = ErrorBody),
-    (status = 429, description = "Too many identity checks", body = ErrorBody)))]
-fn public_pleas() {}
-
-#[utoipa::path(post, path = "/api/v1/public/status", tag = "public", request_body = ConfirmationBody, responses(
-    (status = 200, description = "Status, timeline and letters", body = StatusView),
-    (status = 404, description = "No plea with this code and date of birth", body = ErrorBody),
-    (status = 429, description = "Too many identity checks", body = ErrorBody)))]
-fn public_status() {}
-
-#[utoipa::path(post, path = "/api/v1/public/letters/{id}/pdf", tag = "public", request_body = ConfirmationBody,
-    params(("id" = i64, Path, description = "Letter id from the status")),
-    responses(
-    (status = 200, description = "The letter", content_type = "application/pdf"),
-    (status = 404, description = "No such letter for this code and date of birth", body = ErrorBody)))]
-fn public_letter() {}
-
-#[utoipa::path(post, path = "/api/v1/public/hardship", tag = "public", request_body = HardshipRequestBody, responses(
-    (status = 201, description = "The request is recorded; a clerk answers it by letter", body = PublicHardship),
-    (status = 404, description = "No plea with this code and date of birth (the same answer whichever is wrong)", body = ErrorBody),
-    (status = 409, description = "No amount is due on the case, or a request of the case is already waiting for an answer", body = ErrorBody),
-    (status = 422, description = "The kind is not one of more_time, payment_plan, community_service, or the statement is missing or longer than 1,000 characters", body = ErrorBody),
-    (status = 429, description = "Too many identity checks", body = ErrorBody)))]
-fn public_hardship() {}
 
 #[utoipa::path(post, path = "/api/v1/citations/import", tag = "staff", security(("bearer" = [])),
     request_body(description = "The e-citation CSV (text/csv), or the same rows as a JSON array of objects keyed by the CSV column names (application/json)", content_type = "text/csv"),
@@ -213,31 +126,6 @@ fn offers_make() {}
     (status = 409, description = "The offer is no longer pending", body = ErrorBody),
     (status = 422, description = "No reason given", body = ErrorBody)))]
 fn offers_withdraw() {}
-
-#[derive(serde::Deserialize, ToSchema)]
-pub struct OfferAnswerBody {
-    /// YYYY-MM-DD, as on the ticket
-    pub date_of_birth: String,
-    /// en or es: the language of messages
-    pub language: Option<String>,
-}
-
-#[utoipa::path(post, path = "/api/v1/public/offers/{id}/accept", tag = "public", params(("id" = i64, Path, description = "The offer, as the status page and the offer letter give it")),
-    request_body = OfferAnswerBody, responses(
-    (status = 200, description = "Accepted: the amended charges' fines are due (case amount_due, or resolved if nothing is owed) and the amount-due letter is queued", body = OfferAnswer),
-    (status = 404, description = "No such offer for this date of birth (the same answer whichever is wrong)", body = ErrorBody),
-    (status = 409, description = "The offer was already answered, withdrawn, replaced or has expired", body = ErrorBody),
-    (status = 422, description = "date_of_birth is not a date", body = ErrorBody),
-    (status = 429, description = "Too many identity checks", body = ErrorBody)))]
-fn public_offer_accept() {}
-
-#[utoipa::path(post, path = "/api/v1/public/offers/{id}/reject", tag = "public", params(("id" = i64, Path)),
-    request_body = OfferAnswerBody, responses(
-    (status = 200, description = "Rejected: the charges are set for a hearing and the hearing notice is queued", body = OfferAnswer),
-    (status = 404, description = "No such offer for this date of birth", body = ErrorBody),
-    (status = 409, description = "The offer was already answered, withdrawn, replaced or has expired", body = ErrorBody),
-    (status = 429, description = "Too many identity checks", body = ErrorBody)))]
-fn public_offer_reject() {}
 
 #[utoipa::path(get, path = "/api/v1/letters", tag = "staff", security(("bearer" = [])),
     params(("status" = Option<String>, Query, description = "queued, printed, emailed or mailed")),
@@ -329,117 +217,3 @@ fn reports_summary() {}
     (status = 200, description = "The same numbers as CSV (RFC 4180, CRLF, a header row): one row per number, `measure,key,value` (e.g. `cases_by_status,open,12`, `pleas_by_week_mail,2026-11-02,3`, `money,collected_dollars,1250.00`); money in dollars with two decimals; no cell starts with = + - @", content_type = "text/csv"),
     (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 fn reports_summary_csv() {}
-
-struct BearerAuth;
-
-impl Modify for BearerAuth {
-    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme(
-            "bearer",
-            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
-        );
-    }
-}
-
-#[derive(serde::Serialize, ToSchema)]
-pub struct ScanEnvelope {
-    pub id: i64,
-    /// The envelope's first page in the scan (from 1)
-    pub first_page: i32,
-    /// How many pages it has
-    pub pages: i64,
-    pub page_numbers: Vec<i32>,
-    /// The citation its first code on file links it to
-    pub citation_number: Option<String>,
-    /// The letter that code names
-    pub letter_id: Option<i64>,
-    /// The submission keyed from it
-    pub submission_id: Option<i64>,
-    /// unreadable, unknown_letter, other_citation
-    pub flags: Vec<String>,
-}
-
-#[derive(serde::Serialize, ToSchema)]
-pub struct ScanBatch {
-    pub document_id: i64,
-    pub pages: i32,
-    /// Our codes read, as {page, payload}
-    pub qr: Vec<serde_json::Value>,
-    /// Set when every linked envelope is for this one citation
-    pub citation_number: Option<String>,
-    pub letter_id: Option<i64>,
-    /// Candidates when the codes link nothing: {citation_number, reasons}
-    pub suggestions: Vec<serde_json::Value>,
-    pub envelopes: Vec<ScanEnvelope>,
-    pub separator_pages: Vec<i32>,
-    pub unreadable_pages: Vec<i32>,
-    /// false when the same scan was already on file (nothing new was recorded)
-    pub created: Option<bool>,
-}
-
-#[derive(serde::Deserialize, ToSchema)]
-pub struct MovePage {
-    /// previous or next
-    pub to: String,
-}
-
-#[utoipa::path(post, path = "/api/v1/scans", tag = "staff", security(("bearer" = [])),
-    request_body(content_type = "multipart/form-data", description = "Field `file` (several allowed, at most 10): a scanned PDF, PNG, JPEG or TIFF of at most 25 MB each. One file answers its batch; several answer {uploads: [batch, …]}."),
-    responses((status = 201, description = "Stored, split into envelopes and linked", body = ScanBatch),
-        (status = 200, description = "The same scan was already on file", body = ScanBatch),
-        (status = 413, description = "Over 25 MB, or a page over the pixel limit (decompression bomb)", body = ErrorBody),
-        (status = 415, description = "Not a PDF, PNG, JPEG or TIFF (by content)", body = ErrorBody),
-        (status = 422, description = "A PDF that cannot be opened", body = ErrorBody)))]
-fn scans_upload() {}
-
-#[utoipa::path(get, path = "/api/v1/scans/separator.pdf", tag = "staff", security(("bearer" = [])),
-    params(("copies" = Option<u32>, Query, description = "1 to 100 (default 1)")),
-    responses((status = 200, description = "Separator sheets to print", content_type = "application/pdf")))]
-fn scans_separator() {}
-
-#[utoipa::path(get, path = "/api/v1/scans/{document_id}", tag = "staff", security(("bearer" = [])),
-    params(("document_id" = i64, Path)),
-    responses((status = 200, body = ScanBatch), (status = 404, body = ErrorBody)))]
-fn scans_get() {}
-
-#[utoipa::path(get, path = "/api/v1/scans/{document_id}/pages/{page}", tag = "staff", security(("bearer" = [])),
-    params(("document_id" = i64, Path), ("page" = i32, Path, description = "The page's number in the scan, from 1"),
-        ("size" = Option<String>, Query, description = "thumb (180 px wide) or page (1100 px wide, the default); never enlarged")),
-    responses((status = 200, description = "The page as a greyscale JPEG (Cache-Control: private; it never changes). Each fetch is a scan.page_read audit event", content_type = "image/jpeg"),
-        (status = 403, description = "Not a clerk, prosecutor or admin", body = ErrorBody),
-        (status = 404, description = "No such scanned document or page, or a page that could not be read at upload (it has no image)", body = ErrorBody),
-        (status = 409, description = "The stored scan is missing or damaged, and its page images must be made again from it", body = ErrorBody),
-        (status = 422, description = "`size` is neither thumb nor page", body = ErrorBody)))]
-fn scans_page_image() {}
-
-#[utoipa::path(post, path = "/api/v1/envelopes/{id}/pages/{page}/move", tag = "staff", security(("bearer" = [])),
-    params(("id" = i64, Path), ("page" = i32, Path, description = "The page's number in the scan")),
-    request_body = MovePage,
-    responses((status = 200, description = "The batch as it now is", body = ScanBatch),
-        (status = 422, description = "Only an envelope's first page moves to the previous one, its last to the next", body = ErrorBody),
-        (status = 409, description = "The envelope's only page, and a plea was keyed from it", body = ErrorBody)))]
-fn envelopes_move_page() {}
-
-#[derive(OpenApi)]
-#[openapi(
-    info(title = "PleaDesk", description = "Plea-by-mail backend for traffic courts. Money is integer cents in fields named …_cents; dates are YYYY-MM-DD."),
-    paths(
-        healthz, metrics, openapi_json, auth_login, auth_logout, public_lookup, public_pleas, public_status, public_letter, public_hardship, citations_import, citation_get,
-        letters_create, payments_record, payments_reverse, letters_list, letters_pdf, letters_print_run, jobs_list, jobs_retry,
-        submissions_create, submissions_list, submissions_link, submissions_decide, citations_search,
-        scans_upload, scans_separator, scans_get, scans_page_image, envelopes_move_page,
-        offers_make, offers_withdraw, public_offer_accept, public_offer_reject,
-        reports_summary, reports_summary_csv
-    ),
-    modifiers(&BearerAuth),
-    tags((name = "public", description = "Residents: no account; identity is the citation number and date of birth"),
-         (name = "staff", description = "Clerks, prosecutors, admins and integrations: Authorization: Bearer <token>"),
-         (name = "operations"))
-)]
-pub struct ApiDoc;
-
-/// `GET /api/v1/openapi.json`
-pub async fn document() -> HttpResponse {
-    HttpResponse::Ok().json(ApiDoc::openapi())
-}
