@@ -7,11 +7,13 @@
 #![allow(dead_code)] // the functions exist to carry #[utoipa::path]
 
 mod public;
+mod responses;
 mod scans;
 mod staff;
 
 use crate::error::ErrorBody;
 use actix_web::HttpResponse;
+use responses::CommonResponses;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToSchema};
 
@@ -64,7 +66,7 @@ impl Modify for BearerAuth {
         scans::scans_upload, scans::scans_separator, scans::scans_get, scans::scans_page_image,
         scans::envelopes_move_page
     ),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &CommonResponses),
     tags((name = "public", description = "Residents: no account; identity is the citation number and date of birth"),
          (name = "staff", description = "Clerks, prosecutors, admins and integrations: Authorization: Bearer <token>"),
          (name = "operations"))

@@ -54,7 +54,8 @@ fn public_status() {}
     params(("id" = i64, Path, description = "Letter id from the status")),
     responses(
     (status = 200, description = "The letter", content_type = "application/pdf"),
-    (status = 404, description = "No such letter for this code and date of birth", body = ErrorBody)))]
+    (status = 404, description = "No such letter for this code and date of birth", body = ErrorBody),
+    (status = 429, description = "Too many identity checks; see Retry-After", body = ErrorBody)))]
 fn public_letter() {}
 
 #[utoipa::path(post, path = "/api/v1/public/hardship", tag = "public", request_body = HardshipRequestBody, responses(

@@ -51,24 +51,24 @@ pub struct MovePage {
         (status = 200, description = "The same scan was already on file", body = ScanBatch),
         (status = 413, description = "Over 25 MB, or a page over the pixel limit (decompression bomb)", body = ErrorBody),
         (status = 415, description = "Not a PDF, PNG, JPEG or TIFF (by content)", body = ErrorBody),
-        (status = 422, description = "A PDF that cannot be opened", body = ErrorBody)))]
+        (status = 422, description = "A PDF that cannot be opened", body = ErrorBody), (status = 403, description = "Clerks and admins only", body = ErrorBody)))]
 fn scans_upload() {}
 
 #[utoipa::path(get, path = "/api/v1/scans/separator.pdf", tag = "staff", security(("bearer" = [])),
     params(("copies" = Option<u32>, Query, description = "1 to 100 (default 1)")),
-    responses((status = 200, description = "Separator sheets to print", content_type = "application/pdf")))]
+    responses((status = 200, description = "Separator sheets to print", content_type = "application/pdf"), (status = 403, description = "Clerks and admins only", body = ErrorBody)))]
 fn scans_separator() {}
 
 #[utoipa::path(get, path = "/api/v1/scans/{document_id}", tag = "staff", security(("bearer" = [])),
     params(("document_id" = i64, Path)),
-    responses((status = 200, body = ScanBatch), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = ScanBatch), (status = 404, body = ErrorBody), (status = 403, description = "Clerks and admins only", body = ErrorBody)))]
 fn scans_get() {}
 
 #[utoipa::path(get, path = "/api/v1/scans/{document_id}/pages/{page}", tag = "staff", security(("bearer" = [])),
     params(("document_id" = i64, Path), ("page" = i32, Path, description = "The page's number in the scan, from 1"),
         ("size" = Option<String>, Query, description = "thumb (180 px wide) or page (1100 px wide, the default); never enlarged")),
     responses((status = 200, description = "The page as a greyscale JPEG (Cache-Control: private; it never changes). Each fetch is a scan.page_read audit event", content_type = "image/jpeg"),
-        (status = 403, description = "Not a clerk, prosecutor or admin", body = ErrorBody),
+        (status = 403, description = "Clerks, prosecutors and admins only", body = ErrorBody),
         (status = 404, description = "No such scanned document or page, or a page that could not be read at upload (it has no image)", body = ErrorBody),
         (status = 409, description = "The stored scan is missing or damaged, and its page images must be made again from it", body = ErrorBody),
         (status = 422, description = "`size` is neither thumb nor page", body = ErrorBody)))]
@@ -79,5 +79,5 @@ fn scans_page_image() {}
     request_body = MovePage,
     responses((status = 200, description = "The batch as it now is", body = ScanBatch),
         (status = 422, description = "Only an envelope's first page moves to the previous one, its last to the next", body = ErrorBody),
-        (status = 409, description = "The envelope's only page, and a plea was keyed from it", body = ErrorBody)))]
+        (status = 409, description = "The envelope's only page, and a plea was keyed from it", body = ErrorBody), (status = 403, description = "Clerks and admins only", body = ErrorBody)))]
 fn envelopes_move_page() {}

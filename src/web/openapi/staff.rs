@@ -54,10 +54,11 @@ pub struct JobList {
 }
 
 #[utoipa::path(post, path = "/api/v1/citations/import", tag = "staff", security(("bearer" = [])),
-    request_body(description = "The e-citation CSV (text/csv), or the same rows as a JSON array of objects keyed by the CSV column names (application/json)", content_type = "text/csv"),
+    request_body(description = "The e-citation CSV (text/csv), or the same rows as a JSON array of objects keyed by the CSV column names (application/json)",
+        content((String = "text/csv"), (Vec<Object> = "application/json"))),
     responses(
     (status = 200, description = "Summary; every rejected row named by its line", body = ImportSummary),
-    (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+    (status = 401, body = ErrorBody), (status = 403, description = "Clerks, admins and integrations only", body = ErrorBody),
     (status = 413, description = "Body over PLEADESK_MAX_IMPORT_BYTES", body = ErrorBody),
     (status = 415, body = ErrorBody),
     (status = 422, description = "The file cannot be read (not UTF-8, empty, missing columns)", body = ErrorBody)))]
@@ -65,18 +66,18 @@ fn citations_import() {}
 
 #[utoipa::path(get, path = "/api/v1/citations/{number}", tag = "staff", security(("bearer" = [])),
     params(("number" = String, Path)),
-    responses((status = 200, description = "The whole case: defendant, charges, submissions (channel, confirmation code, status, pleas, documents, postmark, enclosed payment, deficiencies, duplicate), duplicate_pleas, offers, payments (with their reversal), the balance (amount due, paid, still owed, overpaid), dispositions (withdrawn ones marked), letters (type, language, status) and the events (the timeline). Opening it is an audit event.", body = CaseView), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "The whole case: defendant, charges, submissions (channel, confirmation code, status, pleas, documents, postmark, enclosed payment, deficiencies, duplicate), duplicate_pleas, offers, payments (with their reversal), the balance (amount due, paid, still owed, overpaid), dispositions (withdrawn ones marked), letters (type, language, status) and the events (the timeline). Opening it is an audit event.", body = CaseView), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 403, description = "Clerks, prosecutors and admins only", body = ErrorBody)))]
 fn citation_get() {}
 
 #[utoipa::path(post, path = "/api/v1/citations/search", tag = "staff", security(("bearer" = [])),
     request_body = SearchRequest,
     responses((status = 200, description = "A short list (number, name, court date, status), newest first; each search is an audit event (the key used and the count, never the values)", body = SearchResult),
-    (status = 403, body = ErrorBody), (status = 422, description = "Not exactly one key: {citation_number}, {last_name, date_of_birth} or {plate}", body = ErrorBody)))]
+    (status = 403, description = "Clerks, prosecutors and admins only", body = ErrorBody), (status = 422, description = "Not exactly one key: {citation_number}, {last_name, date_of_birth} or {plate}", body = ErrorBody)))]
 fn citations_search() {}
 
 #[utoipa::path(post, path = "/api/v1/citations/{number}/letters", tag = "staff", security(("bearer" = [])),
     params(("number" = String, Path)), request_body = LetterRequest,
-    responses((status = 201, body = LetterView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+    responses((status = 201, body = LetterView), (status = 403, description = "Clerks and admins only", body = ErrorBody), (status = 404, body = ErrorBody),
     (status = 409, description = "No plea on file to acknowledge", body = ErrorBody),
     (status = 422, description = "Not a letter type, or the case lacks what the type states (no pending offer, nothing owed, no hearing set, not resolved, not in default)", body = ErrorBody)))]
 fn letters_create() {}
@@ -98,7 +99,7 @@ fn payments_record() {}
     request_body = ReverseRequest,
     responses(
     (status = 200, description = "Reversed (a bounced check): kept on the record with when, who and why, no longer counted; the balance is owed again. A case it had resolved goes back to amount_due, its payment dispositions withdrawn (kept, with withdrawn_at), and the amount-due letter is queued. Event payment.reversed", body = PaymentAnswer),
-    (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+    (status = 401, body = ErrorBody), (status = 403, description = "Clerks and admins only", body = ErrorBody),
     (status = 404, description = "No such payment", body = ErrorBody),
     (status = 409, description = "Already reversed, or the case's state refuses it", body = ErrorBody),
     (status = 422, description = "No reason given", body = ErrorBody)))]
@@ -121,7 +122,7 @@ fn offers_make() {}
     params(("id" = i64, Path)), request_body = WithdrawRequest,
     responses(
     (status = 200, description = "The pending offer is withdrawn (kept, with the reason); the charges it covered are set for a hearing and the hearing notice is queued. Event offer.withdrawn", body = OfferAnswer),
-    (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+    (status = 401, body = ErrorBody), (status = 403, description = "Prosecutors and admins only", body = ErrorBody),
     (status = 404, description = "No such offer", body = ErrorBody),
     (status = 409, description = "The offer is no longer pending", body = ErrorBody),
     (status = 422, description = "No reason given", body = ErrorBody)))]
@@ -129,18 +130,18 @@ fn offers_withdraw() {}
 
 #[utoipa::path(get, path = "/api/v1/letters", tag = "staff", security(("bearer" = [])),
     params(("status" = Option<String>, Query, description = "queued, printed, emailed or mailed")),
-    responses((status = 200, body = LetterList), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = LetterList), (status = 401, body = ErrorBody), (status = 403, description = "Clerks, prosecutors and admins only", body = ErrorBody)))]
 fn letters_list() {}
 
 #[utoipa::path(get, path = "/api/v1/letters/{id}/pdf", tag = "staff", security(("bearer" = [])),
     params(("id" = i64, Path)),
     responses((status = 200, description = "The stored PDF, the same bytes every time", content_type = "application/pdf"),
-    (status = 404, body = ErrorBody), (status = 409, description = "Not rendered yet", body = ErrorBody)))]
+    (status = 404, body = ErrorBody), (status = 409, description = "Not rendered yet", body = ErrorBody), (status = 403, description = "Clerks, prosecutors and admins only", body = ErrorBody)))]
 fn letters_pdf() {}
 
 #[utoipa::path(post, path = "/api/v1/letters/print-run", tag = "staff", security(("bearer" = [])),
     responses((status = 200, description = "Every queued letter in one PDF (each on an odd page), now marked printed; headers X-Letters, X-Pages, X-Blank-Pages", content_type = "application/pdf"),
-    (status = 409, description = "Nothing is queued", body = ErrorBody)))]
+    (status = 409, description = "Nothing is queued", body = ErrorBody), (status = 403, description = "Clerks and admins only", body = ErrorBody)))]
 fn letters_print_run() {}
 
 #[utoipa::path(post, path = "/api/v1/submissions", tag = "staff", security(("bearer" = [])),
@@ -148,7 +149,7 @@ fn letters_print_run() {}
     params(("Idempotency-Key" = Option<String>, Header, description = "Repeat a request safely (a double-clicked save): the same key and body give the same submission")),
     responses(
     (status = 201, description = "Recorded. `linked`: applied to the case exactly as an online plea (the deadline judged by the postmark; counter pleas by the day handed in), the acknowledgement queued. `deficient`: unsigned, a charge without a plea (a deficiency notice with a fresh plea form queued), or late by its postmark (no letter; the clerk decides). `unmatched`: no filed citation fits; ranked `suggestions`. A plea for a case already answered is kept with `duplicate: true` and not applied. An enclosed payment is recorded with the submission and applied to the balance (once, as a payment naming the submission) when the plea is applied and leaves money owed (guilty or no contest); otherwise it stays received, not applied. With `envelope_id` (an envelope of a scanned batch, `GET /api/v1/scans/{document_id}`), the plea is recorded with the batch's document and the envelope leaves the queue in the same transaction (its `submission_id` is set).", body = SubmissionAnswer),
-    (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+    (status = 401, body = ErrorBody), (status = 403, description = "Clerks and admins only", body = ErrorBody),
     (status = 409, description = "No charge of the citation can be answered by mail; or the envelope was keyed already (the message names that plea's confirmation code: open it) or set aside as not a plea; nothing is written", body = ErrorBody),
     (status = 422, description = "A field is not valid (unknown charge, bad plea, postmark in the future, negative payment, unknown document or envelope, a `document_id` other than the envelope's); `fields` names each; nothing is written", body = ErrorBody)))]
 fn submissions_create() {}
@@ -158,7 +159,7 @@ fn submissions_create() {}
            ("since" = Option<String>, Query, description = "RFC 3339; with status=linked: what was linked (by a clerk, or automatically by an import) after this time"),
            ("limit" = Option<i64>, Query, description = "At most this many (default 200)")),
     responses((status = 200, description = "The queue, oldest first, without dates of birth or contact details; reading it is an audit event", body = QueueList),
-    (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    (status = 403, description = "Clerks and admins only", body = ErrorBody), (status = 422, body = ErrorBody)))]
 fn submissions_list() {}
 
 #[utoipa::path(post, path = "/api/v1/submissions/{id}/link", tag = "staff", security(("bearer" = [])),
@@ -166,7 +167,7 @@ fn submissions_list() {}
     responses((status = 200, description = "Linked, and the plea applied to the case as above (or flagged duplicate / deficient)", body = SubmissionAnswer),
     (status = 404, description = "No such submission", body = ErrorBody),
     (status = 409, description = "Already linked there, or applied to a case already (not moved)", body = ErrorBody),
-    (status = 422, description = "No such citation, or the pleas do not fit its charges", body = ErrorBody)))]
+    (status = 422, description = "No such citation, or the pleas do not fit its charges", body = ErrorBody), (status = 403, description = "Clerks and admins only", body = ErrorBody)))]
 fn submissions_link() {}
 
 #[utoipa::path(post, path = "/api/v1/submissions/{id}/decide", tag = "staff", security(("bearer" = [])),
@@ -174,18 +175,25 @@ fn submissions_link() {}
     responses((status = 200, description = "Decided: `stands` stands and `set_aside` is kept, set aside (nothing deleted). Keeping the plea applied changes nothing on the case; choosing the duplicate puts the case back to open and applies it as any plea (its acknowledgement queued). One `submission.decided` event", body = Decision),
     (status = 404, description = "No such submission", body = ErrorBody),
     (status = 409, description = "Not a duplicate waiting for a decision, or the case has moved on since the first plea (an offer, payment or disposition on file), or the duplicate is incomplete or late", body = ErrorBody),
-    (status = 422, description = "`stands` is neither of the two pleas", body = ErrorBody)))]
+    (status = 422, description = "`stands` is neither of the two pleas", body = ErrorBody), (status = 403, description = "Clerks and admins only", body = ErrorBody)))]
 fn submissions_decide() {}
 
 #[utoipa::path(get, path = "/api/v1/jobs", tag = "staff", security(("bearer" = [])),
     params(("status" = Option<String>, Query, description = "queued, running, done or parked (default parked)")),
-    responses((status = 200, body = JobList), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = JobList), (status = 403, description = "Clerks and admins only", body = ErrorBody)))]
 fn jobs_list() {}
 
 #[utoipa::path(post, path = "/api/v1/jobs/{id}/retry", tag = "staff", security(("bearer" = [])),
     params(("id" = i64, Path)),
-    responses((status = 200, description = "Queued again"), (status = 404, description = "No parked job with this id", body = ErrorBody)))]
+    responses((status = 200, description = "Queued again", body = JobRetried), (status = 404, description = "No parked job with this id", body = ErrorBody), (status = 403, description = "Admins only", body = ErrorBody)))]
 fn jobs_retry() {}
+
+#[derive(serde::Serialize, ToSchema)]
+pub struct JobRetried {
+    pub id: i64,
+    /// queued
+    pub status: String,
+}
 
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "staff", request_body = LoginBody, responses(
     (status = 200, description = "A session token; it ends after PLEADESK_STAFF_IDLE_MINUTES (default 30) without use, and each use moves `expires_at` on", body = LoginAnswer),
@@ -215,5 +223,5 @@ fn reports_summary() {}
            ("to" = Option<String>, Query, description = "As for /api/v1/reports/summary")),
     responses(
     (status = 200, description = "The same numbers as CSV (RFC 4180, CRLF, a header row): one row per number, `measure,key,value` (e.g. `cases_by_status,open,12`, `pleas_by_week_mail,2026-11-02,3`, `money,collected_dollars,1250.00`); money in dollars with two decimals; no cell starts with = + - @", content_type = "text/csv"),
-    (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    (status = 401, body = ErrorBody), (status = 403, description = "Clerks, prosecutors and admins only", body = ErrorBody), (status = 422, body = ErrorBody)))]
 fn reports_summary_csv() {}
