@@ -47,7 +47,46 @@ async fn a_user_name_with_a_nul_byte_is_an_unknown_name(app: TestApp) {
     );
 }
 
+/// A NUL byte in a confirmation code or in a plea's statement reached PostgreSQL, which refuses
+/// such text: a 500 from the status, hardship and letter look-ups, the online plea and the paper
+/// plea (SQLite looked the code up, or stored the statement). A code of other characters than
+/// letters, digits and hyphens is no code: the look-up's 404; a statement with a control character
+/// other than a line break or a tab is a field error, and nothing is recorded.
+async fn a_nul_byte_in_a_code_or_a_statement_is_refused_not_a_500(app: TestApp) {
+    let clerk = app.with_current_samples().await;
+    let who = json!({"confirmation": "PD-7Q4K-M2X\u{0}", "date_of_birth": "1988-04-12"});
+    let mut hardship = who.clone();
+    hardship["kind"] = json!("more_time");
+    hardship["statement"] = json!("I lost my job.");
+    for (path, body) in [
+        ("/api/v1/public/status", &who),
+        ("/api/v1/public/letters/1/pdf", &who),
+        ("/api/v1/public/hardship", &hardship),
+    ] {
+        let resp = app.client.post(app.url(path)).json(body).send().await.unwrap();
+        error_body(resp, 404, "not_found").await;
+    }
+    let online = json!({
+        "citation_number": "DV-2026-000101", "date_of_birth": "1988-04-12",
+        "pleas": [{"charge_seq": 1, "plea": "guilty"}], "statement": "I was\u{0} late.",
+        "signature_name": "Maria Elena Hernández", "attest": true,
+    });
+    let resp = app.client.post(app.url("/api/v1/public/pleas")).json(&online).send().await.unwrap();
+    let body = error_body(resp, 422, "invalid").await;
+    assert!(body["error"]["fields"]["statement"].as_str().unwrap().contains("control character"), "{body}");
+    let mut paper = crate::paper_support::mail_plea("DV-2026-000101", crate::paper_support::today(), &[(1, "guilty")]);
+    paper["statement"] = json!("Paid\u{0} by check.");
+    let body = error_body(app.post_json(&clerk, "/api/v1/submissions", &paper).await, 422, "invalid").await;
+    assert!(body["error"]["fields"]["statement"].is_string(), "{body}");
+    // Nothing was recorded: the ticket still takes its plea, line breaks and all.
+    let mut fine = online.clone();
+    fine["statement"] = json!("I was late.\r\nSorry.\tThank you.");
+    let resp = app.client.post(app.url("/api/v1/public/pleas")).json(&fine).send().await.unwrap();
+    assert_eq!(resp.status(), 201, "{:?}", resp.text().await);
+}
+
 on_both_backends!(
     a_query_parameter_of_the_wrong_type_is_a_422_saying_so,
-    a_user_name_with_a_nul_byte_is_an_unknown_name
+    a_user_name_with_a_nul_byte_is_an_unknown_name,
+    a_nul_byte_in_a_code_or_a_statement_is_refused_not_a_500
 );
