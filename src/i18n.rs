@@ -33,6 +33,7 @@ pub const KEYS: &[&str] = &[
     "email",
     "phone",
     "statement",
+    "statement_control",
     "address",
     "deadline",
     "answered",

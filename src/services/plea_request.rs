@@ -150,8 +150,13 @@ pub fn check_contact(
         None
     });
     let statement = c.statement.unwrap_or("");
+    // Line breaks and tabs are part of a statement; any other control character is not text (and
+    // PostgreSQL refuses a NUL byte, which would otherwise be a 500).
     let statement = if statement.chars().count() > 5000 {
         f.insert("statement".into(), msg(lang, "statement"));
+        None
+    } else if statement.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+        f.insert("statement".into(), msg(lang, "statement_control"));
         None
     } else {
         Some(statement.trim().to_string()).filter(|s| !s.is_empty())

@@ -45,7 +45,9 @@ fn locked(until: NaiveDateTime) -> AppError {
 
 /// Checks a name and password; a session on success.
 pub fn sign_in(conn: &mut DbConn, username: &str, password: &str, idle: Duration) -> Result<Session, AppError> {
-    let account = if username.len() <= 100 { users::by_username(conn, username)? } else { None };
+    // A name no account can have (see `auth::check_username`) is not looked up: it is unknown.
+    // PostgreSQL refuses text with a NUL byte, which would otherwise be a 500.
+    let account = if auth::check_username(username).is_ok() { users::by_username(conn, username)? } else { None };
     // The same argon2 work whether or not the name exists.
     let hash = account.as_ref().map(|a| a.password_hash.as_str()).unwrap_or(auth::dummy_hash());
     let password_ok = auth::verify_password(hash, password) && account.is_some();

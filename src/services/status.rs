@@ -118,6 +118,11 @@ pub(crate) fn find_submission(
     let dob =
         DateOfBirth::parse(dob, today).map_err(|_| AppError::field("date_of_birth", msg(lang, "date_of_birth")))?;
     let code = confirmation.trim().to_ascii_uppercase();
+    // Codes are letters, digits and hyphens (`PD-7Q4K-M2XD`): anything else is no code of ours,
+    // and is not sent to the database (PostgreSQL refuses a NUL byte: it would be a 500).
+    if !code.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+        return Err(not_found());
+    }
     let sub = db::submissions::by_confirmation(conn, &code)?.ok_or_else(not_found)?;
     let case = match sub.citation_id {
         Some(id) => db::citations::find_by_id(conn, id)?,

@@ -142,6 +142,12 @@ fn path_config() -> web::PathConfig {
     web::PathConfig::default().error_handler(|err, _| AppError::invalid(format!("bad path: {err}")).into())
 }
 
+/// A query string that does not fit the handler's parameters (`?limit=ten`) is a 422 saying
+/// what, as a bad path is; actix's own answer would be a bare 400.
+fn query_config() -> web::QueryConfig {
+    web::QueryConfig::default().error_handler(|err, _| AppError::invalid(format!("bad query: {err}")).into())
+}
+
 async fn not_found() -> Result<actix_web::HttpResponse, AppError> {
     Err(AppError::NotFound("there is nothing at this address".into()))
 }
@@ -196,6 +202,7 @@ pub fn app(
         .app_data(state)
         .app_data(json_config())
         .app_data(path_config())
+        .app_data(query_config())
         .configure(routes)
         .default_service(web::to(not_found))
 }

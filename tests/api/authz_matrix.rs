@@ -302,6 +302,13 @@ async fn the_matrix_holds_for_every_route_and_caller(app: TestApp) {
             if secured != matches!(row, Some((_, _, Api(_)))) {
                 wrong.push(format!("{method} {path}: the API document's security disagrees with TABLE"));
             }
+            // …and answers 401 and 403 where the guard does: 403 only where a role is refused.
+            if let Some((_, _, Api(roles))) = row {
+                let documents = |status: &str| op["responses"].get(status).is_some();
+                if !documents("401") || documents("403") != (roles.len() < ANY_STAFF.len()) {
+                    wrong.push(format!("{method} {path}: the API document's 401/403 disagree with TABLE"));
+                }
+            }
         }
     }
 

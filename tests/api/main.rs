@@ -27,6 +27,7 @@ mod durable;
 mod envelope;
 mod error_pages;
 mod full_disk;
+mod fuzz_regressions;
 mod hardship;
 mod hardship_pages;
 mod health;

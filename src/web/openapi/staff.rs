@@ -1,8 +1,5 @@
-//! `GET /api/v1/openapi.json`: the OpenAPI 3 document of the whole JSON API, public and staff.
-//! The functions below carry only the documentation of each endpoint; the handlers live in
-//! `web::api`. A test checks that every API route is documented and every documented route exists.
-
-#![allow(dead_code)] // the functions exist to carry #[utoipa::path]
+//! The staff operations (tag `staff`): `Authorization: Bearer <token>`; each says in its 403
+//! which roles may call it (tests/api/authz_matrix.rs holds the document to the guards).
 
 use crate::error::ErrorBody;
 use crate::import::citations::ImportSummary;
@@ -10,39 +7,15 @@ use crate::jobs::queue::JobRecord;
 use crate::services::case::CaseView;
 use crate::services::case_search::{SearchRequest, SearchResult};
 use crate::services::duplicate_decision::{DecideBody, Decision};
-use crate::services::hardship::{HardshipRequestBody, PublicHardship};
-use crate::services::intake::{CaseSummary, PleaReceipt, PleaRequest};
 use crate::services::offers::{OfferAnswer, OfferRequest, WithdrawRequest};
 use crate::services::paper_link::SubmissionAnswer;
 use crate::services::paper_plea::PaperPleaRequest;
 use crate::services::payments::{PaymentAnswer, PaymentRequest, ReverseRequest};
 use crate::services::reports::Summary;
-use crate::services::status::StatusView;
 use crate::services::submission_queue::QueueList;
 use crate::web::api::auth::{LoginAnswer, LoginBody};
 use crate::web::api::submissions::LinkBody;
-use actix_web::HttpResponse;
-use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::{Modify, OpenApi, ToSchema};
-
-#[derive(serde::Deserialize, ToSchema)]
-pub struct IdentityBody {
-    /// As printed on the ticket, e.g. DV-2026-000101
-    pub citation_number: String,
-    /// YYYY-MM-DD
-    pub date_of_birth: String,
-    /// en or es: the language of messages
-    pub language: Option<String>,
-}
-
-#[derive(serde::Deserialize, ToSchema)]
-pub struct ConfirmationBody {
-    /// The confirmation code from the receipt, e.g. PD-7Q4K-M2XD
-    pub confirmation: String,
-    /// YYYY-MM-DD
-    pub date_of_birth: String,
-    pub language: Option<String>,
-}
+use utoipa::ToSchema;
 
 #[derive(serde::Deserialize, ToSchema)]
 pub struct LetterRequest {
@@ -80,71 +53,12 @@ pub struct JobList {
     pub jobs: Vec<JobRecord>,
 }
 
-#[derive(serde::Serialize, ToSchema)]
-pub struct Health {
-    /// ok
-    pub status: String,
-}
-
-#[utoipa::path(get, path = "/healthz", tag = "operations", responses(
-    (status = 200, description = "The database answers", body = Health),
-    (status = 503, description = "The database does not answer", body = Health)))]
-fn healthz() {}
-
-/// The Prometheus text format (version 0.0.4). Requests by method, route pattern and status,
-/// their latency, the job queue by kind and state, parked jobs, letters by status, pleas by
-/// channel, scans, the database pool. No label carries personal data.
-#[utoipa::path(get, path = "/metrics", tag = "operations", responses(
-    (status = 200, description = "The metrics", content_type = "text/plain; version=0.0.4", body = String),
-    (status = 403, description = "The caller is not in PLEADESK_METRICS_ALLOW, or came through a proxy", body = ErrorBody)))]
-fn metrics() {}
-
-#[utoipa::path(get, path = "/api/v1/openapi.json", tag = "operations", responses((status = 200, description = "This document")))]
-fn openapi_json() {}
-
-#[utoipa::path(post, path = "/api/v1/public/lookup", tag = "public", request_body = IdentityBody, responses(
-    (status = 200, description = "The ticket: charges, fines, deadline, what can be done by mail", body = CaseSummary),
-    (status = 404, description = "No ticket with this number and date of birth (the same answer whichever is wrong)", body = ErrorBody),
-    (status = 422, description = "A field is not valid", body = ErrorBody),
-    (status = 429, description = "Too many identity checks; see Retry-After", body = ErrorBody)))]
-fn public_lookup() {}
-
-#[utoipa::path(post, path = "/api/v1/public/pleas", tag = "public", request_body = PleaRequest,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Repeat a request safely: the same key gives the same plea")),
-    responses(
-    (status = 201, description = "The plea is recorded; the receipt letter is queued", body = PleaReceipt),
-    (status = 404, description = "No ticket with this number and date of birth", body = ErrorBody),
-    (status = 409, description = "A plea was already received for this ticket", body = ErrorBody),
-    (status = 422, description = "Fields are not valid, the deadline passed, or a charge cannot be answered by mail", body = ErrorBody),
-    (status = 429, description = "Too many identity checks", body = ErrorBody)))]
-fn public_pleas() {}
-
-#[utoipa::path(post, path = "/api/v1/public/status", tag = "public", request_body = ConfirmationBody, responses(
-    (status = 200, description = "Status, timeline and letters", body = StatusView),
-    (status = 404, description = "No plea with this code and date of birth", body = ErrorBody),
-    (status = 429, description = "Too many identity checks", body = ErrorBody)))]
-fn public_status() {}
-
-#[utoipa::path(post, path = "/api/v1/public/letters/{id}/pdf", tag = "public", request_body = ConfirmationBody,
-    params(("id" = i64, Path, description = "Letter id from the status")),
-    responses(
-    (status = 200, description = "The letter", content_type = "application/pdf"),
-    (status = 404, description = "No such letter for this code and date of birth", body = ErrorBody)))]
-fn public_letter() {}
-
-#[utoipa::path(post, path = "/api/v1/public/hardship", tag = "public", request_body = HardshipRequestBody, responses(
-    (status = 201, description = "The request is recorded; a clerk answers it by letter", body = PublicHardship),
-    (status = 404, description = "No plea with this code and date of birth (the same answer whichever is wrong)", body = ErrorBody),
-    (status = 409, description = "No amount is due on the case, or a request of the case is already waiting for an answer", body = ErrorBody),
-    (status = 422, description = "The kind is not one of more_time, payment_plan, community_service, or the statement is missing or longer than 1,000 characters", body = ErrorBody),
-    (status = 429, description = "Too many identity checks", body = ErrorBody)))]
-fn public_hardship() {}
-
 #[utoipa::path(post, path = "/api/v1/citations/import", tag = "staff", security(("bearer" = [])),
-    request_body(description = "The e-citation CSV (text/csv), or the same rows as a JSON array of objects keyed by the CSV column names (application/json)", content_type = "text/csv"),
+    request_body(description = "The e-citation CSV (text/csv), or the same rows as a JSON array of objects keyed by the CSV column names (application/json)",
+        content((String = "text/csv"), (Vec<Object> = "application/json"))),
     responses(
     (status = 200, description = "Summary; every rejected row named by its line", body = ImportSummary),
-    (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+    (status = 401, body = ErrorBody), (status = 403, description = "Clerks, admins and integrations only", body = ErrorBody),
     (status = 413, description = "Body over PLEADESK_MAX_IMPORT_BYTES", body = ErrorBody),
     (status = 415, body = ErrorBody),
     (status = 422, description = "The file cannot be read (not UTF-8, empty, missing columns)", body = ErrorBody)))]
@@ -152,18 +66,18 @@ fn citations_import() {}
 
 #[utoipa::path(get, path = "/api/v1/citations/{number}", tag = "staff", security(("bearer" = [])),
     params(("number" = String, Path)),
-    responses((status = 200, description = "The whole case: defendant, charges, submissions (channel, confirmation code, status, pleas, documents, postmark, enclosed payment, deficiencies, duplicate), duplicate_pleas, offers, payments (with their reversal), the balance (amount due, paid, still owed, overpaid), dispositions (withdrawn ones marked), letters (type, language, status) and the events (the timeline). Opening it is an audit event.", body = CaseView), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "The whole case: defendant, charges, submissions (channel, confirmation code, status, pleas, documents, postmark, enclosed payment, deficiencies, duplicate), duplicate_pleas, offers, payments (with their reversal), the balance (amount due, paid, still owed, overpaid), dispositions (withdrawn ones marked), letters (type, language, status) and the events (the timeline). Opening it is an audit event.", body = CaseView), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 403, description = "Clerks, prosecutors and admins only", body = ErrorBody)))]
 fn citation_get() {}
 
 #[utoipa::path(post, path = "/api/v1/citations/search", tag = "staff", security(("bearer" = [])),
     request_body = SearchRequest,
     responses((status = 200, description = "A short list (number, name, court date, status), newest first; each search is an audit event (the key used and the count, never the values)", body = SearchResult),
-    (status = 403, body = ErrorBody), (status = 422, description = "Not exactly one key: {citation_number}, {last_name, date_of_birth} or {plate}", body = ErrorBody)))]
+    (status = 403, description = "Clerks, prosecutors and admins only", body = ErrorBody), (status = 422, description = "Not exactly one key: {citation_number}, {last_name, date_of_birth} or {plate}", body = ErrorBody)))]
 fn citations_search() {}
 
 #[utoipa::path(post, path = "/api/v1/citations/{number}/letters", tag = "staff", security(("bearer" = [])),
     params(("number" = String, Path)), request_body = LetterRequest,
-    responses((status = 201, body = LetterView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+    responses((status = 201, body = LetterView), (status = 403, description = "Clerks and admins only", body = ErrorBody), (status = 404, body = ErrorBody),
     (status = 409, description = "No plea on file to acknowledge", body = ErrorBody),
     (status = 422, description = "Not a letter type, or the case lacks what the type states (no pending offer, nothing owed, no hearing set, not resolved, not in default)", body = ErrorBody)))]
 fn letters_create() {}
@@ -185,7 +99,7 @@ fn payments_record() {}
     request_body = ReverseRequest,
     responses(
     (status = 200, description = "Reversed (a bounced check): kept on the record with when, who and why, no longer counted; the balance is owed again. A case it had resolved goes back to amount_due, its payment dispositions withdrawn (kept, with withdrawn_at), and the amount-due letter is queued. Event payment.reversed", body = PaymentAnswer),
-    (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+    (status = 401, body = ErrorBody), (status = 403, description = "Clerks and admins only", body = ErrorBody),
     (status = 404, description = "No such payment", body = ErrorBody),
     (status = 409, description = "Already reversed, or the case's state refuses it", body = ErrorBody),
     (status = 422, description = "No reason given", body = ErrorBody)))]
@@ -208,51 +122,26 @@ fn offers_make() {}
     params(("id" = i64, Path)), request_body = WithdrawRequest,
     responses(
     (status = 200, description = "The pending offer is withdrawn (kept, with the reason); the charges it covered are set for a hearing and the hearing notice is queued. Event offer.withdrawn", body = OfferAnswer),
-    (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+    (status = 401, body = ErrorBody), (status = 403, description = "Prosecutors and admins only", body = ErrorBody),
     (status = 404, description = "No such offer", body = ErrorBody),
     (status = 409, description = "The offer is no longer pending", body = ErrorBody),
     (status = 422, description = "No reason given", body = ErrorBody)))]
 fn offers_withdraw() {}
 
-#[derive(serde::Deserialize, ToSchema)]
-pub struct OfferAnswerBody {
-    /// YYYY-MM-DD, as on the ticket
-    pub date_of_birth: String,
-    /// en or es: the language of messages
-    pub language: Option<String>,
-}
-
-#[utoipa::path(post, path = "/api/v1/public/offers/{id}/accept", tag = "public", params(("id" = i64, Path, description = "The offer, as the status page and the offer letter give it")),
-    request_body = OfferAnswerBody, responses(
-    (status = 200, description = "Accepted: the amended charges' fines are due (case amount_due, or resolved if nothing is owed) and the amount-due letter is queued", body = OfferAnswer),
-    (status = 404, description = "No such offer for this date of birth (the same answer whichever is wrong)", body = ErrorBody),
-    (status = 409, description = "The offer was already answered, withdrawn, replaced or has expired", body = ErrorBody),
-    (status = 422, description = "date_of_birth is not a date", body = ErrorBody),
-    (status = 429, description = "Too many identity checks", body = ErrorBody)))]
-fn public_offer_accept() {}
-
-#[utoipa::path(post, path = "/api/v1/public/offers/{id}/reject", tag = "public", params(("id" = i64, Path)),
-    request_body = OfferAnswerBody, responses(
-    (status = 200, description = "Rejected: the charges are set for a hearing and the hearing notice is queued", body = OfferAnswer),
-    (status = 404, description = "No such offer for this date of birth", body = ErrorBody),
-    (status = 409, description = "The offer was already answered, withdrawn, replaced or has expired", body = ErrorBody),
-    (status = 429, description = "Too many identity checks", body = ErrorBody)))]
-fn public_offer_reject() {}
-
 #[utoipa::path(get, path = "/api/v1/letters", tag = "staff", security(("bearer" = [])),
     params(("status" = Option<String>, Query, description = "queued, printed, emailed or mailed")),
-    responses((status = 200, body = LetterList), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = LetterList), (status = 401, body = ErrorBody), (status = 403, description = "Clerks, prosecutors and admins only", body = ErrorBody)))]
 fn letters_list() {}
 
 #[utoipa::path(get, path = "/api/v1/letters/{id}/pdf", tag = "staff", security(("bearer" = [])),
     params(("id" = i64, Path)),
     responses((status = 200, description = "The stored PDF, the same bytes every time", content_type = "application/pdf"),
-    (status = 404, body = ErrorBody), (status = 409, description = "Not rendered yet", body = ErrorBody)))]
+    (status = 404, body = ErrorBody), (status = 409, description = "Not rendered yet", body = ErrorBody), (status = 403, description = "Clerks, prosecutors and admins only", body = ErrorBody)))]
 fn letters_pdf() {}
 
 #[utoipa::path(post, path = "/api/v1/letters/print-run", tag = "staff", security(("bearer" = [])),
     responses((status = 200, description = "Every queued letter in one PDF (each on an odd page), now marked printed; headers X-Letters, X-Pages, X-Blank-Pages", content_type = "application/pdf"),
-    (status = 409, description = "Nothing is queued", body = ErrorBody)))]
+    (status = 409, description = "Nothing is queued", body = ErrorBody), (status = 403, description = "Clerks and admins only", body = ErrorBody)))]
 fn letters_print_run() {}
 
 #[utoipa::path(post, path = "/api/v1/submissions", tag = "staff", security(("bearer" = [])),
@@ -260,7 +149,7 @@ fn letters_print_run() {}
     params(("Idempotency-Key" = Option<String>, Header, description = "Repeat a request safely (a double-clicked save): the same key and body give the same submission")),
     responses(
     (status = 201, description = "Recorded. `linked`: applied to the case exactly as an online plea (the deadline judged by the postmark; counter pleas by the day handed in), the acknowledgement queued. `deficient`: unsigned, a charge without a plea (a deficiency notice with a fresh plea form queued), or late by its postmark (no letter; the clerk decides). `unmatched`: no filed citation fits; ranked `suggestions`. A plea for a case already answered is kept with `duplicate: true` and not applied. An enclosed payment is recorded with the submission and applied to the balance (once, as a payment naming the submission) when the plea is applied and leaves money owed (guilty or no contest); otherwise it stays received, not applied. With `envelope_id` (an envelope of a scanned batch, `GET /api/v1/scans/{document_id}`), the plea is recorded with the batch's document and the envelope leaves the queue in the same transaction (its `submission_id` is set).", body = SubmissionAnswer),
-    (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+    (status = 401, body = ErrorBody), (status = 403, description = "Clerks and admins only", body = ErrorBody),
     (status = 409, description = "No charge of the citation can be answered by mail; or the envelope was keyed already (the message names that plea's confirmation code: open it) or set aside as not a plea; nothing is written", body = ErrorBody),
     (status = 422, description = "A field is not valid (unknown charge, bad plea, postmark in the future, negative payment, unknown document or envelope, a `document_id` other than the envelope's); `fields` names each; nothing is written", body = ErrorBody)))]
 fn submissions_create() {}
@@ -270,7 +159,7 @@ fn submissions_create() {}
            ("since" = Option<String>, Query, description = "RFC 3339; with status=linked: what was linked (by a clerk, or automatically by an import) after this time"),
            ("limit" = Option<i64>, Query, description = "At most this many (default 200)")),
     responses((status = 200, description = "The queue, oldest first, without dates of birth or contact details; reading it is an audit event", body = QueueList),
-    (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    (status = 403, description = "Clerks and admins only", body = ErrorBody), (status = 422, body = ErrorBody)))]
 fn submissions_list() {}
 
 #[utoipa::path(post, path = "/api/v1/submissions/{id}/link", tag = "staff", security(("bearer" = [])),
@@ -278,7 +167,7 @@ fn submissions_list() {}
     responses((status = 200, description = "Linked, and the plea applied to the case as above (or flagged duplicate / deficient)", body = SubmissionAnswer),
     (status = 404, description = "No such submission", body = ErrorBody),
     (status = 409, description = "Already linked there, or applied to a case already (not moved)", body = ErrorBody),
-    (status = 422, description = "No such citation, or the pleas do not fit its charges", body = ErrorBody)))]
+    (status = 422, description = "No such citation, or the pleas do not fit its charges", body = ErrorBody), (status = 403, description = "Clerks and admins only", body = ErrorBody)))]
 fn submissions_link() {}
 
 #[utoipa::path(post, path = "/api/v1/submissions/{id}/decide", tag = "staff", security(("bearer" = [])),
@@ -286,18 +175,25 @@ fn submissions_link() {}
     responses((status = 200, description = "Decided: `stands` stands and `set_aside` is kept, set aside (nothing deleted). Keeping the plea applied changes nothing on the case; choosing the duplicate puts the case back to open and applies it as any plea (its acknowledgement queued). One `submission.decided` event", body = Decision),
     (status = 404, description = "No such submission", body = ErrorBody),
     (status = 409, description = "Not a duplicate waiting for a decision, or the case has moved on since the first plea (an offer, payment or disposition on file), or the duplicate is incomplete or late", body = ErrorBody),
-    (status = 422, description = "`stands` is neither of the two pleas", body = ErrorBody)))]
+    (status = 422, description = "`stands` is neither of the two pleas", body = ErrorBody), (status = 403, description = "Clerks and admins only", body = ErrorBody)))]
 fn submissions_decide() {}
 
 #[utoipa::path(get, path = "/api/v1/jobs", tag = "staff", security(("bearer" = [])),
     params(("status" = Option<String>, Query, description = "queued, running, done or parked (default parked)")),
-    responses((status = 200, body = JobList), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = JobList), (status = 403, description = "Clerks and admins only", body = ErrorBody)))]
 fn jobs_list() {}
 
 #[utoipa::path(post, path = "/api/v1/jobs/{id}/retry", tag = "staff", security(("bearer" = [])),
     params(("id" = i64, Path)),
-    responses((status = 200, description = "Queued again"), (status = 404, description = "No parked job with this id", body = ErrorBody)))]
+    responses((status = 200, description = "Queued again", body = JobRetried), (status = 404, description = "No parked job with this id", body = ErrorBody), (status = 403, description = "Admins only", body = ErrorBody)))]
 fn jobs_retry() {}
+
+#[derive(serde::Serialize, ToSchema)]
+pub struct JobRetried {
+    pub id: i64,
+    /// queued
+    pub status: String,
+}
 
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "staff", request_body = LoginBody, responses(
     (status = 200, description = "A session token; it ends after PLEADESK_STAFF_IDLE_MINUTES (default 30) without use, and each use moves `expires_at` on", body = LoginAnswer),
@@ -327,119 +223,5 @@ fn reports_summary() {}
            ("to" = Option<String>, Query, description = "As for /api/v1/reports/summary")),
     responses(
     (status = 200, description = "The same numbers as CSV (RFC 4180, CRLF, a header row): one row per number, `measure,key,value` (e.g. `cases_by_status,open,12`, `pleas_by_week_mail,2026-11-02,3`, `money,collected_dollars,1250.00`); money in dollars with two decimals; no cell starts with = + - @", content_type = "text/csv"),
-    (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    (status = 401, body = ErrorBody), (status = 403, description = "Clerks, prosecutors and admins only", body = ErrorBody), (status = 422, body = ErrorBody)))]
 fn reports_summary_csv() {}
-
-struct BearerAuth;
-
-impl Modify for BearerAuth {
-    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme(
-            "bearer",
-            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
-        );
-    }
-}
-
-#[derive(serde::Serialize, ToSchema)]
-pub struct ScanEnvelope {
-    pub id: i64,
-    /// The envelope's first page in the scan (from 1)
-    pub first_page: i32,
-    /// How many pages it has
-    pub pages: i64,
-    pub page_numbers: Vec<i32>,
-    /// The citation its first code on file links it to
-    pub citation_number: Option<String>,
-    /// The letter that code names
-    pub letter_id: Option<i64>,
-    /// The submission keyed from it
-    pub submission_id: Option<i64>,
-    /// unreadable, unknown_letter, other_citation
-    pub flags: Vec<String>,
-}
-
-#[derive(serde::Serialize, ToSchema)]
-pub struct ScanBatch {
-    pub document_id: i64,
-    pub pages: i32,
-    /// Our codes read, as {page, payload}
-    pub qr: Vec<serde_json::Value>,
-    /// Set when every linked envelope is for this one citation
-    pub citation_number: Option<String>,
-    pub letter_id: Option<i64>,
-    /// Candidates when the codes link nothing: {citation_number, reasons}
-    pub suggestions: Vec<serde_json::Value>,
-    pub envelopes: Vec<ScanEnvelope>,
-    pub separator_pages: Vec<i32>,
-    pub unreadable_pages: Vec<i32>,
-    /// false when the same scan was already on file (nothing new was recorded)
-    pub created: Option<bool>,
-}
-
-#[derive(serde::Deserialize, ToSchema)]
-pub struct MovePage {
-    /// previous or next
-    pub to: String,
-}
-
-#[utoipa::path(post, path = "/api/v1/scans", tag = "staff", security(("bearer" = [])),
-    request_body(content_type = "multipart/form-data", description = "Field `file` (several allowed, at most 10): a scanned PDF, PNG, JPEG or TIFF of at most 25 MB each. One file answers its batch; several answer {uploads: [batch, …]}."),
-    responses((status = 201, description = "Stored, split into envelopes and linked", body = ScanBatch),
-        (status = 200, description = "The same scan was already on file", body = ScanBatch),
-        (status = 413, description = "Over 25 MB, or a page over the pixel limit (decompression bomb)", body = ErrorBody),
-        (status = 415, description = "Not a PDF, PNG, JPEG or TIFF (by content)", body = ErrorBody),
-        (status = 422, description = "A PDF that cannot be opened", body = ErrorBody)))]
-fn scans_upload() {}
-
-#[utoipa::path(get, path = "/api/v1/scans/separator.pdf", tag = "staff", security(("bearer" = [])),
-    params(("copies" = Option<u32>, Query, description = "1 to 100 (default 1)")),
-    responses((status = 200, description = "Separator sheets to print", content_type = "application/pdf")))]
-fn scans_separator() {}
-
-#[utoipa::path(get, path = "/api/v1/scans/{document_id}", tag = "staff", security(("bearer" = [])),
-    params(("document_id" = i64, Path)),
-    responses((status = 200, body = ScanBatch), (status = 404, body = ErrorBody)))]
-fn scans_get() {}
-
-#[utoipa::path(get, path = "/api/v1/scans/{document_id}/pages/{page}", tag = "staff", security(("bearer" = [])),
-    params(("document_id" = i64, Path), ("page" = i32, Path, description = "The page's number in the scan, from 1"),
-        ("size" = Option<String>, Query, description = "thumb (180 px wide) or page (1100 px wide, the default); never enlarged")),
-    responses((status = 200, description = "The page as a greyscale JPEG (Cache-Control: private; it never changes). Each fetch is a scan.page_read audit event", content_type = "image/jpeg"),
-        (status = 403, description = "Not a clerk, prosecutor or admin", body = ErrorBody),
-        (status = 404, description = "No such scanned document or page, or a page that could not be read at upload (it has no image)", body = ErrorBody),
-        (status = 409, description = "The stored scan is missing or damaged, and its page images must be made again from it", body = ErrorBody),
-        (status = 422, description = "`size` is neither thumb nor page", body = ErrorBody)))]
-fn scans_page_image() {}
-
-#[utoipa::path(post, path = "/api/v1/envelopes/{id}/pages/{page}/move", tag = "staff", security(("bearer" = [])),
-    params(("id" = i64, Path), ("page" = i32, Path, description = "The page's number in the scan")),
-    request_body = MovePage,
-    responses((status = 200, description = "The batch as it now is", body = ScanBatch),
-        (status = 422, description = "Only an envelope's first page moves to the previous one, its last to the next", body = ErrorBody),
-        (status = 409, description = "The envelope's only page, and a plea was keyed from it", body = ErrorBody)))]
-fn envelopes_move_page() {}
-
-#[derive(OpenApi)]
-#[openapi(
-    info(title = "PleaDesk", description = "Plea-by-mail backend for traffic courts. Money is integer cents in fields named …_cents; dates are YYYY-MM-DD."),
-    paths(
-        healthz, metrics, openapi_json, auth_login, auth_logout, public_lookup, public_pleas, public_status, public_letter, public_hardship, citations_import, citation_get,
-        letters_create, payments_record, payments_reverse, letters_list, letters_pdf, letters_print_run, jobs_list, jobs_retry,
-        submissions_create, submissions_list, submissions_link, submissions_decide, citations_search,
-        scans_upload, scans_separator, scans_get, scans_page_image, envelopes_move_page,
-        offers_make, offers_withdraw, public_offer_accept, public_offer_reject,
-        reports_summary, reports_summary_csv
-    ),
-    modifiers(&BearerAuth),
-    tags((name = "public", description = "Residents: no account; identity is the citation number and date of birth"),
-         (name = "staff", description = "Clerks, prosecutors, admins and integrations: Authorization: Bearer <token>"),
-         (name = "operations"))
-)]
-pub struct ApiDoc;
-
-/// `GET /api/v1/openapi.json`
-pub async fn document() -> HttpResponse {
-    HttpResponse::Ok().json(ApiDoc::openapi())
-}
