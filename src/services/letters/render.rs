@@ -29,7 +29,8 @@ pub fn render_stored(
     let data = data_of(&letter)?;
     let rendered = render(&data, ctx, templates)?;
     let path = letter_path(&ctx.data_dir, id);
-    storage::write_durably(&path, &rendered.pdf)
+    // Held until the row names it: a sweep starting meanwhile leaves it alone.
+    let _held = storage::write_durably(&path, &rendered.pdf)
         .map_err(|e| AppError::Internal(anyhow::anyhow!("storing letter {id}: {e}")))?;
     let stored = path.display().to_string();
     db::write_transaction(conn, |c| -> Result<(), AppError> {
@@ -82,7 +83,8 @@ pub(super) fn checked_pdf(
                     path.display()
                 )));
             }
-            storage::write_durably(path, &rendered.pdf)
+            // The row names it already: nothing to hold it for.
+            let _restored = storage::write_durably(path, &rendered.pdf)
                 .map_err(|e| AppError::Internal(anyhow::anyhow!("restoring letter {id}: {e}")))?;
             tracing::warn!(letter_id = id, "a letter's stored PDF was missing; rendered again and restored");
             Ok(rendered.pdf)
