@@ -18,12 +18,12 @@ def _count(db, sql):
     return int(db.rows(sql)[0][0])
 
 
-def _kill_when(proc, ready, rnd, poll=0.005):
-    """Polls `ready()` while `proc` runs; kills it (SIGKILL) soon after it turns true. True if
-    the process was killed, False if it finished first."""
+def _kill_when(proc, ready, rnd, poll=0.005, jitter=0.05):
+    """Polls `ready()` while `proc` runs; kills it (SIGKILL) within `jitter` seconds after it
+    turns true. True if the process was killed, False if it finished first."""
     while proc.poll() is None:
         if ready():
-            time.sleep(rnd.uniform(0, 0.05))
+            time.sleep(rnd.uniform(0, jitter))
             proc.kill()
             proc.wait()
             return True
@@ -91,17 +91,14 @@ def mail_run(server, db, token, rnd):
     size = sum(os.path.getsize(p) for (p,) in db.rows("SELECT storage_path FROM letters WHERE status = 'queued'"))
     before = set(glob.glob(os.path.join(runs, "*.pdf")))
     # Half the time while the file is being written (at a random share of its size), half the
-    # time once it stops growing: while it is synced, the letters marked and the file renamed.
+    # time as soon as the letters are seen marked printed: between that commit and the rename.
     fraction = rnd.uniform(0.02, 1.0) if rnd.random() < 0.5 else None
-    sizes = []
 
     def ready():
+        if fraction is None:
+            return _count(db, queued_sql) < queued
         partials = [p for p in glob.glob(os.path.join(runs, ".*.partial")) if os.path.exists(p)]
-        now = max((os.path.getsize(p) for p in partials), default=0)
-        if fraction is not None:
-            return now >= fraction * size
-        sizes.append(now)
-        return now > 0 and sizes[-5:] == [now] * 5
+        return max((os.path.getsize(p) for p in partials), default=0) >= fraction * size
 
     answer = {}
 
@@ -113,7 +110,7 @@ def mail_run(server, db, token, rnd):
 
     t = threading.Thread(target=post)
     t.start()
-    cut = _kill_when(_Serve(server), ready, rnd, poll=0.001)
+    cut = _kill_when(_Serve(server), ready, rnd, poll=0.001, jitter=0.05 if fraction else 0)
     t.join()
     if server.running():  # the run finished before the kill
         server.stop()
