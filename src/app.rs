@@ -1,5 +1,6 @@
-//! Start-up: open the pool, apply migrations, bind the listener, build the server; `serve` also
-//! starts the background worker.
+//! Start-up: open the pool, apply migrations, sweep the data folder of what interrupted work
+//! left (`services::sweep`), bind the listener, build the server; `serve` also starts the
+//! background worker.
 
 use crate::config::Config;
 use crate::db::{self, DbPool};
@@ -23,6 +24,9 @@ impl Application {
     /// Everything that can fail at start-up fails here, before the server accepts a request.
     pub async fn build(mut config: Config) -> anyhow::Result<Application> {
         let url = config.database_url.clone();
+        std::fs::create_dir_all(&config.data_dir)
+            .map_err(|e| anyhow::anyhow!("PLEADESK_DATA_DIR: cannot create {}: {e}", config.data_dir.display()))?;
+        let data_dir = config.data_dir.clone();
         let pool = actix_web::rt::task::spawn_blocking(move || -> anyhow::Result<DbPool> {
             let pool = db::connect(&url)?;
             let mut conn = pool.get()?;
@@ -30,13 +34,16 @@ impl Application {
             if ran > 0 {
                 tracing::info!(migrations = ran, "database migrated");
             }
+            // What a killed process left half-done in the data folder; a failure is reported,
+            // not fatal (the next start-up tries again).
+            if let Err(e) = crate::services::sweep::run(&mut conn, &data_dir) {
+                tracing::error!(error = %e, "the start-up sweep of the data folder did not finish");
+            }
             // Made now, so that the first sign-in with an unknown name takes no longer than others.
             crate::auth::dummy_hash();
             Ok(pool)
         })
         .await??;
-        std::fs::create_dir_all(&config.data_dir)
-            .map_err(|e| anyhow::anyhow!("PLEADESK_DATA_DIR: cannot create {}: {e}", config.data_dir.display()))?;
         let listener = TcpListener::bind(config.bind)
             .map_err(|e| anyhow::anyhow!("PLEADESK_BIND: cannot listen on {}: {e}", config.bind))?;
         let port = listener.local_addr()?.port();

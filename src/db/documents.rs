@@ -123,3 +123,14 @@ pub fn is_evidence(conn: &mut DbConn, id: i64) -> QueryResult<bool> {
         .first(conn)?;
     Ok(n > 0)
 }
+
+/// Which of the checksums `shas` are recorded documents'.
+pub fn known_among(conn: &mut DbConn, shas: &[String]) -> QueryResult<Vec<String>> {
+    let mut found = Vec::new();
+    for chunk in shas.chunks(1000) {
+        found.extend(
+            documents::table.filter(documents::sha256.eq_any(chunk)).select(documents::sha256).load::<String>(conn)?,
+        );
+    }
+    Ok(found)
+}

@@ -103,6 +103,36 @@ pub fn claim(conn: &mut DbConn, worker: &str, now: NaiveDateTime) -> QueryResult
     })
 }
 
+/// Puts back in the queue the jobs claimed by workers named `<host>-<pid>` whose process is gone
+/// (`alive(pid)` is false) — a worker killed mid-job would hold them until its lease ran out;
+/// on the machine it ran on, its death is known at once. Returns how many were put back.
+pub fn release_dead(conn: &mut DbConn, host: &str, alive: impl Fn(u32) -> bool) -> QueryResult<usize> {
+    let holders: Vec<Option<String>> = jobs::table
+        .filter(jobs::status.eq(JobStatus::Running.as_str()))
+        .filter(jobs::locked_by.like(format!("{host}-%")))
+        .select(jobs::locked_by)
+        .distinct()
+        .load(conn)?;
+    let mut released = 0;
+    for name in holders.into_iter().flatten() {
+        let pid = name.strip_prefix(host).and_then(|rest| rest.strip_prefix('-')).and_then(|p| p.parse().ok());
+        if pid.is_none_or(&alive) {
+            continue;
+        }
+        released += diesel::update(
+            jobs::table.filter(jobs::status.eq(JobStatus::Running.as_str())).filter(jobs::locked_by.eq(&name)),
+        )
+        .set((
+            jobs::status.eq(JobStatus::Queued.as_str()),
+            jobs::locked_by.eq(None::<String>),
+            jobs::locked_until.eq(None::<NaiveDateTime>),
+            jobs::updated_at.eq(crate::db::now()),
+        ))
+        .execute(conn)?;
+    }
+    Ok(released)
+}
+
 /// Only the row of `job` as `worker` claimed it: still running, locked by that worker, on that
 /// attempt (a later claim, even by a worker of the same name, counts another attempt).
 macro_rules! leased {

@@ -183,3 +183,18 @@ pub fn for_submission(conn: &mut DbConn, submission_id: i64) -> QueryResult<Opti
         .first(conn)
         .optional()
 }
+
+/// Which of `ids` are letters recorded as rendered (their PDF stored).
+pub fn rendered_among(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<i64>> {
+    let mut found = Vec::new();
+    for chunk in ids.chunks(1000) {
+        found.extend(
+            letters::table
+                .filter(letters::id.eq_any(chunk))
+                .filter(letters::storage_path.is_not_null())
+                .select(letters::id)
+                .load::<i64>(conn)?,
+        );
+    }
+    Ok(found)
+}

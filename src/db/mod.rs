@@ -13,6 +13,7 @@ pub mod envelope_queue;
 pub mod hardship;
 pub mod jobs;
 pub mod letters;
+pub mod mail_runs;
 pub mod offenses;
 pub mod offers;
 pub mod paper;

@@ -396,6 +396,17 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    mail_runs (id) {
+        id -> BigInt,
+        path -> Text,
+        staged_path -> Text,
+        letters -> Integer,
+        created_at -> Timestamp,
+        published_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(charges -> citations (citation_id));
 diesel::joinable!(submissions -> citations (citation_id));
@@ -441,4 +452,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     scan_pages,
     deadline_actions,
     daily_runs,
+    mail_runs,
 );

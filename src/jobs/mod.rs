@@ -90,6 +90,24 @@ impl Worker {
         Ok(stats)
     }
 
+    /// Puts back in the queue the jobs that workers of this machine were running when they died
+    /// (killed, crashed), instead of leaving them until their leases run out. Linux only (the
+    /// process table is read from `/proc`); elsewhere the leases decide.
+    pub fn release_abandoned(&self) -> Result<usize, AppError> {
+        let Some((host, _pid)) = self.name.rsplit_once('-') else { return Ok(0) };
+        if !std::path::Path::new("/proc/self/stat").exists() {
+            return Ok(0);
+        }
+        let released = queue::release_dead(&mut *self.pool.get()?, host, process_alive)?;
+        if released > 0 {
+            tracing::warn!(
+                jobs = released,
+                "jobs held by a worker of this machine that died were put back in the queue"
+            );
+        }
+        Ok(released)
+    }
+
     /// Runs the daily deadline job for court date `as_of` (reminders, defaults, expired offers),
     /// whether or not it ran that day already: a second run changes nothing.
     pub fn run_daily(&self, as_of: chrono::NaiveDate) -> Result<DailySummary, AppError> {
@@ -148,6 +166,14 @@ fn lease_lost(job: &queue::Job) {
     tracing::warn!(job_id = job.id, kind = %job.kind, "the job's lease ran out and another worker took it over; this outcome was not recorded");
 }
 
+/// Whether process `pid` of this machine is running (a zombie — killed, not yet reaped — is not).
+fn process_alive(pid: u32) -> bool {
+    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else { return false };
+    // `pid (name) S …`: the state follows the last parenthesis.
+    let state = stat.rsplit_once(')').and_then(|(_, rest)| rest.trim_start().chars().next());
+    !matches!(state, Some('Z' | 'X'))
+}
+
 /// A worker running on its own thread until `stop` is called.
 pub struct WorkerHandle {
     stop: Arc<AtomicBool>,
@@ -170,6 +196,9 @@ pub fn spawn(worker: Worker, interval: Duration) -> WorkerHandle {
     let thread = std::thread::Builder::new()
         .name("pleadesk-worker".into())
         .spawn(move || {
+            if let Err(e) = worker.release_abandoned() {
+                tracing::warn!(error = %e, "could not look for jobs held by workers that died; their leases will run out");
+            }
             let mut daily_done = None;
             while !flag.load(Ordering::SeqCst) {
                 if let Err(e) = worker.daily_if_due(db::now(), &mut daily_done) {

@@ -27,7 +27,8 @@ pub fn store(
         _ => "png",
     };
     let path = data_dir.join("evidence").join(&sha[..2]).join(format!("{sha}.{ext}"));
-    storage::put_checked(&path, bytes, &sha).map_err(|e| AppError::storage(e, path.display()))?;
+    // Held until the document row names it: a sweep starting meanwhile leaves it alone.
+    let _held = storage::put_checked(&path, bytes, &sha).map_err(|e| AppError::storage(e, path.display()))?;
     Ok(db::documents::upsert(conn, &sha, content_type, bytes.len() as i64, &path.display().to_string(), name)?)
 }
 

@@ -37,3 +37,4 @@ pub mod staff_admin;
 pub mod staff_auth;
 pub mod status;
 pub mod submission_queue;
+pub mod sweep;

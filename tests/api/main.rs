@@ -20,6 +20,7 @@ mod console_cases;
 mod console_envelopes;
 mod console_keying;
 mod console_scans;
+mod crash_recovery;
 mod deadlines;
 mod deadlines_court;
 mod duplicate_decision;

@@ -37,8 +37,8 @@ fn concrete(seed: Seed, case: &Case, next_id: i64) -> Action {
     match seed.kind % 13 {
         0 | 1 => {
             // One plea per charge (most of the time), or a few for some charges.
-            let count = if seed.a % 5 == 0 { 1 + seed.a % (n + 1) } else { n };
-            let start = if seed.a % 7 == 0 { 2 } else { 1 };
+            let count = if seed.a.is_multiple_of(5) { 1 + seed.a % (n + 1) } else { n };
+            let start = if seed.a.is_multiple_of(7) { 2 } else { 1 };
             let pleas = (0..count).map(|i| ((start + i) as i32, PLEAS[((seed.b >> (2 * i)) % 4) as usize])).collect();
             Action::PleaReceived { pleas }
         }
@@ -52,7 +52,7 @@ fn concrete(seed: Seed, case: &Case, next_id: i64) -> Action {
                 .filter(|c| c.plea == Some(Plea::RequestOffer) && c.disposition.is_none() && c.amended_fine.is_none())
                 .map(|c| c.seq)
                 .collect();
-            if seed.a % 6 == 0 {
+            if seed.a.is_multiple_of(6) {
                 seqs.push((seed.a % (n + 1)) as i32 + 1);
             }
             let charges = seqs
@@ -77,7 +77,9 @@ fn concrete(seed: Seed, case: &Case, next_id: i64) -> Action {
             };
             Action::PaymentRecorded(Payment { id: next_id, amount: Cents::new(amount).unwrap(), reversed: false })
         }
-        _ if seed.a % 2 == 0 => Action::PaymentReversed { payment_id: i64::from(seed.b % (next_id as u32 + 1)) },
+        _ if seed.a.is_multiple_of(2) => {
+            Action::PaymentReversed { payment_id: i64::from(seed.b % (next_id as u32 + 1)) }
+        }
         _ => Action::ReminderDue,
     }
 }

@@ -1,4 +1,7 @@
-//! The mail run: every queued letter in one PDF, marked printed all or nothing.
+//! The mail run: every queued letter in one PDF, marked printed all or nothing. The run is
+//! recorded (`mail_runs`) with its temporary file in the transaction that marks the letters; the
+//! file is renamed into place after the commit, and a run whose process died in between is
+//! finished by the next start-up or mail run ([`finish_interrupted`]).
 
 use super::render::{checked_pdf, render_stored};
 use super::LetterContext;
@@ -7,7 +10,7 @@ use crate::error::AppError;
 use crate::letters::merge::PdfMerger;
 use crate::progress::Progress;
 use crate::storage::{self, ReadError, TempFile};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// What a mail run printed.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -27,6 +30,9 @@ pub fn print_run(
     actor: &str,
     progress: &dyn Progress,
 ) -> Result<PrintRun, AppError> {
+    if let Err(e) = finish_interrupted(conn) {
+        tracing::error!(error = %e, "an interrupted mail run could not be finished");
+    }
     let templates = ctx.templates()?;
     let unrendered = db::letters::unrendered_queued(conn)?;
     if !unrendered.is_empty() {
@@ -63,10 +69,13 @@ pub fn print_run(
     }
     let (summary, writer) = merger.finish().map_err(|e| AppError::Internal(e.into()))?;
     tmp.put_back(writer.into_inner().map_err(|e| AppError::storage(e.into_error(), out.display()))?);
-    // On disk before the letters are marked printed: a full disk fails the run here, not after.
-    tmp.sync().map_err(|e| AppError::storage(e, out.display()))?;
     let ids: Vec<i64> = letters.iter().map(|(id, _, _)| *id).collect();
-    db::write_transaction(conn, |c| -> Result<(), AppError> {
+    // Durable before the commit records it: after any crash past the commit, it is there whole;
+    // a full disk fails the run here, before its letters are marked printed.
+    tmp.sync().map_err(|e| AppError::storage(e, out.display()))?;
+    let written = tmp.temp_path().to_path_buf();
+    let (out_at, written_at) = (absolute(out)?, absolute(&written)?);
+    let run = db::write_transaction(conn, |c| -> Result<i64, AppError> {
         let marked = db::letters::mark_printed(c, &ids, db::now())?;
         if marked != ids.len() {
             return Err(AppError::Conflict(
@@ -84,17 +93,61 @@ pub fn print_run(
                 details: serde_json::json!({"letters": ids.len(), "first": ids.first(), "last": ids.last()}),
             },
         )?;
-        Ok(())
+        Ok(db::mail_runs::insert(c, &out_at, &written_at, ids.len() as i32, db::now())?)
     })?;
     // Committed: the letters are printed. Publishing cannot be undone by a rollback any more, so
-    // a failure here names where the finished run is.
-    let written = tmp.temp_path().to_path_buf();
-    tmp.publish().map_err(|e| {
+    // a failure here names where the finished run is (the next start-up tries again).
+    let _published = tmp.publish().map_err(|e| {
         AppError::Internal(anyhow::anyhow!(
             "the letters are marked printed but the mail run could not be moved to {} ({e}); it is at {}",
             out.display(),
             written.display()
         ))
     })?;
+    if let Err(e) = db::mail_runs::set_published(conn, run, db::now()) {
+        tracing::warn!(mail_run = run, error = %e, "a mail run was published but not recorded so; the next start-up records it");
+    }
     Ok(PrintRun { letters: summary.documents, pages: summary.pages, blank_pages: summary.blank_pages })
+}
+
+/// Renames into place the mail runs whose letters were marked printed by a process that died (or
+/// failed to rename) before publishing the run; their temporary file is complete and synced. A run
+/// whose temporary file another process still holds is left to it. Returns how many were finished.
+pub fn finish_interrupted(conn: &mut DbConn) -> Result<usize, AppError> {
+    let mut finished = 0;
+    for run in db::mail_runs::unpublished(conn)? {
+        let (path, staged) = (PathBuf::from(&run.path), PathBuf::from(&run.staged_path));
+        let Some(_held) = storage::sweep::claim(&staged).map_err(|e| file_error(&run, e))? else {
+            if staged.exists() {
+                continue; // its process is still at it
+            }
+            if path.exists() {
+                db::mail_runs::set_published(conn, run.id, db::now())?; // renamed, not yet recorded
+            } else {
+                tracing::error!(mail_run = run.id, letters = run.letters, "a mail run's file is missing and so is its temporary file; its letters are marked printed: print them again");
+            }
+            continue;
+        };
+        std::fs::rename(&staged, &path).map_err(|e| file_error(&run, e))?;
+        storage::sync_dir(storage::parent_of(&path)).map_err(|e| file_error(&run, e))?;
+        db::mail_runs::set_published(conn, run.id, db::now())?;
+        tracing::warn!(
+            mail_run = run.id,
+            letters = run.letters,
+            "an interrupted mail run was finished: its file is in place"
+        );
+        finished += 1;
+    }
+    Ok(finished)
+}
+
+fn file_error(run: &db::mail_runs::MailRun, e: std::io::Error) -> AppError {
+    AppError::Internal(anyhow::anyhow!("mail run {} could not be moved into place at {}: {e}", run.id, run.path))
+}
+
+/// `path` made absolute (against the working folder), as text for the record.
+fn absolute(path: &Path) -> Result<String, AppError> {
+    std::path::absolute(path)
+        .map(|p| p.display().to_string())
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("{}: {e}", path.display())))
 }

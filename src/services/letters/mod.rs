@@ -14,7 +14,7 @@ pub use create::{
     queue_letters,
 };
 pub use email::{email, Composed};
-pub use mail_run::{print_run, PrintRun};
+pub use mail_run::{finish_interrupted, print_run, PrintRun};
 pub use render::{render_stored, stored_pdf};
 pub use transition::queue_transition;
 

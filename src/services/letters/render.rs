@@ -29,7 +29,8 @@ pub fn render_stored(
     let data = data_of(&letter)?;
     let rendered = render(&data, ctx, templates)?;
     let path = letter_path(&ctx.data_dir, id);
-    storage::write_durably(&path, &rendered.pdf).map_err(|e| AppError::storage(e, format!("letter {id}")))?;
+    // Held until the row names it: a sweep starting meanwhile leaves it alone.
+    let _held = storage::write_durably(&path, &rendered.pdf).map_err(|e| AppError::storage(e, format!("letter {id}")))?;
     let stored = path.display().to_string();
     db::write_transaction(conn, |c| -> Result<(), AppError> {
         if db::letters::set_rendered(c, id, &stored, &rendered.sha256, rendered.pages as i32)?
@@ -81,7 +82,8 @@ pub(super) fn checked_pdf(
                     path.display()
                 )));
             }
-            storage::write_durably(path, &rendered.pdf)
+            // The row names it already: nothing to hold it for.
+            let _restored = storage::write_durably(path, &rendered.pdf)
                 .map_err(|e| AppError::storage(e, format!("restoring letter {id}")))?;
             tracing::warn!(letter_id = id, "a letter's stored PDF was missing; rendered again and restored");
             Ok(rendered.pdf)

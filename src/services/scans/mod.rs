@@ -95,7 +95,8 @@ pub fn record(
 ) -> Result<(i64, bool), AppError> {
     let sha = storage::sha256_hex(bytes);
     let path = data_dir.join("scans").join(&sha[..2]).join(format!("{sha}.{}", kind.extension()));
-    storage::put_checked(&path, bytes, &sha).map_err(|e| AppError::storage(e, path.display()))?;
+    // Held until the document row names it: a sweep starting meanwhile leaves it alone.
+    let _held = storage::put_checked(&path, bytes, &sha).map_err(|e| AppError::storage(e, path.display()))?;
     let stored = path.display().to_string();
     let result = db::write_transaction(conn, |c| {
         let doc = db::documents::upsert(c, &sha, kind.content_type(), bytes.len() as i64, &stored, name)?;
