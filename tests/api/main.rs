@@ -25,6 +25,7 @@ mod duplicate_decision;
 mod durable;
 mod envelope;
 mod error_pages;
+mod fuzz_corpus;
 mod hardship;
 mod hardship_pages;
 mod health;
