@@ -10,8 +10,11 @@ use pleadesk::import::{citations, offenses, rows, ImportRules};
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
+/// A harness function: runs one input.
+pub type Target = fn(&[u8]);
+
 /// Every target by name, as `scripts/fuzz` and the corpus replay know them.
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, Target)] = &[
     ("citations_csv", citations_csv),
     ("citations_json", citations_json),
     ("offenses_csv", offenses_csv),
@@ -38,7 +41,7 @@ fn catalog() -> &'static citations::Catalog {
 }
 
 fn calendar() -> CourtCalendar {
-    CourtCalendar::new(["2026-11-26", "2026-12-25", "2027-01-01"].map(|d| date(d)))
+    CourtCalendar::new(["2026-11-26", "2026-12-25", "2027-01-01"].map(date))
 }
 
 fn date(s: &str) -> NaiveDate {
