@@ -5,16 +5,25 @@
 
 use super::raster::{check_size, decode_picture, luma, PageError, MAX_PIXELS};
 use image::GrayImage;
-use lopdf::{Dictionary, Document, Object, ObjectId};
+use lopdf::{Dictionary, Document, LoadOptions, Object, ObjectId};
 use std::io::Read;
 
 fn unreadable(e: impl std::fmt::Display) -> PageError {
     PageError::Unreadable(e.to_string())
 }
 
+/// The most one object stream or cross-reference stream may inflate to as the PDF is opened.
+/// They hold only the file's small dictionaries (a scan's page tree is a few kilobytes a page), so
+/// more is a decompression bomb: such a stream is left out, and what was in it is missing.
+pub const MAX_INFLATED_OBJECTS: usize = 16 * 1024 * 1024;
+
+/// The largest colour palette: 256 entries of at most 4 components.
+const MAX_PALETTE: usize = 256 * 4;
+
 /// Opens a PDF; `Err` when it is not one PleaDesk can read at all (damaged, encrypted).
 pub fn open(bytes: &[u8]) -> Result<Document, String> {
-    let doc = Document::load_mem(bytes).map_err(|e| format!("the PDF could not be read: {e}"))?;
+    let options = LoadOptions { max_decompressed_size: Some(MAX_INFLATED_OBJECTS), ..LoadOptions::default() };
+    let doc = Document::load_mem_with_options(bytes, options).map_err(|e| format!("the PDF could not be read: {e}"))?;
     if doc.is_encrypted() {
         return Err("the PDF is encrypted; scan without a password".into());
     }
@@ -49,10 +58,12 @@ fn page_image(doc: &Document, page: ObjectId) -> Result<GrayImage, PageError> {
             if !matches!(stream.dict.get(b"Subtype").and_then(Object::as_name), Ok(b"Image")) {
                 continue;
             }
-            let w = int(doc, &stream.dict, b"Width").unwrap_or(0) as u64;
-            let h = int(doc, &stream.dict, b"Height").unwrap_or(0) as u64;
-            if best.is_none_or(|(area, _)| w * h > area) {
-                best = Some((w * h, stream));
+            // A negative or absurd size is refused when the image is decoded; here it only must
+            // not overflow.
+            let side = |key: &[u8]| int(doc, &stream.dict, key).unwrap_or(0).max(0) as u64;
+            let area = side(b"Width").saturating_mul(side(b"Height"));
+            if best.is_none_or(|(best_area, _)| area > best_area) {
+                best = Some((area, stream));
             }
         }
     }
@@ -157,8 +168,12 @@ fn color_space(doc: &Document, dict: &Dictionary) -> Result<(usize, Option<Palet
         Object::Array(a) => match a.first().and_then(|o| o.as_name().ok()) {
             Some(b"ICCBased") => {
                 let stream = a.get(1).and_then(|o| doc.dereference(o).ok()).and_then(|(_, o)| o.as_stream().ok());
-                let n = stream.and_then(|s| int(doc, &s.dict, b"N")).unwrap_or(3) as usize;
-                Ok((n, None))
+                // An ICC profile has 1, 3 or 4 components; any other count would size the rows
+                // of samples from a number the file chose.
+                match stream.and_then(|s| int(doc, &s.dict, b"N")).unwrap_or(3) {
+                    n @ (1 | 3 | 4) => Ok((n as usize, None)),
+                    _ => Err(unsupported()),
+                }
             }
             Some(b"CalGray" | b"CalRGB") => {
                 named(a[0].as_name().unwrap_or(b"")).map(|c| (c, None)).ok_or_else(unsupported)
@@ -172,7 +187,9 @@ fn color_space(doc: &Document, dict: &Dictionary) -> Result<(usize, Option<Palet
                 };
                 let lookup = match a.get(3).and_then(|o| doc.dereference(o).ok()).map(|(_, o)| o) {
                     Some(Object::String(s, _)) => s.clone(),
-                    Some(Object::Stream(s)) => s.decompressed_content().unwrap_or_else(|_| s.content.clone()),
+                    Some(Object::Stream(s)) => {
+                        s.decompressed_content_with_limit(MAX_PALETTE).map_err(|_| unsupported())?
+                    }
                     _ => return Err(unsupported()),
                 };
                 let palette = lookup.chunks(base_n).map(|c| grey_of(c, base_n)).collect();
@@ -338,6 +355,28 @@ mod tests {
         let data = [1, 10, 5, 5, 2, 1, 1, 1];
         assert_eq!(unpredict_png(&data, 3, 1).unwrap(), vec![10, 15, 20, 11, 16, 21]);
         assert!(unpredict_png(&[9, 0, 0, 0], 3, 1).is_err());
+    }
+
+    /// What `read_pages` makes of an input the fuzzer keeps as a regression (`fuzz/regressions/scan/`).
+    fn read_regression(name: &str) -> Result<Vec<crate::scan::PageRead>, crate::scan::ScanError> {
+        let bytes = std::fs::read(format!("{}/fuzz/regressions/scan/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+        crate::scan::read_pages(&bytes, crate::scan::ScanKind::Pdf, &mut |_, _| {})
+    }
+
+    #[test]
+    fn streams_that_inflate_past_their_limits_are_not_inflated() {
+        // Its page tree is in an object stream followed by 64 MB of blanks (1.6 KB, deflated
+        // twice): the stream is left out, so the file has no pages.
+        assert_eq!(
+            read_regression("objstm-bomb.pdf"),
+            Err(crate::scan::ScanError::Unreadable("the file has no pages".into()))
+        );
+        // A palette of 64 MB: the page is kept, unread.
+        let pages = read_regression("palette-bomb.pdf").unwrap();
+        assert!(
+            matches!(&pages[..], [crate::scan::PageRead::Unreadable(why)] if why.contains("colour space")),
+            "{pages:?}"
+        );
     }
 
     #[test]

@@ -29,6 +29,7 @@ mod envelope;
 mod error_pages;
 mod full_disk;
 mod fuzz_regressions;
+mod fuzz_corpus;
 mod hardship;
 mod hardship_pages;
 mod health;
