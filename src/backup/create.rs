@@ -95,7 +95,9 @@ pub fn create(config: &Config, out: &Path, progress: &dyn Progress) -> anyhow::R
     let file = taken.tar.into_inner()?.finish()?;
     let bytes = file.metadata()?.len();
     tmp.put_back(file);
-    tmp.publish().map_err(|e| anyhow::anyhow!("cannot put the backup in place at {}: {e}", out.display()))?;
+    // No row names a backup archive: nothing to hold it for.
+    let _archive =
+        tmp.publish().map_err(|e| anyhow::anyhow!("cannot put the backup in place at {}: {e}", out.display()))?;
     drop(work);
     record(config, &manifest, bytes).map_err(|e| {
         anyhow::anyhow!("the backup was written to {}, but not recorded in the audit trail: {e}", out.display())

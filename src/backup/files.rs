@@ -125,7 +125,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
         for f in ["letters/0000/letter-1.pdf", "scans/ab/x.pdf", "pleadesk.db", "pleadesk.db-wal", ".x.partial"] {
-            crate::storage::write_durably(&root.join(f), b"x").unwrap();
+            drop(crate::storage::write_durably(&root.join(f), b"x").unwrap());
         }
         let found = walk(root, &sqlite_files(&root.join("pleadesk.db"))).unwrap();
         let names: Vec<&str> = found.iter().map(|(_, r)| r.as_str()).collect();

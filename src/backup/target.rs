@@ -148,7 +148,8 @@ pub fn move_file(from: &Path, to: &Path) -> anyhow::Result<()> {
         Err(e) if e.kind() == io::ErrorKind::CrossesDevices => {
             let mut tmp = TempFile::beside(to).map_err(fail)?;
             io::copy(&mut std::fs::File::open(from).map_err(fail)?, tmp.file()).map_err(fail)?;
-            tmp.publish().map_err(fail)
+            // A restore runs with serve stopped: no start-up sweep to hold the file against.
+            tmp.publish().map(drop).map_err(fail)
         }
         Err(e) => Err(fail(e)),
     }

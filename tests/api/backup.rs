@@ -299,7 +299,7 @@ async fn a_restore_over_data_is_refused_unless_forced(app: TestApp) {
 
     // A fresh database but a data folder holding a file: refused, and nothing written.
     let place = Place::fresh(&app).await;
-    pleadesk::storage::write_durably(&place.data().join("notes.txt"), b"the clerk's notes").unwrap();
+    drop(pleadesk::storage::write_durably(&place.data().join("notes.txt"), b"the clerk's notes").unwrap());
     let out = place.restore(&archive, false);
     assert_eq!(out.status.code(), Some(1), "{out:?}");
     assert!(text(&out.stderr).contains("is not empty (1 files)"), "{out:?}");

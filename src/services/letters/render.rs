@@ -30,7 +30,8 @@ pub fn render_stored(
     let rendered = render(&data, ctx, templates)?;
     let path = letter_path(&ctx.data_dir, id);
     // Held until the row names it: a sweep starting meanwhile leaves it alone.
-    let _held = storage::write_durably(&path, &rendered.pdf).map_err(|e| AppError::storage(e, format!("letter {id}")))?;
+    let _held =
+        storage::write_durably(&path, &rendered.pdf).map_err(|e| AppError::storage(e, format!("letter {id}")))?;
     let stored = path.display().to_string();
     db::write_transaction(conn, |c| -> Result<(), AppError> {
         if db::letters::set_rendered(c, id, &stored, &rendered.sha256, rendered.pages as i32)?
