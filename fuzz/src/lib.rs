@@ -81,7 +81,7 @@ pub fn offenses_csv(data: &[u8]) {
     let Ok(rows) = rows::from_csv(data, offenses::COLUMNS) else { return };
     for row in &rows {
         if let Ok(o) = offenses::parse_row(row) {
-            assert!(!o.code.is_empty() && o.code.len() <= pleadesk::domain::offense::MAX_CODE_CHARS);
+            assert!(!o.code.is_empty() && o.code.chars().count() <= pleadesk::domain::offense::MAX_CODE_CHARS);
         }
     }
 }
@@ -157,15 +157,17 @@ pub fn form_body(data: &[u8]) {
     }
 }
 
-/// Runs a future whose input is all in memory to its end (the body is never waited for).
+/// Runs a future whose input is all in memory to its end. Nothing will ever wake it, so one that
+/// is still waiting after many polls waits for what will never come: a hang, reported as one.
 fn ready<F: std::future::Future>(fut: F) -> F::Output {
     let mut fut = std::pin::pin!(fut);
     let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
-    loop {
+    for _ in 0..1000 {
         if let std::task::Poll::Ready(out) = fut.as_mut().poll(&mut cx) {
             return out;
         }
     }
+    panic!("the form is still being read although the whole body was given: it would never be answered");
 }
 
 /// An amount of money as an import file or a clerk writes it (`Cents::parse_dollars`).

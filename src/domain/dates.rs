@@ -9,7 +9,9 @@ pub fn parse_date(input: &str, what: &str) -> Result<NaiveDate, ParseError> {
     if s.is_empty() {
         return Err(ParseError::new(format!("{what} is empty; write it as YYYY-MM-DD")));
     }
-    let shaped = s.len() == 10 && s.as_bytes()[4] == b'-' && s.as_bytes()[7] == b'-';
+    // Four digits, two, two: chrono alone also takes a signed year (`-068-04-06`).
+    let shaped = s.len() == 10
+        && s.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
     match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
         Ok(d) if shaped => Ok(d),
         _ => Err(ParseError::new(format!(
@@ -57,7 +59,9 @@ mod tests {
     #[test]
     fn parses_strict_dates() {
         assert_eq!(parse_date("1988-04-12", "x").unwrap(), d("1988-04-12"));
-        for bad in ["", "1988-4-12", "04/12/1988", "1988-02-30", "19880412", "1988-04-12T00:00"] {
+        for bad in
+            ["", "1988-4-12", "04/12/1988", "1988-02-30", "19880412", "1988-04-12T00:00", "-068-04-06", "+988-04-12"]
+        {
             let e = parse_date(bad, "court date").unwrap_err().to_string();
             assert!(e.contains("court date"), "{e}");
         }

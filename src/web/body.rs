@@ -1,8 +1,12 @@
 //! Reading request bodies with a hard size limit and a JSON 413 when it is passed.
 
 use crate::error::AppError;
+use actix_multipart::MultipartError;
 use actix_web::{http::header, web, HttpRequest};
-use futures_util::StreamExt;
+use futures_util::{Stream, StreamExt};
+use std::cell::Cell;
+use std::rc::Rc;
+use std::task::Poll;
 
 /// Reads the whole body, refusing it (413) as soon as it grows past `limit` bytes.
 pub async fn read_limited(req: &HttpRequest, mut payload: web::Payload, limit: usize) -> Result<web::Bytes, AppError> {
@@ -26,6 +30,29 @@ pub async fn read_limited(req: &HttpRequest, mut payload: web::Payload, limit: u
         body.extend_from_slice(&chunk);
     }
     Ok(body.freeze())
+}
+
+/// `stream` as it is, with `ended` set once it has nothing more (for [`next_or_incomplete`]).
+pub fn marking_end<S: Stream>(stream: S, ended: Rc<Cell<bool>>) -> impl Stream<Item = S::Item> {
+    stream.chain(futures_util::stream::poll_fn(move |_| {
+        ended.set(true);
+        Poll::Ready(None)
+    }))
+}
+
+/// The next field of a multipart body, or the next chunk of a field. actix-multipart waits for
+/// more of the body when it ends inside what could still be a boundary (a lone CR at the very
+/// end), even after the body has ended: nothing would ever wake it, and the request would never be
+/// answered. Once the body has `ended`, waiting means the body is incomplete.
+pub async fn next_or_incomplete<T, S>(stream: &mut S, ended: &Cell<bool>) -> Option<Result<T, MultipartError>>
+where
+    S: Stream<Item = Result<T, MultipartError>> + Unpin,
+{
+    std::future::poll_fn(|cx| match stream.poll_next_unpin(cx) {
+        Poll::Pending if ended.get() => Poll::Ready(Some(Err(MultipartError::Incomplete))),
+        other => other,
+    })
+    .await
 }
 
 /// The media type of the request without parameters, lower-cased (`text/csv; charset=utf-8` → `text/csv`).

@@ -5,6 +5,7 @@ use crate::domain::envelopes::MoveTo;
 use crate::error::AppError;
 use crate::scan::ScanKind;
 use crate::services::scans::{self as service, MAX_SCAN_BYTES};
+use crate::web::body::{marking_end, next_or_incomplete};
 use crate::web::staff::{ClerkOrAdmin, Staff, StaffAnd};
 use crate::web::{run_db, AppState};
 use actix_multipart::Multipart;
@@ -68,18 +69,22 @@ pub async fn receive(
     }
     let seen = Rc::new(Cell::new(0usize));
     let counter = seen.clone();
-    let stream = payload.into_inner().map(move |chunk| {
-        let chunk = chunk?;
-        counter.set(counter.get() + chunk.len());
-        if counter.get() > MAX_BODY {
-            return Err(PayloadError::Overflow);
-        }
-        Ok(chunk)
-    });
+    let ended = Rc::new(Cell::new(false));
+    let stream = marking_end(
+        payload.into_inner().map(move |chunk| {
+            let chunk = chunk?;
+            counter.set(counter.get() + chunk.len());
+            if counter.get() > MAX_BODY {
+                return Err(PayloadError::Overflow);
+            }
+            Ok(chunk)
+        }),
+        ended.clone(),
+    );
     let mut multipart = Multipart::new(req.headers(), stream);
     let (mut results, mut failed, mut parts) = (Vec::new(), None::<AppError>, 0usize);
     let (mut fields, mut gated) = (Fields::new(), false);
-    while let Some(field) = multipart.next().await {
+    while let Some(field) = next_or_incomplete(&mut multipart, &ended).await {
         let mut field = match field {
             Ok(f) => f,
             Err(e) if seen.get() > MAX_BODY => return Err(failed.unwrap_or(too_large(&format!("the upload ({e})")))),
@@ -101,7 +106,7 @@ pub async fn receive(
         // the body is still read, within its own limit, so the client gets the answer).
         let mut data = Vec::new();
         let mut too_big = false;
-        while let Some(chunk) = field.next().await {
+        while let Some(chunk) = next_or_incomplete(&mut field, &ended).await {
             let chunk = chunk.map_err(|e| {
                 if seen.get() > MAX_BODY {
                     too_large("the upload")

@@ -2,6 +2,7 @@
 //! evidence files checked by their content, never by their name.
 
 use crate::error::AppError;
+use crate::web::body::{marking_end, next_or_incomplete};
 use actix_multipart::Multipart;
 use actix_web::error::PayloadError;
 use actix_web::{http::header, web, HttpRequest};
@@ -102,14 +103,18 @@ async fn read_multipart(req: &HttpRequest, payload: web::Payload, gate: Gate<'_>
     // Every byte of the body is counted as it arrives; past the limit the stream ends in an error.
     let seen = Rc::new(Cell::new(0usize));
     let counter = seen.clone();
-    let stream = payload.into_inner().map(move |chunk| {
-        let chunk = chunk?;
-        counter.set(counter.get() + chunk.len());
-        if counter.get() > MAX_BODY {
-            return Err(PayloadError::Overflow);
-        }
-        Ok(chunk)
-    });
+    let ended = Rc::new(Cell::new(false));
+    let stream = marking_end(
+        payload.into_inner().map(move |chunk| {
+            let chunk = chunk?;
+            counter.set(counter.get() + chunk.len());
+            if counter.get() > MAX_BODY {
+                return Err(PayloadError::Overflow);
+            }
+            Ok(chunk)
+        }),
+        ended.clone(),
+    );
     let over = |e: &dyn std::fmt::Display| {
         if seen.get() > MAX_BODY {
             too_large("is too large")
@@ -120,7 +125,7 @@ async fn read_multipart(req: &HttpRequest, payload: web::Payload, gate: Gate<'_>
     let mut form = FormData::default();
     let mut multipart = Multipart::new(req.headers(), stream);
     let (mut parts, mut text_bytes, mut gated) = (0usize, 0usize, false);
-    while let Some(field) = multipart.next().await {
+    while let Some(field) = next_or_incomplete(&mut multipart, &ended).await {
         let mut field = field.map_err(|e| over(&e))?;
         parts += 1;
         if parts > MAX_PARTS {
@@ -142,7 +147,7 @@ async fn read_multipart(req: &HttpRequest, payload: web::Payload, gate: Gate<'_>
         };
         let mut data = Vec::new();
         let mut too_big = false;
-        while let Some(chunk) = field.next().await {
+        while let Some(chunk) = next_or_incomplete(&mut field, &ended).await {
             let chunk = chunk.map_err(|e| over(&e))?;
             if data.len() + chunk.len() > keep {
                 too_big = true;
