@@ -2,6 +2,7 @@
 
 use crate::error::AppError;
 use actix_multipart::MultipartError;
+use actix_web::error::PayloadError;
 use actix_web::{http::header, web, HttpRequest};
 use futures_util::{Stream, StreamExt};
 use std::cell::Cell;
@@ -32,12 +33,37 @@ pub async fn read_limited(req: &HttpRequest, mut payload: web::Payload, limit: u
     Ok(body.freeze())
 }
 
-/// `stream` as it is, with `ended` set once it has nothing more (for [`next_or_incomplete`]).
-pub fn marking_end<S: Stream>(stream: S, ended: Rc<Cell<bool>>) -> impl Stream<Item = S::Item> {
-    stream.chain(futures_util::stream::poll_fn(move |_| {
-        ended.set(true);
-        Poll::Ready(None)
-    }))
+/// What [`multipart_body`] tells as the body streams in.
+pub struct BodyProgress {
+    /// Bytes arrived so far.
+    pub seen: Rc<Cell<usize>>,
+    /// Set once the body has ended.
+    pub ended: Rc<Cell<bool>>,
+}
+
+/// A request body as a stream for a multipart reader: every byte counted as it arrives, the stream
+/// ending in an error past `limit` bytes, and its end marked (for [`next_or_incomplete`]).
+pub fn multipart_body(
+    payload: web::Payload,
+    limit: usize,
+) -> (impl Stream<Item = Result<web::Bytes, PayloadError>> + 'static, BodyProgress) {
+    let progress = BodyProgress { seen: Rc::new(Cell::new(0)), ended: Rc::new(Cell::new(false)) };
+    let (counter, ended) = (progress.seen.clone(), progress.ended.clone());
+    let stream = payload
+        .into_inner()
+        .map(move |chunk| {
+            let chunk = chunk?;
+            counter.set(counter.get() + chunk.len());
+            if counter.get() > limit {
+                return Err(PayloadError::Overflow);
+            }
+            Ok(chunk)
+        })
+        .chain(futures_util::stream::poll_fn(move |_| {
+            ended.set(true);
+            Poll::Ready(None)
+        }));
+    (stream, progress)
 }
 
 /// The next field of a multipart body, or the next chunk of a field. actix-multipart waits for

@@ -5,16 +5,12 @@ use crate::domain::envelopes::MoveTo;
 use crate::error::AppError;
 use crate::scan::ScanKind;
 use crate::services::scans::{self as service, MAX_SCAN_BYTES};
-use crate::web::body::{marking_end, next_or_incomplete};
+use crate::web::body::{multipart_body, next_or_incomplete, BodyProgress};
 use crate::web::staff::{ClerkOrAdmin, Staff, StaffAnd};
 use crate::web::{run_db, AppState};
 use actix_multipart::Multipart;
-use actix_web::error::PayloadError;
 use actix_web::{http::header, web, HttpRequest, HttpResponse};
-use futures_util::StreamExt;
 use serde::Deserialize;
-use std::cell::Cell;
-use std::rc::Rc;
 
 /// Most files in one upload.
 pub const MAX_FILES: usize = 10;
@@ -67,20 +63,7 @@ pub async fn receive(
     if !crate::web::body::media_type(req).starts_with("multipart/form-data") {
         return Err(AppError::UnsupportedMediaType("send the scan as multipart/form-data in the field 'file'".into()));
     }
-    let seen = Rc::new(Cell::new(0usize));
-    let counter = seen.clone();
-    let ended = Rc::new(Cell::new(false));
-    let stream = marking_end(
-        payload.into_inner().map(move |chunk| {
-            let chunk = chunk?;
-            counter.set(counter.get() + chunk.len());
-            if counter.get() > MAX_BODY {
-                return Err(PayloadError::Overflow);
-            }
-            Ok(chunk)
-        }),
-        ended.clone(),
-    );
+    let (stream, BodyProgress { seen, ended }) = multipart_body(payload, MAX_BODY);
     let mut multipart = Multipart::new(req.headers(), stream);
     let (mut results, mut failed, mut parts) = (Vec::new(), None::<AppError>, 0usize);
     let (mut fields, mut gated) = (Fields::new(), false);

@@ -2,14 +2,10 @@
 //! evidence files checked by their content, never by their name.
 
 use crate::error::AppError;
-use crate::web::body::{marking_end, next_or_incomplete};
+use crate::web::body::{multipart_body, next_or_incomplete, BodyProgress};
 use actix_multipart::Multipart;
-use actix_web::error::PayloadError;
 use actix_web::{http::header, web, HttpRequest};
-use futures_util::StreamExt;
-use std::cell::Cell;
 use std::collections::HashMap;
-use std::rc::Rc;
 
 /// Largest body of an ordinary (non-file) form.
 pub const FORM_LIMIT: usize = 64 * 1024;
@@ -101,20 +97,7 @@ async fn read_multipart(req: &HttpRequest, payload: web::Payload, gate: Gate<'_>
         return Err(too_large("is too large"));
     }
     // Every byte of the body is counted as it arrives; past the limit the stream ends in an error.
-    let seen = Rc::new(Cell::new(0usize));
-    let counter = seen.clone();
-    let ended = Rc::new(Cell::new(false));
-    let stream = marking_end(
-        payload.into_inner().map(move |chunk| {
-            let chunk = chunk?;
-            counter.set(counter.get() + chunk.len());
-            if counter.get() > MAX_BODY {
-                return Err(PayloadError::Overflow);
-            }
-            Ok(chunk)
-        }),
-        ended.clone(),
-    );
+    let (stream, BodyProgress { seen, ended }) = multipart_body(payload, MAX_BODY);
     let over = |e: &dyn std::fmt::Display| {
         if seen.get() > MAX_BODY {
             too_large("is too large")
