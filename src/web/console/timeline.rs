@@ -29,6 +29,8 @@ const ACTIONS: &[(&str, &str)] = &[
     ("letter.read", "Letter opened"),
     ("letters.list", "Letter list opened"),
     ("letters.printed", "Mail run printed"),
+    ("backup.created", "Backup taken"),
+    ("backup.restored", "Restored from a backup"),
     ("plea.keyed", "Paper plea keyed in"),
     ("plea.recorded", "Plea received online"),
     ("scan.read", "Scan opened"),
