@@ -252,10 +252,15 @@ function assertNoProblems(seen) {
 // ---------------------------------------------------------------- steps of the resident's path
 
 /** The court's today (the browser runs in the court's time zone), YYYY-MM-DD. */
+/**
+ * Today as a clerk in the court types it: the date in the court's time zone (the test servers run
+ * with the default, America/Denver), not the machine's. From 00:00 to 07:00 UTC the two differ, and
+ * the machine's date is a postmark the court rightly refuses as being in the future.
+ */
 function todayTyped() {
-  const d = new Date();
-  const p = (n) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+  const zone = process.env.PLEADESK_COURT_TZ || 'America/Denver';
+  // en-CA writes dates as YYYY-MM-DD.
+  return new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
 }
 
 /** Runs `action` (a click or key press that submits or follows a link) and waits for the new page. */
