@@ -36,6 +36,12 @@ pub fn startup(config: &Config, bound: SocketAddr, worker: bool, now: DateTime<U
             super::networks::display(&config.trusted_proxies)
         ),
     };
+    let shared = matches!(Backend::from_url(&config.database_url), Ok(Backend::Postgres(_)));
+    let limits = format!(
+        "{} identity checks a minute per client, counted {}",
+        config.lookup_per_minute,
+        if shared { "in the database (shared by every node)" } else { "in this process (one node)" }
+    );
     vec![
         ("database", database),
         ("data folder", absolute(&config.data_dir)),
@@ -45,6 +51,7 @@ pub fn startup(config: &Config, bound: SocketAddr, worker: bool, now: DateTime<U
         ("listening on", format!("{bound} (residents reach {})", config.base_url)),
         ("metrics", metrics),
         ("trusted proxies", proxies),
+        ("rate limits", limits),
     ]
 }
 

@@ -18,6 +18,7 @@ pub mod offenses;
 pub mod offers;
 pub mod paper;
 pub mod payments;
+pub mod rate_windows;
 pub mod reports;
 pub mod scans;
 pub mod schema;

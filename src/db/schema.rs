@@ -407,6 +407,21 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    rate_windows (key, minute) {
+        key -> Binary,
+        minute -> BigInt,
+        count -> Integer,
+    }
+}
+
+diesel::table! {
+    rate_salt (id) {
+        id -> Integer,
+        salt -> Binary,
+    }
+}
+
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(charges -> citations (citation_id));
 diesel::joinable!(submissions -> citations (citation_id));

@@ -44,7 +44,7 @@ impl AppState {
     ) -> anyhow::Result<AppState> {
         Ok(AppState {
             pages: pages::Pages::load(&config).map_err(|e| anyhow::anyhow!("PLEADESK_TEMPLATES_DIR: {e}"))?,
-            limiter: ratelimit::RateLimiter::new(config.lookup_per_minute),
+            limiter: ratelimit::RateLimiter::for_backend(config.lookup_per_minute, &config.database_url, &pool),
             metrics: metrics::Metrics::new()?,
             pool,
             config,

@@ -2,7 +2,7 @@
 //! per address; per ticket only failures count, a success clears them, and nobody can lock a
 //! resident out of their own ticket. Idempotency keys belong to one ticket.
 
-use crate::helpers::{error_body, spawn, Backend, TestApp};
+use crate::helpers::{error_body, spawn, spawn_at, Backend, TestApp};
 use serde_json::{json, Value};
 use std::net::{IpAddr, Ipv4Addr};
 
@@ -202,4 +202,38 @@ async fn behind_a_trusted_proxy_each_client_counts_apart() {
         got
     })
     .await;
+}
+
+/// On PostgreSQL several nodes may serve one court (issue 10, point 6): the counts are the
+/// database's, so a client spreading its checks over two nodes gets no more than on one, and a
+/// ticket locked by failures on one node is locked on the other.
+#[actix_web::test]
+#[cfg_attr(not(pg_tests), ignore = "set PLEADESK_TEST_PG to a PostgreSQL server URL to run this")]
+async fn two_nodes_on_postgres_share_the_limits() {
+    let limit = [("PLEADESK_LOOKUP_PER_MINUTE", "3")];
+    for _ in 0..3 {
+        let a = spawn(Backend::Postgres, &limit).await;
+        a.with_current_samples().await;
+        let b = spawn_at(a.database_url.clone(), &limit).await;
+        let start = minute();
+        let one = client_from(5);
+        let mut got = Vec::new();
+        for node in [&a, &b, &a, &b] {
+            got.push(lookup(node, &one, X.0, X.1).await);
+        }
+        // Three addresses fail on Y, on either node: Y is locked for them on both …
+        for (n, node) in [(6, &a), (7, &b), (8, &a)] {
+            got.push(lookup(node, &client_from(n), Y.0, WRONG_DOB).await);
+        }
+        got.push(lookup(&b, &client_from(6), Y.0, Y.1).await);
+        got.push(lookup(&a, &client_from(8), Y.0, Y.1).await);
+        // … and the resident, from an address that never failed, gets in on either.
+        got.push(lookup(&b, &client_from(9), Y.0, Y.1).await);
+        if minute() == start {
+            assert_eq!(got, [200, 200, 200, 429, 404, 404, 404, 429, 429, 200]);
+            return;
+        }
+        eprintln!("the minute turned during the run ({got:?}); running it again");
+    }
+    panic!("three runs straddled a minute");
 }

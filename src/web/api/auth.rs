@@ -31,13 +31,13 @@ pub async fn login(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
     let who = client(&req);
-    state.limiter.attempt(&who, LIMIT_SUBJECT)?;
+    state.limiter.attempt(&who, LIMIT_SUBJECT).await?;
     let LoginBody { username, password } = body.into_inner();
     let idle = state.config.staff_idle;
     let result = run_db(&state.pool, move |c| staff_auth::sign_in(c, &username, &password, idle)).await;
     match result {
         Ok(s) => {
-            state.limiter.succeeded(&who, LIMIT_SUBJECT);
+            state.limiter.succeeded(&who, LIMIT_SUBJECT).await;
             let expires_at = s.expires_at.and_utc().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
             Ok(HttpResponse::Ok()
                 .insert_header(("Cache-Control", "no-store"))
@@ -45,7 +45,7 @@ pub async fn login(
         }
         Err(e) => {
             if matches!(e, AppError::BadSignIn) {
-                state.limiter.failed(&who, LIMIT_SUBJECT);
+                state.limiter.failed(&who, LIMIT_SUBJECT).await;
             }
             Err(e)
         }

@@ -58,11 +58,11 @@ async fn answer_offer(
     let lang = crate::web::api::public::language(&req, body.language.as_deref());
     // Counted like a look-up: the offer is the subject whose wrong birth dates lock it.
     let subject = format!("offer:{id}");
-    limit(&state, &req, &subject)?;
+    limit(&state, &req, &subject).await?;
     let (today, ctx) = (state.today(), state.letters.clone());
     let result =
         run_db(&state.pool, move |c| answer::online(c, id, &body.date_of_birth, what, today, lang, &ctx)).await;
-    outcome(&state, &req, &subject, &result);
+    outcome(&state, &req, &subject, &result).await;
     Ok(HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "no-store")).json(result?))
 }
 

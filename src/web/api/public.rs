@@ -27,14 +27,14 @@ pub fn language(req: &HttpRequest, body: Option<&str>) -> Language {
 
 /// The start of every public call: the language for messages, the identity check counted against
 /// the client's address and `subject`, and today's court date.
-fn open_call(
+async fn open_call(
     req: &HttpRequest,
     state: &AppState,
     subject: &str,
     body_language: Option<&str>,
 ) -> Result<(Language, chrono::NaiveDate), AppError> {
     let lang = language(req, body_language);
-    limit(state, req, subject)?;
+    limit(state, req, subject).await?;
     Ok((lang, state.today()))
 }
 
@@ -49,16 +49,16 @@ pub fn client(req: &HttpRequest) -> String {
 
 /// Counts an identity check against the client's address; refused while the thing it names is
 /// locked by this client's failures.
-pub fn limit(state: &AppState, req: &HttpRequest, subject: &str) -> Result<(), AppError> {
-    state.limiter.attempt(&client(req), subject)
+pub async fn limit(state: &AppState, req: &HttpRequest, subject: &str) -> Result<(), AppError> {
+    state.limiter.attempt(&client(req), subject).await
 }
 
 /// Records how an identity check about `subject` ended: a 404 (wrong number, code or birth date)
 /// is a failure, a success clears the failures; anything else (a bad field) counts neither way.
-pub fn outcome<T>(state: &AppState, req: &HttpRequest, subject: &str, result: &Result<T, AppError>) {
+pub async fn outcome<T>(state: &AppState, req: &HttpRequest, subject: &str, result: &Result<T, AppError>) {
     match result {
-        Ok(_) => state.limiter.succeeded(&client(req), subject),
-        Err(AppError::NotFound(_)) => state.limiter.failed(&client(req), subject),
+        Ok(_) => state.limiter.succeeded(&client(req), subject).await,
+        Err(AppError::NotFound(_)) => state.limiter.failed(&client(req), subject).await,
         Err(_) => {}
     }
 }
@@ -78,14 +78,14 @@ pub async fn lookup(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
     let body = body.into_inner();
-    let (lang, today) = open_call(&req, &state, &body.citation_number, body.language.as_deref())?;
+    let (lang, today) = open_call(&req, &state, &body.citation_number, body.language.as_deref()).await?;
     let id = Identity::parse(&body.citation_number, &body.date_of_birth, today, lang)?;
     let summary = run_db(&state.pool, move |c| {
         let case = intake::find_case(c, &id, lang)?;
         intake::summary(c, &case, today, lang)
     })
     .await;
-    outcome(&state, &req, &body.citation_number, &summary);
+    outcome(&state, &req, &body.citation_number, &summary).await;
     let summary = summary?;
     Ok(HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "no-store")).json(summary))
 }
@@ -98,12 +98,12 @@ pub async fn pleas(
 ) -> Result<HttpResponse, AppError> {
     let body = body.into_inner();
     // The plea's own `language` decides its messages (intake::submit reads it).
-    let (_, today) = open_call(&req, &state, &body.citation_number, body.language.as_deref())?;
+    let (_, today) = open_call(&req, &state, &body.citation_number, body.language.as_deref()).await?;
     let key = crate::web::body::idempotency_key(&req)?;
     let ctx = state.letters.clone();
     let subject = body.citation_number.clone();
     let receipt = run_db(&state.pool, move |c| intake::submit(c, &body, key.as_deref(), &[], &ctx, today)).await;
-    outcome(&state, &req, &subject, &receipt);
+    outcome(&state, &req, &subject, &receipt).await;
     let receipt = receipt?;
     Ok(HttpResponse::Created().insert_header((header::CACHE_CONTROL, "no-store")).json(receipt))
 }
@@ -123,14 +123,14 @@ pub async fn status(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
     let body = body.into_inner();
-    let (lang, today) = open_call(&req, &state, &body.confirmation, body.language.as_deref())?;
+    let (lang, today) = open_call(&req, &state, &body.confirmation, body.language.as_deref()).await?;
     let (tz, court) = (state.config.court_tz, state.config.court.clone());
     let subject = body.confirmation.clone();
     let view = run_db(&state.pool, move |c| {
         status::status(c, &body.confirmation, &body.date_of_birth, today, lang, tz, &court)
     })
     .await;
-    outcome(&state, &req, &subject, &view);
+    outcome(&state, &req, &subject, &view).await;
     let view = view?;
     Ok(HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "no-store")).json(view))
 }
@@ -143,7 +143,7 @@ pub async fn letter(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
     let body = body.into_inner();
-    let (lang, today) = open_call(&req, &state, &body.confirmation, body.language.as_deref())?;
+    let (lang, today) = open_call(&req, &state, &body.confirmation, body.language.as_deref()).await?;
     let id = id.into_inner();
     let subject = body.confirmation.clone();
     let ctx = state.letters.clone();
@@ -152,7 +152,7 @@ pub async fn letter(
         Ok((pdf, crate::services::downloads::file_name(c, id)?))
     })
     .await;
-    outcome(&state, &req, &subject, &result);
+    outcome(&state, &req, &subject, &result).await;
     let (pdf, name) = result?;
     Ok(HttpResponse::Ok()
         .content_type("application/pdf")
@@ -170,9 +170,9 @@ pub async fn hardship(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
     let body = body.into_inner();
-    let (lang, today) = open_call(&req, &state, &body.confirmation, body.language.as_deref())?;
+    let (lang, today) = open_call(&req, &state, &body.confirmation, body.language.as_deref()).await?;
     let (tz, subject) = (state.config.court_tz, body.confirmation.clone());
     let answer = run_db(&state.pool, move |c| hardship::request(c, &body, "api", today, lang, tz)).await;
-    outcome(&state, &req, &subject, &answer);
+    outcome(&state, &req, &subject, &answer).await;
     Ok(HttpResponse::Created().insert_header((header::CACHE_CONTROL, "no-store")).json(answer?))
 }

@@ -52,7 +52,7 @@ pub async fn submit(req: HttpRequest, payload: web::Payload, state: web::Data<Ap
     let next = next_of(Some(f.get("next"))).to_string();
     let username = f.get("username").trim().to_string();
     let password = f.get("password").to_string();
-    if let Err(e) = state.limiter.attempt(&who, LIMIT_SUBJECT) {
+    if let Err(e) = state.limiter.attempt(&who, LIMIT_SUBJECT).await {
         return pages::service_error(&state, &pr, e);
     }
     let idle = state.config.staff_idle;
@@ -60,7 +60,7 @@ pub async fn submit(req: HttpRequest, payload: web::Payload, state: web::Data<Ap
     let result = run_db(&state.pool, move |c| staff_auth::sign_in(c, &username, &password, idle)).await;
     let (status, error) = match result {
         Ok(session) => {
-            state.limiter.succeeded(&who, LIMIT_SUBJECT);
+            state.limiter.succeeded(&who, LIMIT_SUBJECT).await;
             let to = if next.is_empty() { "/staff".to_string() } else { next };
             let mut resp = HttpResponse::SeeOther();
             resp.insert_header((header::LOCATION, to)).insert_header((header::CACHE_CONTROL, "no-store"));
@@ -68,7 +68,7 @@ pub async fn submit(req: HttpRequest, payload: web::Payload, state: web::Data<Ap
             return resp.finish();
         }
         Err(AppError::BadSignIn) => {
-            state.limiter.failed(&who, LIMIT_SUBJECT);
+            state.limiter.failed(&who, LIMIT_SUBJECT).await;
             (
                 StatusCode::UNAUTHORIZED,
                 "The user name or the password is not right. Check them and try again.".to_string(),

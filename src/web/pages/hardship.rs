@@ -47,7 +47,7 @@ pub async fn submit(req: HttpRequest, payload: web::Payload, state: web::Data<Ap
     let Some(StatusKey { confirmation, date_of_birth }) = d.status.clone() else {
         return redirect(&state, &pr, "/status");
     };
-    if let Err(e) = limit(&state, &req, &confirmation) {
+    if let Err(e) = limit(&state, &req, &confirmation).await {
         return service_error(&state, &pr, e);
     }
     let body = HardshipRequestBody {
@@ -59,7 +59,7 @@ pub async fn submit(req: HttpRequest, payload: web::Payload, state: web::Data<Ap
     };
     let (lang, today, tz) = (pr.lang, state.today(), state.config.court_tz);
     let result = run_db(&state.pool, move |c| hardship::request(c, &body, "online", today, lang, tz)).await;
-    outcome(&state, &req, &confirmation, &result);
+    outcome(&state, &req, &confirmation, &result).await;
     match result {
         Ok(_) => {
             d.flash = None;

@@ -51,7 +51,7 @@ pub async fn submit(req: HttpRequest, payload: web::Payload, state: web::Data<Ap
     };
     let number = form.get("citation_number").trim().to_string();
     let dob = date_from(&form, "date_of_birth");
-    if let Err(e) = limit(&state, &req, &number) {
+    if let Err(e) = limit(&state, &req, &number).await {
         return service_error(&state, &pr, e);
     }
     let (today, lang) = (state.today(), pr.lang);
@@ -62,7 +62,7 @@ pub async fn submit(req: HttpRequest, payload: web::Payload, state: web::Data<Ap
                 Ok((case.citation_number, case.date_of_birth.format("%Y-%m-%d").to_string()))
             })
             .await;
-            outcome(&state, &req, &number, &found);
+            outcome(&state, &req, &number, &found).await;
             found
         }
         Err(e) => Err(e),

@@ -63,12 +63,12 @@ pub async fn submit(
         return redirect(&state, &pr, "/status");
     };
     let subject = format!("offer:{id}");
-    if let Err(e) = limit(&state, &req, &subject) {
+    if let Err(e) = limit(&state, &req, &subject).await {
         return service_error(&state, &pr, e);
     }
     let (lang, today, ctx) = (pr.lang, state.today(), state.letters.clone());
     let result = run_db(&state.pool, move |c| answer::from_status(c, &key, id, answer, today, lang, &ctx)).await;
-    outcome(&state, &req, &subject, &result);
+    outcome(&state, &req, &subject, &result).await;
     d.notice = Some(match result {
         Ok(_) => format!("offer_{what}ed"),
         Err(AppError::Conflict(_)) => "offer_closed".into(),

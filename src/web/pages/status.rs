@@ -73,13 +73,13 @@ pub async fn submit(req: HttpRequest, payload: web::Payload, state: web::Data<Ap
     };
     let confirmation = form.get("confirmation").trim().to_string();
     let dob = date_from(&form, "date_of_birth");
-    if let Err(e) = limit(&state, &req, &confirmation) {
+    if let Err(e) = limit(&state, &req, &confirmation).await {
         return service_error(&state, &pr, e);
     }
     let (lang, tz, today, court) = (pr.lang, state.config.court_tz, state.today(), state.config.court.clone());
     let (code, birth) = (confirmation.clone(), dob.clone());
     let result = run_db(&state.pool, move |c| status::status(c, &code, &birth, today, lang, tz, &court)).await;
-    outcome(&state, &req, &confirmation, &result);
+    outcome(&state, &req, &confirmation, &result).await;
     match result {
         Ok(view) => {
             let birth = chrono::NaiveDate::parse_from_str(&dob, "%Y-%m-%d")
@@ -121,7 +121,7 @@ pub async fn letter(req: HttpRequest, payload: web::Payload, state: web::Data<Ap
     let Some(StatusKey { confirmation, date_of_birth: dob }) = d.status else {
         return redirect(&state, &pr, "/status");
     };
-    if let Err(e) = limit(&state, &req, &confirmation) {
+    if let Err(e) = limit(&state, &req, &confirmation).await {
         return service_error(&state, &pr, e);
     }
     let Ok(letter_id) = form.get("letter_id").parse::<i64>() else {
@@ -135,7 +135,7 @@ pub async fn letter(req: HttpRequest, payload: web::Payload, state: web::Data<Ap
         Ok((pdf, crate::services::downloads::file_name(c, letter_id)?))
     })
     .await;
-    outcome(&state, &req, &confirmation, &result);
+    outcome(&state, &req, &confirmation, &result).await;
     match result {
         Ok((pdf, name)) => HttpResponse::Ok()
             .content_type("application/pdf")
