@@ -50,12 +50,36 @@ impl Worker {
         now: NaiveDateTime,
         progress: &dyn crate::progress::Progress,
     ) -> Result<RunStats, AppError> {
+        self.pass(now, progress, &AtomicBool::new(false))
+    }
+
+    /// [`Worker::run_once`] that ends early, between two jobs, once `stopping` is set: a node
+    /// told to stop (SIGTERM, a rolling restart) finishes the job in hand and leaves the rest
+    /// queued for its next start or another node's worker, instead of working through the queue.
+    pub fn run_until_stopping(
+        &self,
+        now: NaiveDateTime,
+        progress: &dyn crate::progress::Progress,
+        stopping: &AtomicBool,
+    ) -> Result<RunStats, AppError> {
+        self.pass(now, progress, stopping)
+    }
+
+    fn pass(
+        &self,
+        now: NaiveDateTime,
+        progress: &dyn crate::progress::Progress,
+        stopping: &AtomicBool,
+    ) -> Result<RunStats, AppError> {
         progress.stage("running due jobs", None);
         let mut stats = RunStats::default();
         let mut conn = self.pool.get()?;
         let templates = self.letters.templates()?;
         // A bound on one pass, so that a queue that refills itself cannot hold the worker forever.
         for _ in 0..1_000_000 {
+            if stopping.load(Ordering::SeqCst) {
+                break;
+            }
             // Jobs queued during this pass (an email after its render) are due too.
             let at = now.max(db::now());
             let Some(job) = queue::claim(&mut conn, &self.name, at)? else {
@@ -204,7 +228,7 @@ pub fn spawn(worker: Worker, interval: Duration) -> WorkerHandle {
                 if let Err(e) = worker.daily_if_due(db::now(), &mut daily_done) {
                     tracing::warn!(error = %e, "the daily deadline job could not run; it is tried again on the next pass");
                 }
-                match worker.run_once(db::now()) {
+                match worker.run_until_stopping(db::now(), &crate::progress::Quiet, &flag) {
                     Ok(s) if s != RunStats::default() => {
                         tracing::info!(done = s.done, retried = s.retried, parked = s.parked, "jobs run")
                     }

@@ -245,6 +245,7 @@ on_both_backends!(
     a_broken_template_parks_the_job_and_staff_see_why,
     an_acknowledgement_is_queued_with_the_plea,
     several_workers_share_the_queue,
+    a_worker_told_to_stop_finishes_its_job_and_leaves_the_rest,
 );
 
 /// Several workers on one queue (FOR UPDATE SKIP LOCKED on PostgreSQL, IMMEDIATE transactions
@@ -278,4 +279,44 @@ async fn several_workers_share_the_queue(app: TestApp) {
     assert!(jobs >= 12 + 6, "12 renders and an email for each defendant with an address: {jobs}");
     assert_eq!(finished, jobs, "every job ran");
     assert_eq!(done as i64, jobs, "and none ran twice");
+}
+
+/// A node told to stop (SIGTERM in a rolling restart) finishes the job in hand and leaves the rest
+/// of the queue to its next start or another node's worker, instead of working through it all
+/// before it exits.
+async fn a_worker_told_to_stop_finishes_its_job_and_leaves_the_rest(app: TestApp) {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    app.with_samples().await;
+    let clerk = app.token(Role::Clerk).await;
+    for n in 101..=106 {
+        create_letter(&app, &clerk, &format!("DV-2026-000{n}"), "plea_form").await;
+    }
+    /// Asks the pass to stop as soon as its first job is done (as a SIGTERM arriving then would).
+    struct StopAfterOne<'a>(&'a AtomicBool);
+    impl pleadesk::progress::Progress for StopAfterOne<'_> {
+        fn stage(&self, _: &str, _: Option<u64>) {}
+        fn advance(&self, _: u64) {
+            self.0.store(true, Ordering::SeqCst);
+        }
+    }
+    let worker = app.worker.clone();
+    let stats = actix_web::rt::task::spawn_blocking(move || {
+        let stopping = AtomicBool::new(false);
+        worker.run_until_stopping(pleadesk::db::now(), &StopAfterOne(&stopping), &stopping).unwrap()
+    })
+    .await
+    .unwrap();
+    assert_eq!(stats.done, 1, "the job in hand is finished, no other is started");
+    let (queued, running): (i64, i64) = app
+        .with_db(|c| {
+            use diesel::prelude::*;
+            use pleadesk::db::schema::jobs;
+            let mut of = |s: &str| jobs::table.filter(jobs::status.eq(s)).count().get_result::<i64>(c).unwrap();
+            (of("queued"), of("running"))
+        })
+        .await;
+    // Five renders wait (and the email of the first letter, if its defendant gave an address).
+    assert!(queued >= 5 && running == 0, "the rest wait in the queue, none held: {queued} queued, {running} running");
+    // The next pass (this node started again, or another node) does them.
+    assert!(app.run_jobs().await.done as i64 >= queued);
 }
