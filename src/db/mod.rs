@@ -49,6 +49,17 @@ macro_rules! on_backend {
 }
 pub(crate) use on_backend;
 
+/// PostgreSQL only: refreshes the planner's statistics of `tables` (names, each with the columns
+/// to look at if not all, written in the code, never input) after work that changed them wholesale — a large import, a long run of the daily job —
+/// so that the next queries are planned from what the tables hold now, not from before (or from
+/// nothing: autovacuum analyses a table only a while later). SQLite plans from its indexes alone.
+pub fn analyze(conn: &mut DbConn, tables: &[&'static str]) -> diesel::QueryResult<()> {
+    match conn {
+        DbConn::Pg(c) => c.batch_execute(&format!("ANALYZE {}", tables.join(", "))),
+        DbConn::Sqlite(_) => Ok(()),
+    }
+}
+
 /// A connection to whichever database `DATABASE_URL` names.
 #[derive(diesel::MultiConnection)]
 pub enum DbConn {

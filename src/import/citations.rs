@@ -106,6 +106,9 @@ pub struct ValidCitation {
     pub lines: Vec<u64>,
 }
 
+/// Citations written by one import from which the planner's statistics are refreshed.
+const ANALYZE_AFTER: u64 = 1000;
+
 /// Offense codes → the dates their catalog versions took effect.
 pub type Catalog = HashMap<String, Vec<NaiveDate>>;
 
@@ -144,6 +147,13 @@ pub fn import_then(
     if valid.is_empty() {
         // Nothing to write: the attempt is recorded on its own.
         crate::audit::record(conn, &run.event(&[], 0))?;
+    }
+    // A large import changes what the tables hold wholesale: the cases' next queries (the daily
+    // job's first of all) are planned from the new figures. The import is committed either way.
+    if summary.imported + summary.updated >= ANALYZE_AFTER {
+        if let Err(e) = db::analyze(conn, &["citations", "charges"]) {
+            tracing::warn!(error = %e, "the planner's statistics could not be refreshed after the import");
+        }
     }
     summary.rejected.sort_by_key(|r| r.line);
     Ok(summary)
