@@ -407,6 +407,23 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    blobs (sha256) {
+        sha256 -> Text,
+        size_bytes -> BigInt,
+        chunks -> Integer,
+        stored_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    blob_chunks (sha256, seq) {
+        sha256 -> Text,
+        seq -> Integer,
+        data -> Binary,
+    }
+}
+
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(charges -> citations (citation_id));
 diesel::joinable!(submissions -> citations (citation_id));
@@ -453,4 +470,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     deadline_actions,
     daily_runs,
     mail_runs,
+    blobs,
+    blob_chunks,
 );
