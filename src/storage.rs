@@ -8,6 +8,10 @@
 //! it is killed. So the start-up sweep (`services::sweep`) can tell what a dead process left — a
 //! temporary file, a file no row names — from what a live one is writing, on this machine or
 //! another that shares the folder: it touches only files it can lock ([`sweep`]).
+//!
+//! [`layout`] says where each kind of file lives inside a data folder and finds the file a row
+//! names on this node; [`chunks`] cuts a file into chunks and puts it together again, for the
+//! copy kept in the database on PostgreSQL (`services::stored_files`).
 
 use sha2::{Digest, Sha256};
 use std::fs::File;
@@ -15,6 +19,8 @@ use std::io::{self, Read, Write};
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
+pub mod chunks;
+pub mod layout;
 pub mod sweep;
 
 /// The lowercase hex SHA-256 of `bytes`.

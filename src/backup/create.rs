@@ -4,13 +4,15 @@
 //! once complete and synced.
 //!
 //! Files are copied after the snapshot, and every file is written before the row that names it
-//! commits (`storage`), so each file the snapshot names is on disk when it is copied. The one
+//! commits (`storage`), so each file the snapshot names is on disk when it is copied — on
+//! PostgreSQL in the database too (`services::stored_files`), from which a file this node's data
+//! folder lacks (another node stored it) is fetched for the archive. The one
 //! exception: unattached evidence the worker purges (rows, then files) between the snapshot and
 //! the copy. Such a file is recorded as deleted since (the restored row goes at the next purge);
 //! any other file the snapshot names that is missing or damaged is listed in the manifest and the
 //! backup is reported incomplete.
 
-use super::files::{self, Hashing, DATA};
+use super::files::{self, DATA};
 use super::manifest::{self, Database, FileEntry, Manifest, Missing, Reference, Why};
 use super::snapshot::{self, Snapshot, StoredRow};
 use super::WorkDir;
@@ -18,6 +20,8 @@ use crate::audit;
 use crate::config::Config;
 use crate::db::{self, Backend};
 use crate::progress::Progress;
+use crate::services::stored_files;
+use crate::storage::chunks::Hashing;
 use crate::storage::{self, TempFile};
 use flate2::write::GzEncoder;
 use std::collections::BTreeSet;
@@ -148,10 +152,13 @@ fn take_named(
 ) -> anyhow::Result<(Vec<Reference>, Vec<Missing>)> {
     progress.stage("files the database names", Some(snap.rows.len() as u64));
     let (mut references, mut missing) = (Vec::new(), Vec::new());
-    let mut live = None;
+    let mut live = snapshot::open(&config.database_url)?;
     for row in &snap.rows {
-        let rel = files::inside(&config.data_dir, Path::new(&row.path)).unwrap_or_else(|| elsewhere(row));
-        let problem = match storage::read_checked(Path::new(&row.path), &row.sha256) {
+        let local = stored_files::local_path(&config.data_dir, &row.path);
+        let rel = files::inside(&config.data_dir, &local).unwrap_or_else(|| elsewhere(row));
+        let read = stored_files::read(&mut live, &config.data_dir, &row.path, &row.sha256)
+            .map_err(|e| anyhow::anyhow!("reading {}: {e}", row.path))?;
+        let problem = match read {
             Ok(bytes) => {
                 if !taken.names.contains(&rel) {
                     taken.add(&rel, &bytes)?;
@@ -161,11 +168,7 @@ fn take_named(
             }
             Err(storage::ReadError::Damaged) => Some(Why::Damaged),
             Err(storage::ReadError::Missing) => {
-                let conn = match &mut live {
-                    Some(c) => c,
-                    None => live.insert(snapshot::open(&config.database_url)?),
-                };
-                Some(if snapshot::row_exists(conn, row.table, row.id)? { Why::Missing } else { Why::DeletedSince })
+                Some(if snapshot::row_exists(&mut live, row.table, row.id)? { Why::Missing } else { Why::DeletedSince })
             }
             Err(storage::ReadError::Unreadable(e)) => anyhow::bail!("cannot read {}: {e}", row.path),
         };

@@ -1,9 +1,7 @@
 //! The data folder as a backup sees it: the files to take (temporary `.`-files and the SQLite
-//! database itself left out), paths inside the folder as archive entries, and reading or writing
-//! with a running SHA-256.
+//! database itself left out), paths inside the folder as archive entries.
 
-use sha2::{Digest, Sha256};
-use std::io::{self, Read, Write};
+use std::io;
 use std::path::{Component, Path, PathBuf};
 
 /// Archive entries of the data folder start with this.
@@ -74,46 +72,6 @@ pub fn sqlite_files(db: &Path) -> Vec<PathBuf> {
     let base = absolute(db);
     let with = |suffix: &str| PathBuf::from(format!("{}{suffix}", base.display()));
     vec![base.clone(), with("-wal"), with("-shm"), with("-journal")]
-}
-
-/// A reader or writer that hashes what passes through it.
-pub struct Hashing<T> {
-    inner: T,
-    sha: Sha256,
-    bytes: u64,
-}
-
-impl<T> Hashing<T> {
-    pub fn new(inner: T) -> Self {
-        Hashing { inner, sha: Sha256::new(), bytes: 0 }
-    }
-
-    /// (lowercase hex SHA-256, bytes) of what passed, and the inner reader or writer.
-    pub fn finish(self) -> (String, u64, T) {
-        (hex::encode(self.sha.finalize()), self.bytes, self.inner)
-    }
-}
-
-impl<T: Read> Read for Hashing<T> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.sha.update(&buf[..n]);
-        self.bytes += n as u64;
-        Ok(n)
-    }
-}
-
-impl<T: Write> Write for Hashing<T> {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        let n = self.inner.write(buf)?;
-        self.sha.update(&buf[..n]);
-        self.bytes += n as u64;
-        Ok(n)
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        self.inner.flush()
-    }
 }
 
 #[cfg(test)]

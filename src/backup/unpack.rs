@@ -2,9 +2,10 @@
 //! against the manifest: nothing is placed until the whole archive has been read and every
 //! checksum matched. A damaged, cut-short or foreign file is an error that says so.
 
-use super::files::{self, Hashing, DATA};
+use super::files::{self, DATA};
 use super::manifest::{self, Manifest};
 use crate::progress::Progress;
+use crate::storage::chunks::Hashing;
 use flate2::read::GzDecoder;
 use std::collections::BTreeMap;
 use std::fs::File;

@@ -81,8 +81,8 @@ pub fn attach(conn: &mut DbConn, submission_id: i64, ids: &[i64]) -> QueryResult
 }
 
 /// Deletes the residents' uploads (no `uploaded_by`) recorded before `before` that no submission
-/// refers to; returns (id, storage path) of each one deleted.
-pub fn delete_unattached(conn: &mut DbConn, before: NaiveDateTime) -> QueryResult<Vec<(i64, String)>> {
+/// refers to; returns (id, storage path, checksum) of each one deleted.
+pub fn delete_unattached(conn: &mut DbConn, before: NaiveDateTime) -> QueryResult<Vec<(i64, String, String)>> {
     use diesel::dsl::{exists, not};
     let attached = submission_documents::table.filter(submission_documents::document_id.eq(documents::id));
     let scanned = submissions::table.filter(submissions::document_id.eq(documents::id.nullable()));
@@ -93,7 +93,7 @@ pub fn delete_unattached(conn: &mut DbConn, before: NaiveDateTime) -> QueryResul
             .filter(not(exists(attached)))
             .filter(not(exists(scanned))),
     )
-    .returning((documents::id, documents::storage_path))
+    .returning((documents::id, documents::storage_path, documents::sha256))
     .get_results(conn)
 }
 

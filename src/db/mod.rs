@@ -2,6 +2,7 @@
 //! file of queries per area. Query functions are synchronous; the web layer calls them through
 //! [`run`], which moves them off the async threads.
 
+pub mod blobs;
 pub mod candidates;
 pub mod case_parts;
 pub mod citations;

@@ -416,9 +416,26 @@ diesel::table! {
 }
 
 diesel::table! {
+    blobs (sha256) {
+        sha256 -> Text,
+        size_bytes -> BigInt,
+        chunks -> Integer,
+        stored_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     rate_salt (id) {
         id -> Integer,
         salt -> Binary,
+    }
+}
+
+diesel::table! {
+    blob_chunks (sha256, seq) {
+        sha256 -> Text,
+        seq -> Integer,
+        data -> Binary,
     }
 }
 
@@ -468,4 +485,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     deadline_actions,
     daily_runs,
     mail_runs,
+    blobs,
+    blob_chunks,
 );

@@ -108,7 +108,8 @@ impl Worker {
                 },
             }
         }
-        stats.evidence_purged = crate::services::evidence::purge_unattached(&mut conn, now)? as u32;
+        stats.evidence_purged =
+            crate::services::evidence::purge_unattached(&mut conn, &self.letters.data_dir, now)? as u32;
         // The reports' counters: what changed since the last pass folded in.
         db::reports::counters::compact(&mut conn)?;
         Ok(stats)

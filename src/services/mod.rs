@@ -36,5 +36,6 @@ pub mod scans;
 pub mod staff_admin;
 pub mod staff_auth;
 pub mod status;
+pub mod stored_files;
 pub mod submission_queue;
 pub mod sweep;

@@ -8,14 +8,22 @@
 //!    or an evidence file no document has — are moved to `orphaned/` in the data folder, where an
 //!    administrator may look at them (a database restored from an older backup leaves such files
 //!    too, and then they are the only copy); the page images of a scan no document has (a cache)
-//!    are removed.
+//!    are removed;
+//! 4. on PostgreSQL, files rows name that the database's blob store lacks (stored before it
+//!    existed) are stored into it from this node's copy (`stored_files::store_missing`).
+//!
+//! Files fetched from the database into this node's folder (`stored_files`) are named by their
+//! rows like any other, so they are never taken for orphans; the sweep never deletes a blob. On
+//! PostgreSQL a file no row names is set aside as on SQLite: it is either what a request that
+//! failed before its commit wrote (its content then is not in the database either) or this node's
+//! copy of evidence another node purged.
 //!
 //! A file a live process holds (`storage::Held`: being written, or written and not yet recorded)
 //! is left alone, so the sweep is safe while another node sharing the folder is at work.
 
 use crate::db::{self, DbConn};
 use crate::error::AppError;
-use crate::services::letters;
+use crate::services::{letters, stored_files};
 use crate::storage::sweep::{claim, files_under, remove_abandoned, set_aside};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -27,6 +35,7 @@ pub struct Swept {
     pub partial_files_removed: usize,
     pub orphans_set_aside: usize,
     pub page_image_folders_removed: usize,
+    pub stored_in_database: usize,
 }
 
 /// Sweeps the data folder `data_dir` (see the module's comment).
@@ -35,13 +44,21 @@ pub fn run(conn: &mut DbConn, data_dir: &Path) -> Result<Swept, AppError> {
     let partial_files_removed = remove_abandoned(data_dir).map_err(|e| io_error(data_dir, e))?;
     let orphans_set_aside = orphan_letters(conn, data_dir)? + orphan_documents(conn, data_dir)?;
     let page_image_folders_removed = orphan_page_images(conn, data_dir)?;
-    let swept = Swept { mail_runs_finished, partial_files_removed, orphans_set_aside, page_image_folders_removed };
+    let stored_in_database = stored_files::store_missing(conn, data_dir)?;
+    let swept = Swept {
+        mail_runs_finished,
+        partial_files_removed,
+        orphans_set_aside,
+        page_image_folders_removed,
+        stored_in_database,
+    };
     if swept != Swept::default() {
         tracing::info!(
             mail_runs_finished,
             partial_files_removed,
             orphans_set_aside,
             page_image_folders_removed,
+            stored_in_database,
             orphaned = %data_dir.join("orphaned").display(),
             "start-up sweep: what interrupted work left was cleared"
         );

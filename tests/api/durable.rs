@@ -338,6 +338,18 @@ async fn a_missing_letter_file_is_rendered_again_only_if_identical(app: TestApp)
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("plea_form.txt"), "# Plea form\n\nDear {{ recipient.name }}, this text is new.\n").unwrap();
     std::fs::remove_file(&path).unwrap();
+    if app.database_url.starts_with("postgres") {
+        // PostgreSQL keeps the PDF itself: it is served from there, as stored.
+        let resp = app.get(&clerk, &format!("/api/v1/letters/{id}/pdf")).await;
+        assert_eq!(resp.bytes().await.unwrap(), original, "fetched from the database");
+        std::fs::remove_file(&path).unwrap();
+        // As for a letter stored before the database kept files: only the data folder had it.
+        app.with_db(|c| {
+            use diesel::prelude::*;
+            diesel::delete(pleadesk::db::schema::blobs::table).execute(c).unwrap()
+        })
+        .await;
+    }
     let resp = app.get(&clerk, &format!("/api/v1/letters/{id}/pdf")).await;
     let body = error_body(resp, 409, "conflict").await;
     let message = body["error"]["message"].as_str().unwrap();

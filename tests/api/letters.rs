@@ -165,6 +165,18 @@ async fn a_failed_mail_run_marks_nothing(app: TestApp) {
     let n = bytes.len();
     bytes[n / 2] ^= 0xff;
     std::fs::write(&path, bytes).unwrap();
+    // PostgreSQL keeps the PDF too (a damaged copy in the data folder is replaced from there):
+    // damage that copy as well.
+    app.with_db(move |c| {
+        use diesel::prelude::*;
+        use pleadesk::db::schema::{blob_chunks, letters};
+        let sha: Option<String> = letters::table.find(id).select(letters::sha256).first(c).unwrap();
+        diesel::update(blob_chunks::table.filter(blob_chunks::sha256.nullable().eq(sha)))
+            .set(blob_chunks::data.eq(b"damaged".to_vec()))
+            .execute(c)
+            .unwrap()
+    })
+    .await;
     let out = app.data_dir.path().join("run.pdf");
     let cmd = app.cli().args(["letters", "print", "--out", out.to_str().unwrap()]).output().unwrap();
     assert_eq!(cmd.status.code(), Some(1));

@@ -70,6 +70,7 @@ mod scan_pages;
 mod scans;
 mod security_headers;
 mod serve;
+mod shared_files;
 mod sign_in_timing;
 mod staff_auth;
 mod static_files;

@@ -257,6 +257,13 @@ async fn evidence_never_sent_with_a_plea_is_deleted_after_a_day(app: TestApp) {
     assert!(out.contains("evidence: 1 unattached uploads deleted"), "{out}");
     assert_eq!(document(app, &dropped).await, None);
     assert!(!std::path::Path::new(&dropped_path).exists(), "the file is deleted too");
+    let blobs = |content: &[u8]| {
+        let sha = pleadesk::storage::sha256_hex(content);
+        app.with_db(move |c| pleadesk::db::blobs::find(c, &sha).unwrap().is_some())
+    };
+    assert!(!blobs(&dropped).await, "so is its copy in the database (PostgreSQL)");
+    let on_pg = app.database_url.starts_with("postgres");
+    assert_eq!(blobs(&kept).await, on_pg, "the evidence sent is kept in the database on PostgreSQL only");
     assert_eq!(document(app, &kept).await, Some((kept_id, kept_path.clone())));
     assert!(std::path::Path::new(&kept_path).exists());
     // On the record, with ids only.

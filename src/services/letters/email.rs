@@ -27,7 +27,7 @@ pub fn email(
     let Some(to) = data.recipient.email.clone() else {
         return Ok(());
     };
-    let pdf = checked_pdf(&letter, ctx, Some(templates))?;
+    let pdf = checked_pdf(conn, &letter, ctx, Some(templates))?;
     let message = compose(&data, templates)?;
     let outgoing = Outgoing {
         from: &ctx.mail_from,

@@ -9,6 +9,7 @@ use crate::db::{self, DbConn};
 use crate::error::AppError;
 use crate::letters::merge::PdfMerger;
 use crate::progress::Progress;
+use crate::services::stored_files;
 use crate::storage::{self, ReadError, TempFile};
 use std::path::{Path, PathBuf};
 
@@ -55,12 +56,12 @@ pub fn print_run(
     let mut merger = PdfMerger::new(std::io::BufWriter::new(file), &title).map_err(|e| AppError::Internal(e.into()))?;
     progress.stage("merging letters", Some(letters.len() as u64));
     for (id, path, sha) in &letters {
-        let bytes = match storage::read_checked(Path::new(path), sha) {
+        let bytes = match stored_files::read(conn, &ctx.data_dir, path, sha)? {
             Ok(bytes) => bytes,
             Err(ReadError::Missing) => {
                 let letter =
                     db::letters::find(conn, *id)?.ok_or_else(|| AppError::NotFound(format!("no letter {id}")))?;
-                checked_pdf(&letter, ctx, Some(&templates))?
+                checked_pdf(conn, &letter, ctx, Some(&templates))?
             }
             Err(e) => return Err(AppError::Internal(anyhow::anyhow!("letter {id}: {e}"))),
         };

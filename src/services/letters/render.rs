@@ -7,15 +7,12 @@ use crate::error::AppError;
 use crate::letters;
 use crate::letters::data::LetterData;
 use crate::letters::templates::Templates;
-use crate::storage::{self, ReadError};
-use std::path::{Path, PathBuf};
-
-fn letter_path(data_dir: &Path, id: i64) -> PathBuf {
-    data_dir.join("letters").join(format!("{:04}", id / 1000)).join(format!("letter-{id}.pdf"))
-}
+use crate::services::stored_files;
+use crate::storage::{self, layout, ReadError};
 
 /// Renders a letter once and stores it; rendering again later is a no-op. When the defendant has
-/// an email address, the email is queued in the same transaction that records the PDF.
+/// an email address, the email is queued in the same transaction that records the PDF (and, on
+/// PostgreSQL, stores it in the database: `stored_files`).
 pub fn render_stored(
     conn: &mut DbConn,
     id: i64,
@@ -28,15 +25,17 @@ pub fn render_stored(
     }
     let data = data_of(&letter)?;
     let rendered = render(&data, ctx, templates)?;
-    let path = letter_path(&ctx.data_dir, id);
+    let path = ctx.data_dir.join(layout::letter(id));
     // Held until the row names it: a sweep starting meanwhile leaves it alone.
     let _held =
         storage::write_durably(&path, &rendered.pdf).map_err(|e| AppError::storage(e, format!("letter {id}")))?;
     let stored = path.display().to_string();
     db::write_transaction(conn, |c| -> Result<(), AppError> {
-        if db::letters::set_rendered(c, id, &stored, &rendered.sha256, rendered.pages as i32)?
-            && data.recipient.email.is_some()
-        {
+        if !db::letters::set_rendered(c, id, &stored, &rendered.sha256, rendered.pages as i32)? {
+            return Ok(()); // rendered meanwhile by another worker
+        }
+        stored_files::keep(c, &path, &rendered.sha256)?;
+        if data.recipient.email.is_some() {
             queue::enqueue(c, EMAIL_JOB, &serde_json::json!({"letter_id": id}), EMAIL_ATTEMPTS, db::now())?;
         }
         Ok(())
@@ -44,17 +43,19 @@ pub fn render_stored(
     db::letters::find(conn, id)?.ok_or_else(|| AppError::NotFound(format!("no letter {id}")))
 }
 
-/// The stored PDF of a letter, checked against its SHA-256. If the file is missing (a restore
-/// without the data folder, a disk replaced), the letter is rendered again from its stored data
-/// and served only if the result matches the recorded checksum byte for byte.
+/// The stored PDF of a letter, checked against its SHA-256 (on PostgreSQL, fetched from the
+/// database when this node lacks it). If the file is missing (a restore without the data folder, a
+/// disk replaced), the letter is rendered again from its stored data and served only if the result
+/// matches the recorded checksum byte for byte.
 pub fn stored_pdf(conn: &mut DbConn, id: i64, ctx: &LetterContext) -> Result<Vec<u8>, AppError> {
     let letter = db::letters::find(conn, id)?.ok_or_else(|| AppError::NotFound(format!("no letter {id}")))?;
-    checked_pdf(&letter, ctx, None)
+    checked_pdf(conn, &letter, ctx, None)
 }
 
 /// A rendered letter's PDF: the stored file if it matches its checksum, else (file missing) the
 /// letter rendered again from its data, which must match the checksum too.
 pub(super) fn checked_pdf(
+    conn: &mut DbConn,
     letter: &LetterRecord,
     ctx: &LetterContext,
     templates: Option<&Templates>,
@@ -63,8 +64,7 @@ pub(super) fn checked_pdf(
     let (Some(path), Some(sha)) = (&letter.storage_path, &letter.sha256) else {
         return Err(AppError::Conflict(format!("letter {id} is not rendered yet; try again in a moment")));
     };
-    let path = Path::new(path);
-    match storage::read_checked(path, sha) {
+    match stored_files::read(conn, &ctx.data_dir, path, sha)? {
         Ok(bytes) => Ok(bytes),
         Err(ReadError::Missing) => {
             let loaded;
@@ -79,13 +79,14 @@ pub(super) fn checked_pdf(
             if rendered.sha256 != *sha {
                 return Err(AppError::Conflict(format!(
                     "letter {id}: its stored PDF is missing, and rendering it again from its data gives a different \
-                     PDF (the templates, fonts or court details changed since); restore {} from a backup",
-                    path.display()
+                     PDF (the templates, fonts or court details changed since); restore {path} from a backup"
                 )));
             }
+            let local = stored_files::local_path(&ctx.data_dir, path);
             // The row names it already: nothing to hold it for.
-            let _restored = storage::write_durably(path, &rendered.pdf)
+            let _restored = storage::write_durably(&local, &rendered.pdf)
                 .map_err(|e| AppError::storage(e, format!("restoring letter {id}")))?;
+            db::write_transaction(conn, |c| stored_files::keep(c, &local, sha))?;
             tracing::warn!(letter_id = id, "a letter's stored PDF was missing; rendered again and restored");
             Ok(rendered.pdf)
         }

@@ -153,13 +153,18 @@ fn dollars(c: Cents) -> String {
 }
 
 /// An evidence file for a staff member (`evidence.read`): (bytes, content type, file name).
-pub fn evidence_file(conn: &mut DbConn, id: i64, actor: &str) -> Result<(Vec<u8>, String, String), AppError> {
+pub fn evidence_file(
+    conn: &mut DbConn,
+    data_dir: &std::path::Path,
+    id: i64,
+    actor: &str,
+) -> Result<(Vec<u8>, String, String), AppError> {
     let missing = || AppError::NotFound(format!("there is no evidence document {id}"));
     let doc = db::documents::find(conn, id)?.ok_or_else(missing)?;
     if !db::documents::is_evidence(conn, id)? {
         return Err(missing());
     }
-    let bytes = crate::services::scans::previews::original(&doc)?;
+    let bytes = crate::services::scans::previews::original(conn, data_dir, &doc)?;
     let subject = id.to_string();
     let event = crate::audit::Event {
         actor,

@@ -20,6 +20,7 @@ use crate::domain::envelopes::{self, Mark, Page, ScanFlag};
 use crate::error::AppError;
 use crate::letters::qr;
 use crate::scan::{PageRead, ScanKind};
+use crate::services::stored_files;
 use crate::storage;
 use std::path::Path;
 use std::sync::Mutex;
@@ -81,7 +82,7 @@ pub(crate) fn flags_text(flags: &[ScanFlag]) -> String {
     flags.iter().map(|f| f.as_str()).collect::<Vec<_>>().join(",")
 }
 
-/// Stores the file and records the batch, its envelopes and pages and the audit event. Returns
+/// Stores the file (on PostgreSQL in the database too: `stored_files`) and records the batch, its envelopes and pages and the audit event. Returns
 /// the document id and whether it was new (the same scan sent twice, even at the same moment,
 /// is recorded once).
 pub fn record(
@@ -94,11 +95,12 @@ pub fn record(
     (user_id, actor): (i64, &str),
 ) -> Result<(i64, bool), AppError> {
     let sha = storage::sha256_hex(bytes);
-    let path = data_dir.join("scans").join(&sha[..2]).join(format!("{sha}.{}", kind.extension()));
+    let path = data_dir.join(storage::layout::document("scans", &sha, kind.extension()));
     // Held until the document row names it: a sweep starting meanwhile leaves it alone.
     let _held = storage::put_checked(&path, bytes, &sha).map_err(|e| AppError::storage(e, path.display()))?;
     let stored = path.display().to_string();
     let result = db::write_transaction(conn, |c| {
+        stored_files::keep(c, &path, &sha)?;
         let doc = db::documents::upsert(c, &sha, kind.content_type(), bytes.len() as i64, &stored, name)?;
         if db::scans::batch_for_document(c, doc)?.is_some() {
             return Ok((doc, false));

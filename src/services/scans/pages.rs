@@ -86,8 +86,13 @@ pub fn locate(conn: &mut DbConn, document_id: i64, page: i32) -> Result<Located,
 }
 
 /// The JPEG of the page's image of `size` (blocking: a missing image is made again from the
-/// stored scan). 404 for a page that could not be read at upload.
-pub fn image(data_dir: &Path, at: &Located, size: Size) -> Result<Vec<u8>, AppError> {
+/// stored scan, which `original` reads). 404 for a page that could not be read at upload.
+pub fn image(
+    data_dir: &Path,
+    at: &Located,
+    size: Size,
+    original: impl FnOnce() -> Result<Vec<u8>, AppError>,
+) -> Result<Vec<u8>, AppError> {
     let no_image = || {
         AppError::NotFound(format!(
             "page {} of scanned document no. {} could not be read when it was scanned, so it has no image; \
@@ -98,7 +103,7 @@ pub fn image(data_dir: &Path, at: &Located, size: Size) -> Result<Vec<u8>, AppEr
     if !readable(&at.row) {
         return Err(no_image());
     }
-    previews::image(data_dir, &at.document, at.row.page_no as u32, size)?.ok_or_else(no_image)
+    previews::image(data_dir, &at.document, at.row.page_no as u32, size, original)?.ok_or_else(no_image)
 }
 
 /// Records that a staff member opened a page (its page in the console, or its image through the
@@ -224,9 +229,9 @@ pub struct Original {
 
 /// A staff member downloads the original file of scanned document `document_id`
 /// (`scan.original_read`); checked against its checksum.
-pub fn original(conn: &mut DbConn, document_id: i64, actor: &str) -> Result<Original, AppError> {
+pub fn original(conn: &mut DbConn, data_dir: &Path, document_id: i64, actor: &str) -> Result<Original, AppError> {
     let (document, _, _) = db::scans::scanned_document(conn, document_id)?.ok_or_else(|| not_a_scan(document_id))?;
-    let bytes = previews::original(&document)?;
+    let bytes = previews::original(conn, data_dir, &document)?;
     let extension = ScanKind::sniff(&bytes).map(ScanKind::extension).unwrap_or("bin");
     let subject = document_id.to_string();
     let event = Event {

@@ -6,9 +6,11 @@
 
 use super::DECODING;
 use crate::db::documents::DocumentRecord;
+use crate::db::DbConn;
 use crate::error::AppError;
 use crate::scan::preview::{Previews, Size};
 use crate::scan::ScanKind;
+use crate::services::stored_files;
 use crate::storage::{self, ReadError};
 use std::path::{Path, PathBuf};
 
@@ -36,9 +38,16 @@ pub fn forget(data_dir: &Path, sha: &str) {
     let _ = std::fs::remove_dir_all(folder(data_dir, sha));
 }
 
-/// The JPEG of page `page`'s preview of the stored scan `doc` (blocking: it may decode the scan).
+/// The JPEG of page `page`'s preview of the stored scan `doc` (blocking: it may decode the scan,
+/// read by `original` — from this node's data folder, or on PostgreSQL from the database).
 /// `None` when the page has no image even after the scan was read again (it cannot be decoded).
-pub fn image(data_dir: &Path, doc: &DocumentRecord, page: u32, size: Size) -> Result<Option<Vec<u8>>, AppError> {
+pub fn image(
+    data_dir: &Path,
+    doc: &DocumentRecord,
+    page: u32,
+    size: Size,
+    original: impl FnOnce() -> Result<Vec<u8>, AppError>,
+) -> Result<Option<Vec<u8>>, AppError> {
     let wanted = path(data_dir, &doc.sha256, page, size);
     if let Some(bytes) = cached(&wanted)? {
         return Ok(Some(bytes));
@@ -48,7 +57,7 @@ pub fn image(data_dir: &Path, doc: &DocumentRecord, page: u32, size: Size) -> Re
     if let Some(bytes) = cached(&wanted)? {
         return Ok(Some(bytes));
     }
-    remake(data_dir, doc)?;
+    remake(data_dir, doc, &original()?)?;
     cached(&wanted)
 }
 
@@ -60,22 +69,22 @@ fn cached(path: &Path) -> Result<Option<Vec<u8>>, AppError> {
     }
 }
 
-/// Makes every page's previews again from the stored scan (the caller holds `DECODING`).
-fn remake(data_dir: &Path, doc: &DocumentRecord) -> Result<(), AppError> {
-    let bytes = original(doc)?;
-    let kind = ScanKind::sniff(&bytes).ok_or_else(|| {
+/// Makes every page's previews again from the stored scan `bytes` (the caller holds `DECODING`).
+fn remake(data_dir: &Path, doc: &DocumentRecord, bytes: &[u8]) -> Result<(), AppError> {
+    let kind = ScanKind::sniff(bytes).ok_or_else(|| {
         AppError::Internal(anyhow::anyhow!("scanned document {} is stored but is not a scan", doc.id))
     })?;
     let sha = &doc.sha256;
-    let pages = crate::scan::preview_pages(&bytes, kind, &mut |page, images| put(data_dir, sha, page, &images))
+    let pages = crate::scan::preview_pages(bytes, kind, &mut |page, images| put(data_dir, sha, page, &images))
         .map_err(super::refused)?;
     tracing::info!(document_id = doc.id, pages, "a scan's page images were missing; made again from the stored scan");
     Ok(())
 }
 
-/// The stored scan, checked against its checksum.
-pub fn original(doc: &DocumentRecord) -> Result<Vec<u8>, AppError> {
-    storage::read_checked(Path::new(&doc.storage_path), &doc.sha256).map_err(|e| match e {
+/// The stored file of document `doc` (a scan or evidence), checked against its checksum: this
+/// node's copy, or on PostgreSQL the database's (`stored_files`).
+pub fn original(conn: &mut DbConn, data_dir: &Path, doc: &DocumentRecord) -> Result<Vec<u8>, AppError> {
+    stored_files::read(conn, data_dir, &doc.storage_path, &doc.sha256)?.map_err(|e| match e {
         ReadError::Missing | ReadError::Damaged => AppError::Conflict(format!(
             "the stored file of scanned document no. {} is {}; restore it from a backup",
             doc.id,

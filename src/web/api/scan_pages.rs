@@ -4,7 +4,7 @@
 
 use crate::error::AppError;
 use crate::scan::preview::Size;
-use crate::services::scans::pages;
+use crate::services::scans::{pages, previews};
 use crate::web::staff::{CaseReaders, Staff};
 use crate::web::{run_db, AppState};
 use actix_web::{http::header, web, HttpResponse};
@@ -38,15 +38,20 @@ pub fn jpeg(bytes: Vec<u8>) -> HttpResponse {
 }
 
 /// Page `page` of scanned document `document_id` at `size` (blocking work off the async
-/// threads: a missing image is made again from the stored scan); the page as located.
+/// threads: a missing image is made again from the stored scan, read with a connection taken only
+/// then); the page as located.
 pub async fn page_image(
     state: &AppState,
     (document_id, page): (i64, i32),
     size: Size,
 ) -> Result<(Vec<u8>, pages::Located), AppError> {
     let at = run_db(&state.pool, move |c| pages::locate(c, document_id, page)).await?;
-    let data_dir = state.config.data_dir.clone();
-    web::block(move || pages::image(&data_dir, &at, size).map(|bytes| (bytes, at))).await?
+    let (data_dir, pool) = (state.config.data_dir.clone(), state.pool.clone());
+    web::block(move || {
+        let original = || previews::original(&mut *pool.get()?, &data_dir, &at.document);
+        pages::image(&data_dir, &at, size, original).map(|bytes| (bytes, at))
+    })
+    .await?
 }
 
 /// `GET /api/v1/scans/{document_id}/pages/{page}?size=thumb|page`

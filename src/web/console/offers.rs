@@ -209,8 +209,8 @@ pub async fn evidence(
     state: web::Data<AppState>,
 ) -> HttpResponse {
     let pr = PageRequest::new(&req, None);
-    let (id, actor) = (id.into_inner(), who.actor());
-    match run_db(&state.pool, move |c| review::evidence_file(c, id, &actor)).await {
+    let (id, actor, data_dir) = (id.into_inner(), who.actor(), state.config.data_dir.clone());
+    match run_db(&state.pool, move |c| review::evidence_file(c, &data_dir, id, &actor)).await {
         Ok((bytes, content_type, name)) => HttpResponse::Ok()
             .content_type(content_type)
             .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")))

@@ -74,8 +74,8 @@ pub async fn original(
     path: web::Path<i64>,
     state: web::Data<AppState>,
 ) -> HttpResponse {
-    let (document, actor) = (path.into_inner(), reader.actor());
-    match run_db(&state.pool, move |c| pages::original(c, document, &actor)).await {
+    let (document, actor, data_dir) = (path.into_inner(), reader.actor(), state.config.data_dir.clone());
+    match run_db(&state.pool, move |c| pages::original(c, &data_dir, document, &actor)).await {
         Ok(file) => HttpResponse::Ok()
             .content_type(file.content_type)
             .insert_header((header::CONTENT_DISPOSITION, crate::services::downloads::attachment(&file.file_name)))
