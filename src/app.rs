@@ -104,14 +104,10 @@ impl Application {
 /// Builds a worker (also used by `pleadesk jobs run-once`).
 pub fn worker(pool: &DbPool, config: &Config, letters: LetterContext) -> anyhow::Result<Worker> {
     let mailer = Mailer::from_config(config.smtp_url.as_deref(), &config.data_dir)?;
-    let name = format!("{}-{}", hostname(), std::process::id());
+    let name = format!("{}-{}", crate::config::host_name(), std::process::id());
     let deadlines = crate::services::daily_job::Rules {
         deadlines: config.court.deadlines.clone(),
         after_plea: config.court.after_plea,
     };
     Ok(Worker { pool: pool.clone(), letters, mailer, name, deadlines })
-}
-
-fn hostname() -> String {
-    std::fs::read_to_string("/etc/hostname").map(|h| h.trim().to_string()).unwrap_or_else(|_| "pleadesk".into())
 }

@@ -46,6 +46,11 @@ pub mod networks;
 pub mod summary;
 pub use court::CourtConfig;
 
+/// This machine's name (workers and mail runs are recorded with it).
+pub fn host_name() -> String {
+    std::fs::read_to_string("/etc/hostname").map(|h| h.trim().to_string()).unwrap_or_else(|_| "pleadesk".into())
+}
+
 /// (variable, TOML key, default). The TOML key is the variable without `PLEADESK_`, lower-cased.
 const VARS: &[(&str, &str, &str)] = &[
     ("DATABASE_URL", "database_url", "sqlite://pleadesk-data/pleadesk.db"),

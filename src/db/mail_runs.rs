@@ -15,11 +15,18 @@ pub struct MailRun {
     pub letters: i32,
 }
 
-/// Records a run of `letters` letters written to `staged_path`, to be published at `path`.
-/// Call it in the transaction that marks the letters printed.
-pub fn insert(conn: &mut DbConn, path: &str, staged_path: &str, letters: i32, at: NaiveDateTime) -> QueryResult<i64> {
+/// Records a run of `letters` letters written by `node` to `staged_path`, to be published at
+/// `path`. Call it in the transaction that marks the letters printed.
+pub fn insert(
+    conn: &mut DbConn,
+    node: &str,
+    (path, staged_path): (&str, &str),
+    letters: i32,
+    at: NaiveDateTime,
+) -> QueryResult<i64> {
     diesel::insert_into(mail_runs::table)
         .values((
+            mail_runs::node.eq(node),
             mail_runs::path.eq(path),
             mail_runs::staged_path.eq(staged_path),
             mail_runs::letters.eq(letters),
@@ -29,10 +36,12 @@ pub fn insert(conn: &mut DbConn, path: &str, staged_path: &str, letters: i32, at
         .get_result(conn)
 }
 
-/// The runs whose file was not renamed into place yet, oldest first.
-pub fn unpublished(conn: &mut DbConn) -> QueryResult<Vec<MailRun>> {
+/// The runs `node` wrote (or a node before they were told apart) whose file was not renamed
+/// into place yet, oldest first.
+pub fn unpublished(conn: &mut DbConn, node: &str) -> QueryResult<Vec<MailRun>> {
     mail_runs::table
         .filter(mail_runs::published_at.is_null())
+        .filter(mail_runs::node.eq(node).or(mail_runs::node.is_null()))
         .order(mail_runs::id.asc())
         .select(MailRun::as_select())
         .load(conn)

@@ -404,6 +404,7 @@ diesel::table! {
         letters -> Integer,
         created_at -> Timestamp,
         published_at -> Nullable<Timestamp>,
+        node -> Nullable<Text>,
     }
 }
 

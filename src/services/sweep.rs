@@ -40,7 +40,7 @@ pub struct Swept {
 
 /// Sweeps the data folder `data_dir` (see the module's comment).
 pub fn run(conn: &mut DbConn, data_dir: &Path) -> Result<Swept, AppError> {
-    let mail_runs_finished = letters::finish_interrupted(conn)?;
+    let mail_runs_finished = letters::finish_interrupted(conn, data_dir)?;
     let partial_files_removed = remove_abandoned(data_dir).map_err(|e| io_error(data_dir, e))?;
     let orphans_set_aside = orphan_letters(conn, data_dir)? + orphan_documents(conn, data_dir)?;
     let page_image_folders_removed = orphan_page_images(conn, data_dir)?;

@@ -124,6 +124,12 @@ async fn a_mail_run_committed_but_not_in_place_is_finished_at_start_up(app: Test
     assert_eq!(printed["letters"].as_array().unwrap().len(), 2, "the commit happened");
 
     std::fs::remove_dir(&out).unwrap();
+    // Another node starting now (its own data folder, the same database) leaves the run to the
+    // node that wrote it: on another machine it would find neither of its files, and must not
+    // report its letters as needing to be printed again.
+    let other = crate::helpers::spawn_at(app.database_url.clone(), &[]).await;
+    assert!(!out.exists(), "another node does not finish this node's mail run");
+    drop(other);
     restart(&app);
     let run = std::fs::read(&out).expect("the mail run is in place");
     let pages = lopdf::Document::load_mem(&run).expect("a whole PDF").get_pages().len();

@@ -31,7 +31,7 @@ pub fn print_run(
     actor: &str,
     progress: &dyn Progress,
 ) -> Result<PrintRun, AppError> {
-    if let Err(e) = finish_interrupted(conn) {
+    if let Err(e) = finish_interrupted(conn, &ctx.data_dir) {
         tracing::error!(error = %e, "an interrupted mail run could not be finished");
     }
     let templates = ctx.templates()?;
@@ -94,7 +94,8 @@ pub fn print_run(
                 details: serde_json::json!({"letters": ids.len(), "first": ids.first(), "last": ids.last()}),
             },
         )?;
-        Ok(db::mail_runs::insert(c, &out_at, &written_at, ids.len() as i32, db::now())?)
+        let node = this_node(&ctx.data_dir)?;
+        Ok(db::mail_runs::insert(c, &node, (&out_at, &written_at), ids.len() as i32, db::now())?)
     })?;
     // Committed: the letters are printed. Publishing cannot be undone by a rollback any more, so
     // a failure here names where the finished run is (the next start-up tries again).
@@ -114,9 +115,9 @@ pub fn print_run(
 /// Renames into place the mail runs whose letters were marked printed by a process that died (or
 /// failed to rename) before publishing the run; their temporary file is complete and synced. A run
 /// whose temporary file another process still holds is left to it. Returns how many were finished.
-pub fn finish_interrupted(conn: &mut DbConn) -> Result<usize, AppError> {
+pub fn finish_interrupted(conn: &mut DbConn, data_dir: &Path) -> Result<usize, AppError> {
     let mut finished = 0;
-    for run in db::mail_runs::unpublished(conn)? {
+    for run in db::mail_runs::unpublished(conn, &this_node(data_dir)?)? {
         let (path, staged) = (PathBuf::from(&run.path), PathBuf::from(&run.staged_path));
         let Some(_held) = storage::sweep::claim(&staged).map_err(|e| file_error(&run, e))? else {
             if staged.exists() {
@@ -144,6 +145,12 @@ pub fn finish_interrupted(conn: &mut DbConn) -> Result<usize, AppError> {
 
 fn file_error(run: &db::mail_runs::MailRun, e: std::io::Error) -> AppError {
     AppError::Internal(anyhow::anyhow!("mail run {} could not be moved into place at {}: {e}", run.id, run.path))
+}
+
+/// This node, as mail runs record it: its host name and data folder (nodes on one machine each
+/// have their own folder; nodes on different machines may have the same one).
+fn this_node(data_dir: &Path) -> Result<String, AppError> {
+    Ok(format!("{}:{}", crate::config::host_name(), absolute(data_dir)?))
 }
 
 /// `path` made absolute (against the working folder), as text for the record.

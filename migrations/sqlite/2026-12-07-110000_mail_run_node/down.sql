@@ -1,0 +1,1 @@
+ALTER TABLE mail_runs DROP COLUMN node;
