@@ -63,6 +63,7 @@ class Tally:
         self.acknowledged = {}  # citation number -> confirmation code of the 2xx
         self.refused = collections.Counter()  # (kind, status) of answers that were not 2xx nor retried
         self.retries = 0
+        self.answered_5xx = 0  # of the retries: answers ≥ 500 (the rest: no answer on the connection)
         self.ran_out = False
 
 
@@ -84,14 +85,20 @@ class Limiter:
 
 
 class Load:
-    def __init__(self, port, token, today, tickets, rate=None, online_threads=6, paper_threads=3):
-        self.port, self.token, self.today, self.tickets = port, token, today, tickets
+    """`ports`: one node's port, or several nodes' (each thread starts on one and moves to the next
+    when its node does not answer, as a load balancer would). Tickets `first`…`tickets` are used.
+    With `forwarded`, each plea comes through a proxy for a client of its own (X-Forwarded-For),
+    so that no client reaches the identity-check limit."""
+
+    def __init__(self, ports, token, today, tickets, rate=None, online_threads=6, paper_threads=3, first=1, forwarded=False):
+        self.ports = list(ports) if isinstance(ports, (list, tuple)) else [ports]
+        self.token, self.today, self.tickets, self.forwarded = token, today, tickets, forwarded
         self.tally = Tally()
         self.limiter = Limiter(rate)
-        self.counters = {ONLINE: itertools.count(1), PAPER: itertools.count(1)}
+        self.counters = {ONLINE: itertools.count(first), PAPER: itertools.count(first)}
         self.stop_at = None
-        self.threads = [threading.Thread(target=self._worker, args=(ONLINE,)) for _ in range(online_threads)]
-        self.threads += [threading.Thread(target=self._worker, args=(PAPER,)) for _ in range(paper_threads)]
+        kinds = [ONLINE] * online_threads + [PAPER] * paper_threads
+        self.threads = [threading.Thread(target=self._worker, args=(k, i)) for i, k in enumerate(kinds)]
 
     def start(self, seconds):
         self.stop_at = time.time() + seconds
@@ -110,8 +117,9 @@ class Load:
             return None
         return n
 
-    def _worker(self, kind):
+    def _worker(self, kind, index):
         conn = None
+        node = index % len(self.ports)
         path = "/api/v1/public/pleas" if kind == ONLINE else "/api/v1/submissions"
         while time.time() < self.stop_at:
             self.limiter.wait()
@@ -122,11 +130,13 @@ class Load:
             headers = {"Content-Type": "application/json", "Idempotency-Key": f"chaos-{kind}-{n}"}
             if kind == PAPER:
                 headers["Authorization"] = f"Bearer {self.token}"
+            if self.forwarded:
+                headers["X-Forwarded-For"] = f"10.{(n >> 16) & 255}.{(n >> 8) & 255}.{n & 255}"
             # The same request, with the same key, until it is answered or the run is over.
             while time.time() < self.stop_at:
                 try:
                     if conn is None:
-                        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+                        conn = http.client.HTTPConnection("127.0.0.1", self.ports[node], timeout=30)
                     conn.request("POST", path, body=body, headers=headers)
                     resp = conn.getresponse()
                     answer = resp.read()
@@ -134,6 +144,7 @@ class Load:
                     if conn is not None:
                         conn.close()
                     conn = None
+                    node = (node + 1) % len(self.ports)  # the next node, as a load balancer would
                     self._retried()
                     continue
                 if 200 <= resp.status < 300:
@@ -141,6 +152,8 @@ class Load:
                         self.tally.acknowledged[number(kind, n)] = json.loads(answer)["confirmation"]
                     break
                 if resp.status >= 500:  # the server or its database is going down or coming up
+                    with self.tally.lock:
+                        self.tally.answered_5xx += 1
                     self._retried()
                     continue
                 with self.tally.lock:
