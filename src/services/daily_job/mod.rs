@@ -24,7 +24,7 @@ mod page;
 const ACTOR: &str = "system:daily-job";
 
 /// Cases read and written per transaction.
-pub const PAGE: i64 = 200;
+pub const PAGE: i64 = 500;
 
 /// The rules the job runs by (the court profile's configuration).
 #[derive(Debug, Clone)]
